@@ -1,0 +1,74 @@
+"""Typed records that extraction produces: articles, their body paragraphs, links and claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+POPULATIONS = ("retiree", "employee")
+METHODS = ("fixed", "ratio")
+PERIODS = ("month", "year")
+BASES = ("regional_avg_pension", "individual_pension", "contribution_base")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One body block of an article: a paragraph, a list item or a table row (cells joined by ' | ')."""
+
+    ordinal: int
+    text: str
+    section: str | None = None  # nearest heading above this block, None before the first heading
+    kind: str = "p"  # "p" | "heading" | "li" | "table_row"
+
+
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    """Links of a page, kept apart from its body; the crawler decides what to follow."""
+
+    articles: tuple[str, ...] = ()  # links that look like article pages
+    listings: tuple[str, ...] = ()  # category / pagination / listing pages
+    other: tuple[str, ...] = ()  # every other same-page link (navigation, footer, off-site)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One parsed article (DESIGN.md "articles"), with its body paragraphs."""
+
+    article_id: str  # stable hash of the canonical URL (extractors.urls.article_id)
+    url: str
+    site: str  # host of the canonical URL, e.g. "www.shebao.example"
+    title: str | None
+    published_at: datetime | None  # timezone-aware; Asia/Shanghai when the page gives none
+    fetched_at: datetime | None
+    title_region: str | None  # canonical name of the place in the title, if any
+    content_sha256: str  # sha256 of the normalised body text
+    extractor: str  # site profile name, "generic" or "text"
+    paragraphs: tuple[Paragraph, ...] = ()
+    links: PageLinks = field(default_factory=PageLinks)
+    encoding: str | None = None  # charset the page was decoded with
+    alternate_urls: tuple[str, ...] = ()  # other URLs with the same article (dedup fills this)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement of a credit rule in an article (DESIGN.md "claims"), with its evidence."""
+
+    region: str  # canonical name, e.g. 北京市; 全国 for national statements
+    region_code: str  # six-digit GB/T 2260 code; 000000 for 全国
+    population: str  # "retiree" | "employee"
+    age_min: int | None  # inclusive lower bound, None = no lower bound
+    age_max: int | None  # exclusive upper bound, None = no upper bound
+    method: str | None  # "fixed" | "ratio" | None when only an amount is stated
+    monthly_yuan: float | None
+    amount_yuan: float | None  # as written
+    period: str | None  # "month" | "year"
+    ratio_min: float | None
+    ratio_max: float | None
+    base: str | None  # what a ratio applies to (BASES)
+    approximate: bool
+    deduction_yuan: float | None
+    evidence: str  # the sentence the claim was read from
+    article_id: str
+    paragraph_ordinal: int
+    cluster_id: str | None = None  # filled by pipelines.dedup
+    evidence_more: tuple[str, ...] = ()  # further sentences in the same article stating the same rule

@@ -1,0 +1,44 @@
+"""Canonical URLs: the same page under tracking parameters or fragments is one URL."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from extractors.keys import stable_hash
+
+# Query parameters that only track the visitor; a URL differing only in these is the same page.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_PARAMS = frozenset(
+    {"from", "spm", "share", "share_from", "fromsource", "source", "ref", "src", "gclid", "fbclid",
+     "_hsenc", "_hsmi", "mc_cid", "mc_eid", "wxfrom", "isappinstalled", "scene", "clicktime",
+     "enterid", "timestamp"}
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_tracking_param(name: str) -> bool:
+    """True for query parameters that never change the page (utm_*, from, spm …)."""
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, drop default port, fragment and tracking parameters, sort the query."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def site_of(url: str) -> str:
+    """The host of a URL, lower-cased, without port: the `site` field of an article."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def article_id(url: str) -> str:
+    """Stable id of an article: a hash of its canonical URL."""
+    return stable_hash({"url": canonical_url(url)})

@@ -1,0 +1,1 @@
+"""Dedup, reconciliation, publishing, diffs, the pandas loader, Dagster definitions and the CLI."""
