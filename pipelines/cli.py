@@ -25,3 +25,6 @@ def _register() -> None:
 
 
 _register()
+
+if __name__ == "__main__":
+    main()
