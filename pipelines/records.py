@@ -46,6 +46,7 @@ class CreditRule:
     source_urls: tuple[str, ...]
     evidence: tuple[str, ...]
     note: str | None = None  # reviewer note for overridden rows, reason for resolved ones
+    n_sites: int = 0  # distinct sites among the sources of this rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ class Candidate:
     last_seen: datetime | None
     source_urls: tuple[str, ...]
     evidence: tuple[str, ...]
+    n_sites: int = 0  # distinct sites among the sources stating this value
+    latest_published_at: datetime | None = None  # newest published_at (no fetched_at fallback); decides "newer wins"
 
 
 @dataclass(frozen=True, slots=True)
