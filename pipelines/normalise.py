@@ -1,0 +1,170 @@
+"""Paragraph normalisation for dedup: width, whitespace, punctuation, template masking and value signatures.
+
+Three views of one paragraph:
+
+- ``normalise(text)``: NFKC (full width → half width), no whitespace between CJK characters, one
+  punctuation mark per kind (Chinese and Western marks alike), thousands separators dropped.
+  ``norm_hash`` hashes it: two paragraphs with the same ``norm_hash`` say the same thing verbatim.
+- ``mask_template(text, places)``: the normalised text with the injected place names, the dates
+  and the numbers replaced by placeholders, so that an SEO template filled in for 资阳 and for 福州
+  reads the same. Only this view is shingled for near-duplicate matching.
+- ``value_signature(text, places)``: what masking threw away and a reader must not lose — the
+  amounts, percentages and ages as written (normalised), with the places named beside them. Two
+  paragraphs stating different values never share a signature, hence never a cluster.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from extractors.keys import stable_hash
+
+# Placeholders from Unicode's private-use area: one character each, so a masked span is one
+# shingle position and can never collide with text a page really contains.
+PLACE_MARK = "\ue000"
+NUMBER_MARK = "\ue001"
+DATE_MARK = "\ue002"
+
+# Punctuation that NFKC leaves in its Chinese form, mapped to one Western mark per kind, so
+# "，" / "," / "、" and "。" / "." / "！" differences do not split a cluster.
+PUNCT_MAP = str.maketrans(
+    {
+        "、": ",", "，": ",", "；": ";", "：": ":", "。": ".", "！": ".", "？": ".", "!": ".", "?": ".",
+        "“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"',
+        "《": '"', "》": '"', "〈": '"', "〉": '"', "【": "(", "】": ")", "〔": "(", "〕": ")",
+        "—": "~", "–": "~", "～": "~", "〜": "~", "―": "~", "…": ".", "·": ".", "•": ".",
+    }
+)
+# A run of repeated marks ("。。", "……", "~~") reads the same as one.
+REPEATED_PUNCT = re.compile(r"([,.;:~'\"()])\1+")
+# Whitespace is meaningless between CJK characters and around punctuation; elsewhere one space.
+WHITESPACE = re.compile(r"\s+")
+CJK_OR_PUNCT = r"[\u3000-\u9fff\uf900-\ufaff,.;:~'\"()%]"
+SPACE_NEAR_CJK = re.compile(rf"(?<={CJK_OR_PUNCT}) | (?={CJK_OR_PUNCT})")
+# 1,800元 and 1800元 are one amount: drop a comma between a digit and exactly three digits.
+THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+# Dates and times, masked in templates and kept out of value signatures: a templated intro
+# stamped "2026年" is the same boilerplate as the one stamped "2025年".
+DATE = re.compile(
+    r"\d{4}(?:年\d{1,2}月(?:\d{1,2}[日号])?|[-/.]\d{1,2}[-/.]\d{1,2}|年)"
+    r"|\d{1,2}月\d{1,2}[日号]"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
+)
+# Chinese numerals that state a value: 百分之二点五, 一百二十元, 七十周岁 (a bare 一 in 统一 is no value).
+CN_DIGITS = "零〇一二两三四五六七八九十百千万点"
+CN_VALUE = re.compile(rf"百分之[{CN_DIGITS}]+|[{CN_DIGITS}]+(?:元|块|倍|周岁|岁|%)")
+# Arabic numbers, masked in templates whatever follows them.
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:%|元|块|倍|周岁|岁)?")
+# The numbers that state a value carry a unit (2.2%, 100元, 1680元/年, 70周岁, 1.5倍); a bare
+# number is list numbering ("2、年龄影响因素") and would split a boilerplate heading by position.
+VALUE_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:%|元(?:/[年月])?|块|倍|周岁|岁)")
+# Words that give an amount its period: 每月100元 and 每年100元 are different values.
+PERIOD_WORD = re.compile(r"每月|每年|按月|按年|月均|年均")
+# Fallback place finder while no region table is at hand: a short name with a city/province suffix
+# ("区" is left out: 地区, 社区 and 城区 are everywhere in these texts and name no place).
+SUFFIXED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:自治区|自治州|省|市|县)")
+# Words the fallback pattern would take for places: "城市", "全省", "各市" name no place.
+NOT_PLACES = ("城市", "都市", "超市", "上市", "该市", "本市", "全市", "各市", "全省", "本省", "各省", "该省", "外省", "全县", "本县", "各县")
+# Administrative suffixes stripped to get the short form pages use ("资阳市" is written "资阳").
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "省", "市", "区", "县", "州", "盟", "旗")
+# Short forms shorter than this are not masked alone: a one-character stem matches everywhere.
+MIN_SHORT_PLACE = 2
+
+
+def normalise(text: str) -> str:
+    """Width-, whitespace- and punctuation-normalised text; the basis of `norm_hash` and masking."""
+    out = unicodedata.normalize("NFKC", text).translate(PUNCT_MAP).lower()
+    out = WHITESPACE.sub(" ", out).strip()
+    out = SPACE_NEAR_CJK.sub("", out)
+    out = THOUSANDS_COMMA.sub("", out)
+    return REPEATED_PUNCT.sub(r"\1", out)
+
+
+def norm_hash(text: str) -> str:
+    """Stable hash of the normalised (unmasked) text: equal for verbatim copies."""
+    return stable_hash({"norm": normalise(text)})
+
+
+def place_variants(places: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(written form, canonical name) for each place and its short form (资阳市 → 资阳市, 资阳), longest first."""
+    found: dict[str, str] = {}
+    for place in places:
+        name = normalise(place)
+        if not name:
+            continue
+        found.setdefault(name, name)
+        for suffix in PLACE_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= MIN_SHORT_PLACE:
+                found.setdefault(name[: -len(suffix)], name)
+                break
+    return tuple(sorted(found.items(), key=lambda item: (-len(item[0]), item[0])))
+
+
+def find_places(normalised: str, places: Sequence[str] = ()) -> list[tuple[int, int, str]]:
+    """Spans (start, end, canonical place) of the given places, then of suffixed place names, not overlapping."""
+    spans: list[tuple[int, int, str]] = []
+    taken = [False] * len(normalised)
+    for written, canonical in place_variants(places):
+        for match in re.finditer(re.escape(written), normalised):
+            if not any(taken[match.start() : match.end()]):
+                spans.append((match.start(), match.end(), canonical))
+                taken[match.start() : match.end()] = [True] * (match.end() - match.start())
+    for match in SUFFIXED_PLACE.finditer(normalised):
+        if match.group().endswith(NOT_PLACES):
+            continue
+        if not any(taken[match.start() : match.end()]):
+            spans.append((match.start(), match.end(), match.group()))
+    return sorted(spans)
+
+
+def _replace_spans(text: str, spans: Sequence[tuple[int, int, str]], mark: str) -> str:
+    parts, last = [], 0
+    for start, end, _ in spans:
+        parts.append(text[last:start])
+        parts.append(mark)
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def mask_template(text: str, places: Sequence[str] = ()) -> str:
+    """Normalised text with places, dates and numbers masked: the key for near-duplicate matching."""
+    out = normalise(text)
+    out = _replace_spans(out, find_places(out, places), PLACE_MARK)
+    out = DATE.sub(DATE_MARK, out)
+    out = CN_VALUE.sub(NUMBER_MARK, out)
+    return NUMBER.sub(NUMBER_MARK, out)
+
+
+def value_tokens(normalised: str) -> list[tuple[int, str]]:
+    """(position, value as written) of every amount, percentage, age and Chinese-numeral value, dates left out."""
+    undated = DATE.sub(lambda m: DATE_MARK * len(m.group()), normalised)
+    found = [(m.start(), m.group()) for m in VALUE_NUMBER.finditer(undated)]
+    found += [(m.start(), m.group()) for m in CN_VALUE.finditer(undated)]
+    if found:
+        found += [(m.start(), m.group()) for m in PERIOD_WORD.finditer(undated)]
+    return sorted(found)
+
+
+def value_signature(text: str, places: Sequence[str] = ()) -> str:
+    """The values a paragraph states and the places it names, in order; "" when it states no value.
+
+    Places enter only beside a value: a templated intro naming the injected city states nothing,
+    while "资阳…2%" and "福州…2%" are evidence about two different places.
+    """
+    normalised = normalise(text)
+    values = value_tokens(normalised)
+    if not values:
+        return ""
+    named = [(start, "@" + place) for start, _, place in find_places(normalised, places)]
+    return "|".join(token for _, token in sorted(values + named))
+
+
+def shingles(masked: str, size: int) -> set[str]:
+    """Character n-grams of a masked text; a text shorter than `size` is one shingle."""
+    if len(masked) <= size:
+        return {masked}
+    return {masked[i : i + size] for i in range(len(masked) - size + 1)}

@@ -1,0 +1,113 @@
+"""Tests for paragraph normalisation, template masking and value signatures (pipelines.normalise)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines.normalise import (
+    DATE_MARK,
+    NUMBER_MARK,
+    PLACE_MARK,
+    mask_template,
+    norm_hash,
+    normalise,
+    shingles,
+    value_signature,
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("每月划入１００元。", "每月划入100元。"),  # full-width digits
+        ("每月划入100元，按月到账。", "每月划入100元,按月到账."),  # Chinese vs Western punctuation
+        ("每月 划入\u3000100 元", "每月划入100元"),  # spaces between CJK characters
+        ("年划入1,680元", "年划入1680元"),  # thousands separator
+        ("请咨询当地医保经办机构！！", "请咨询当地医保经办机构。"),  # repeated marks
+        ("Hello   World", "hello world"),  # Latin: case and runs of spaces
+    ],
+)
+def test_normalise_makes_these_equal(a: str, b: str) -> None:
+    assert normalise(a) == normalise(b)
+    assert norm_hash(a) == norm_hash(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("按2%划入", "按2.2%划入"),
+        ("每月100元", "每月110元"),
+        ("每月划入100元", "每年划入100元"),
+    ],
+)
+def test_norm_hash_keeps_different_text_apart(a: str, b: str) -> None:
+    assert norm_hash(a) != norm_hash(b)
+
+
+def test_mask_template_masks_given_place_in_long_and_short_form() -> None:
+    masked = mask_template("想知道宁安退休人员的账户情况，可以看宁安市医保局的说明。", ["宁安市"])
+    assert "宁安" not in masked
+    assert masked.count(PLACE_MARK) == 2
+
+
+def test_mask_template_masks_numbers_and_dates() -> None:
+    masked = mask_template("2026年3月1日起，按当地人均养老金的2.5%划入，约一百二十元。", [])
+    assert masked.startswith(DATE_MARK)
+    assert NUMBER_MARK in masked
+    assert "2.5" not in masked and "一百二十" not in masked
+
+
+def test_masked_templates_of_two_cities_are_equal() -> None:
+    a = mask_template("本文带您了解宁安市退休人员医保卡每月到账多少。", ["宁安市"])
+    b = mask_template("本文带您了解海城退休人员医保卡每月到账多少。", ["海城市"])
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "expected"),
+    [
+        ("宁安市退休人员按人均养老金的2%划入个人账户", ["宁安市"], "@宁安市|2%"),
+        ("海城退休人员按人均养老金的2.2%划入个人账户", ["海城市"], "@海城市|2.2%"),
+        ("70周岁以下每月１２０元，70周岁及以上每月150元", [], "70周岁|每月|120元|70周岁|每月|150元"),
+        ("比例为百分之二点五", [], "百分之二点五"),
+        ("年度划入1,680元/年", [], "1680元/年"),
+        ("2025年起实行新的办法", [], ""),  # a year alone is no value
+        ("一、线上查询方法", [], ""),  # list numbering is no value
+        ("3、年龄影响因素", [], ""),
+        ("本文带您了解宁安市医保卡怎么查", ["宁安市"], ""),  # place without a value: no signature
+    ],
+)
+def test_value_signature(text: str, places: list[str], expected: str) -> None:
+    assert value_signature(text, places) == expected
+
+
+def test_value_signature_tells_the_trap_apart() -> None:
+    """City and amount swapped: one template, two different pieces of evidence."""
+    a = "宁安市退休人员每月按当地上年度人均基本养老金的2%划入个人账户。"
+    b = "海城市退休人员每月按当地上年度人均基本养老金的2.2%划入个人账户。"
+    assert mask_template(a, ["宁安市"]) == mask_template(b, ["海城市"])
+    assert value_signature(a, ["宁安市"]) != value_signature(b, ["海城市"])
+
+
+def test_fallback_finds_suffixed_places_but_not_common_words() -> None:
+    sig = value_signature("在城市里，晋中市每月100元", [])
+    assert "@晋中市" in sig
+    assert "城市" not in sig.replace("晋中市", "")
+
+
+@pytest.mark.parametrize(("text", "size", "expected"), [("abcd", 3, {"abc", "bcd"}), ("ab", 3, {"ab"})])
+def test_shingles(text: str, size: int, expected: set[str]) -> None:
+    assert shingles(text, size) == expected
+
+
+@given(st.text(max_size=80))
+def test_normalise_is_idempotent(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+
+
+@given(st.text(max_size=80))
+def test_mask_template_never_raises_and_is_stable(text: str) -> None:
+    assert mask_template(text, ["宁安市"]) == mask_template(text, ["宁安市"])
