@@ -1,0 +1,222 @@
+"""Dedup: one article per set of duplicate URLs, and near-duplicate paragraph clusters that mark boilerplate.
+
+Paragraph clustering, in order:
+
+1. each paragraph → its masked template (places, dates, numbers masked) and its value signature
+   (the amounts, percentages and ages as written, with the places named beside them);
+2. identical templates are one node (exact hash first: a paragraph copied 300 times is MinHashed once);
+3. MinHash + LSH over character n-grams of the templates joins near-identical templates
+   (a changed word, a different punctuation mark) into one template component;
+4. a cluster is (template component, value signature): "资阳…2%划入" and "福州…2.2%划入" share a
+   template but state different values, so they never share a cluster — they are not one piece of
+   evidence. `cluster_id` hashes the component's smallest template key and the signature, so it
+   is the same in an incremental and in a full run;
+5. `cluster_size` counts distinct articles; a cluster spanning `boilerplate_min_articles` or more
+   is boilerplate. Boilerplate is flagged, never dropped.
+
+Every paragraph gets a row, headings included (templated headings carry the injected city and
+are boilerplate as much as disclaimers are), and `ordinal` is `Paragraph.ordinal`, so claims join
+their paragraph by (article_id, paragraph_ordinal).
+
+Incremental use (the Dagster `paragraphs` stage): keep the index at
+`<data_dir>/work/paragraph_index.pkl` (`INDEX_FILENAME`)::
+
+    index = ParagraphIndex.open(path, settings)
+    new_rows = cluster_paragraphs(new_or_changed_articles, index=index, settings=settings)
+    rows = refresh_rows(previous_rows_of_other_articles + new_rows, index, settings)
+    index.save(path)
+
+`cluster_paragraphs` does work proportional to the new articles; `refresh_rows` only looks up
+ids and sizes (no MinHash), and `index.take_touched()` names the articles whose rows changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from extractors.records import Article, Claim
+from pipelines.lsh_index import (
+    MINHASH_SCHEME,
+    MINHASH_SEED,
+    DedupSettings,
+    Entry,
+    ParagraphIndex,
+    crc32_hash,
+)
+from pipelines.normalise import mask_template, norm_hash, normalise, shingles, value_signature
+from pipelines.records import ParagraphRow
+
+__all__ = [
+    "INDEX_FILENAME",
+    "DEFAULT_SETTINGS",
+    "DedupSettings",
+    "DedupSettingsMismatch",
+    "ParagraphIndex",
+    "attach_clusters",
+    "cluster_paragraphs",
+    "merge_duplicate_articles",
+    "refresh_rows",
+]
+
+# The measured defaults (see DedupSettings); a module-level instance so signatures can default to it.
+DEFAULT_SETTINGS = DedupSettings()
+# Where the Dagster stage keeps the index between runs, under <data_dir>/work/.
+INDEX_FILENAME = "paragraph_index.pkl"
+
+
+class DedupSettingsMismatch(ValueError):
+    """cluster_paragraphs was given an index built with other settings than the ones passed."""
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+def article_places(article: Article) -> tuple[str, ...]:
+    """Places to mask in an article's templates: the SEO city of its title, long and short form."""
+    return (article.title_region,) if article.title_region else ()
+
+
+def article_entries(article: Article) -> list[Entry]:
+    """The index's view of an article: per paragraph its masked template and value signature."""
+    places = article_places(article)
+    return [
+        Entry(p.ordinal, mask_template(p.text, places), value_signature(p.text, places))
+        for p in article.paragraphs
+    ]
+
+
+def cluster_paragraphs(
+    articles: Sequence[Article],
+    index: ParagraphIndex | None = None,
+    settings: DedupSettings = DEFAULT_SETTINGS,
+) -> list[ParagraphRow]:
+    """One row per paragraph of `articles`, clustered against each other and everything in `index`."""
+    if index is None:
+        index = ParagraphIndex(settings)
+    elif index.settings != settings:
+        raise DedupSettingsMismatch(
+            f"paragraph index was built with {index.settings}, but cluster_paragraphs got {settings}; "
+            "pass the index's settings or rebuild the index")
+    for article in articles:
+        index.add_article(article.article_id, article_entries(article))
+    return [row for article in articles for row in _article_rows(article, index, settings)]
+
+
+def _article_rows(article: Article, index: ParagraphIndex, settings: DedupSettings) -> list[ParagraphRow]:
+    clusters = index.clusters(article.article_id)
+    rows = []
+    for paragraph in article.paragraphs:
+        cluster_id, size = clusters[paragraph.ordinal]
+        rows.append(ParagraphRow(
+            article_id=article.article_id, ordinal=paragraph.ordinal, section=paragraph.section,
+            text=paragraph.text, norm_hash=norm_hash(paragraph.text), cluster_id=cluster_id,
+            cluster_size=size, is_boilerplate=size >= settings.boilerplate_min_articles,
+        ))
+    return rows
+
+
+def refresh_rows(rows: Iterable[ParagraphRow], index: ParagraphIndex,
+                 settings: DedupSettings = DEFAULT_SETTINGS) -> list[ParagraphRow]:
+    """Rows with cluster_id, cluster_size and is_boilerplate re-derived from the index (lookups only).
+
+    After new articles joined the index, earlier rows may have a bigger cluster, or a new id when
+    a new template bridged two components; rows of articles no longer in the index are dropped.
+    """
+    cache: dict[str, dict[int, tuple[str, int]]] = {}
+    out = []
+    for row in rows:
+        if row.article_id not in index:
+            continue
+        if row.article_id not in cache:
+            cache[row.article_id] = index.clusters(row.article_id)
+        cluster_id, size = cache[row.article_id][row.ordinal]
+        out.append(replace(row, cluster_id=cluster_id, cluster_size=size,
+                           is_boilerplate=size >= settings.boilerplate_min_articles))
+    return out
+
+
+def attach_clusters(claims: Iterable[Claim], rows: Iterable[ParagraphRow]) -> list[Claim]:
+    """Claims with `cluster_id` set from their paragraph's row; a claim with no row keeps None."""
+    by_paragraph = {(row.article_id, row.ordinal): row.cluster_id for row in rows}
+    return [
+        replace(claim, cluster_id=by_paragraph.get((claim.article_id, claim.paragraph_ordinal)))
+        for claim in claims
+    ]
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def merge_duplicate_articles(
+    articles: Iterable[Article], settings: DedupSettings = DEFAULT_SETTINGS
+) -> list[Article]:
+    """One Article per group of copies (same URL, same body hash, or near-identical body), URLs kept.
+
+    The primary is the earliest published copy, then the shortest URL, then the smallest; the
+    others' URLs go to `alternate_urls`. Output keeps the order in which groups first appear.
+    """
+    items = list(articles)
+    parent = list(range(len(items)))
+    for a, b in _duplicate_pairs(items, settings):
+        _union(parent, a, b)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(items)):
+        groups.setdefault(_find(parent, i), []).append(i)
+    return [_merge_group([items[i] for i in members]) for members in groups.values()]
+
+
+def _duplicate_pairs(items: Sequence[Article], settings: DedupSettings) -> Iterable[tuple[int, int]]:
+    first_by_key: dict[tuple[str, str], int] = {}
+    for i, article in enumerate(items):
+        for key in (("id", article.article_id), ("sha", article.content_sha256)):
+            if key[1] and key in first_by_key:
+                yield first_by_key[key], i
+            first_by_key.setdefault(key, i)
+    yield from _near_identical_bodies(items, settings)
+
+
+def _near_identical_bodies(items: Sequence[Article], settings: DedupSettings) -> Iterable[tuple[int, int]]:
+    lsh = MinHashLSH(threshold=settings.article_threshold, num_perm=settings.num_perm)
+    perms = MinHash(num_perm=settings.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+    signatures: dict[int, np.ndarray] = {}
+    for i, article in enumerate(items):
+        body = normalise("\n".join(p.text for p in article.paragraphs))
+        if not body:
+            continue
+        signature = MinHash(num_perm=settings.num_perm, seed=MINHASH_SEED, hashfunc=crc32_hash,
+                            scheme=MINHASH_SCHEME, permutations=perms)
+        signature.update_batch(sorted(shingles(body, settings.article_shingle_size)))
+        signatures[i] = signature.hashvalues
+        for j in lsh.query(signature):
+            if np.count_nonzero(signatures[j] == signature.hashvalues) / settings.num_perm >= settings.article_threshold:
+                yield j, i
+        lsh.insert(i, signature, check_duplication=False)
+
+
+def _merge_group(copies: list[Article]) -> Article:
+    primary = min(copies, key=_primary_order)
+    urls = {url for copy in copies for url in (copy.url, *copy.alternate_urls)}
+    urls.discard(primary.url)
+    return replace(primary, alternate_urls=tuple(sorted(urls, key=lambda u: (len(u), u))))
+
+
+def _primary_order(article: Article) -> tuple[float, int, str]:
+    published = article.published_at.timestamp() if article.published_at else float("inf")
+    return published, len(article.url), article.url
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _union(parent: list[int], a: int, b: int) -> None:
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        parent[max(ra, rb)] = min(ra, rb)

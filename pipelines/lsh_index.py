@@ -1,0 +1,270 @@
+"""A persistent MinHash-LSH index of paragraph templates with their cluster membership, for incremental dedup.
+
+Nodes are distinct masked templates (`pipelines.normalise.mask_template`): a paragraph copied into
+300 articles is hashed once. A new template is MinHashed, looked up in the LSH index, and joined
+(union-find) to every earlier template whose estimated Jaccard similarity reaches the threshold.
+The edge set does not depend on insertion order — each pair is tested when its later member
+arrives — and a component is named by its smallest template key, so an incremental run and a
+full run give the same clusters. A cluster is a (template component, value signature) pair.
+
+Adding N articles costs MinHashes and LSH queries for their new templates only; `save` writes
+the whole state atomically (temp file, fsync, rename).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from extractors.keys import stable_hash
+from pipelines.normalise import shingles
+
+# Bumped when the pickled layout changes; an index of another format is rebuilt, not misread.
+INDEX_FORMAT = 1
+# Seed of the MinHash permutations: fixed, so signatures saved yesterday compare with today's.
+MINHASH_SEED = 1
+# datasketch's 32-bit affine permutations; hash values fit in uint32 and are stored that way.
+MINHASH_SCHEME = "affine32"
+
+
+@dataclass(frozen=True, slots=True)
+class DedupSettings:
+    """Thresholds of paragraph clustering; the defaults are measured on the sample site (see pipelines.dedup)."""
+
+    shingle_size: int = 3  # character n-grams of the masked text
+    num_perm: int = 128  # MinHash permutations
+    threshold: float = 0.7  # estimated Jaccard of masked templates at which two join one cluster
+    boilerplate_min_articles: int = 3  # distinct articles a cluster spans to count as boilerplate
+    article_threshold: float = 0.9  # Jaccard of whole bodies at which two URLs are one article
+    article_shingle_size: int = 5  # character n-grams of whole normalised bodies
+
+
+class ParagraphIndexError(Exception):
+    """Base of the paragraph index's errors."""
+
+
+class IndexSettingsMismatch(ParagraphIndexError):
+    """An index built with other clustering settings cannot be extended with these."""
+
+
+class IndexFileError(ParagraphIndexError):
+    """An index file that is missing, unreadable or of another format."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One paragraph as the index sees it: its ordinal, masked template and value signature."""
+
+    ordinal: int
+    masked: str
+    values: str
+
+
+def crc32_hash(shingle: str) -> int:
+    """A stable 32-bit hash of a shingle (Python's hash() changes per process; sha1 is slower)."""
+    return zlib.crc32(shingle.encode("utf-8"))
+
+
+def template_key(masked: str) -> str:
+    """Stable key of a masked template."""
+    return stable_hash({"template": masked})
+
+
+class ParagraphIndex:
+    """Templates, their MinHash signatures, the LSH index over them and who belongs to which cluster."""
+
+    def __init__(self, settings: DedupSettings | None = None) -> None:
+        self.settings = settings or DedupSettings()
+        self._lsh = MinHashLSH(threshold=self.settings.threshold, num_perm=self.settings.num_perm)
+        self._perms = MinHash(num_perm=self.settings.num_perm, seed=MINHASH_SEED,
+                              scheme=MINHASH_SCHEME).permutations
+        self._node_of: dict[str, int] = {}  # template key -> node
+        self._keys: list[str] = []  # node -> template key
+        self._sigs: list[np.ndarray] = []  # node -> MinHash hash values (uint32)
+        self._parent: list[int] = []  # union-find; a root is its component's smallest template key
+        self._value_of: dict[str, int] = {}  # value signature -> id
+        self._values: list[str] = []
+        self._articles: dict[str, tuple[tuple[int, int, int], ...]] = {}  # id -> (ordinal, node, value id)
+        self._members: dict[tuple[int, int], set[str]] = {}  # (root, value id) -> article ids
+        self._root_values: dict[int, set[int]] = {}  # root -> value ids present in its component
+        self._touched: set[tuple[int, int]] = set()  # clusters changed since `take_touched`
+
+    # ------------------------------------------------------------------ public
+
+    def __len__(self) -> int:
+        """Number of articles in the index."""
+        return len(self._articles)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._articles
+
+    @property
+    def n_templates(self) -> int:
+        """Distinct masked templates seen so far."""
+        return len(self._keys)
+
+    def add_article(self, article_id: str, entries: Sequence[Entry]) -> None:
+        """Add (or replace) one article's paragraphs; joins new templates to near-duplicates."""
+        if article_id in self._articles:
+            self.remove_article(article_id)
+        rows = []
+        for entry in entries:
+            node = self._node(entry.masked)
+            value = self._value_id(entry.values)
+            rows.append((entry.ordinal, node, value))
+        self._articles[article_id] = tuple(rows)
+        for _, node, value in rows:
+            self._join(self._find(node), value, {article_id})
+
+    def remove_article(self, article_id: str) -> None:
+        """Drop an article's membership (its templates stay in the LSH index: they cost nothing wrong)."""
+        for _, node, value in self._articles.pop(article_id, ()):
+            key = (self._find(node), value)
+            members = self._members.get(key)
+            if members is not None:
+                members.discard(article_id)
+                self._touched.add(key)
+
+    def cluster(self, article_id: str, ordinal: int) -> tuple[str, int]:
+        """(cluster_id, distinct articles in the cluster) of one paragraph of an indexed article."""
+        for row_ordinal, node, value in self._articles[article_id]:
+            if row_ordinal == ordinal:
+                return self._cluster_of(node, value)
+        raise KeyError(f"paragraph {ordinal} of article {article_id} is not in the index")
+
+    def clusters(self, article_id: str) -> dict[int, tuple[str, int]]:
+        """ordinal → (cluster_id, cluster_size) for every paragraph of one indexed article."""
+        return {ordinal: self._cluster_of(node, value) for ordinal, node, value in self._articles[article_id]}
+
+    def take_touched(self) -> set[str]:
+        """Articles whose paragraph clusters changed (id or size) since the last call; resets the record."""
+        touched: set[str] = set()
+        for key in self._touched:
+            touched |= self._members.get(key, set())
+            touched |= self._members.get((self._find(key[0]), key[1]), set())
+        self._touched = set()
+        return touched
+
+    def save(self, path: Path) -> None:
+        """Write the index atomically: a crash leaves the previous file whole."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((INDEX_FORMAT, self.settings, self._state()), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path, settings: DedupSettings | None = None) -> ParagraphIndex:
+        """Read an index written by `save`; `settings`, when given, must be the ones it was built with."""
+        try:
+            with open(path, "rb") as handle:
+                fmt, saved_settings, state = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+            raise IndexFileError(f"cannot read paragraph index {path}: {exc}; delete it to rebuild") from exc
+        if fmt != INDEX_FORMAT:
+            raise IndexFileError(f"paragraph index {path} has format {fmt}, expected {INDEX_FORMAT}; delete it to rebuild")
+        if settings is not None and settings != saved_settings:
+            raise IndexSettingsMismatch(
+                f"paragraph index {path} was built with {saved_settings}, not {settings}; delete it to rebuild")
+        index = cls(saved_settings)
+        index._restore(state)
+        return index
+
+    @classmethod
+    def open(cls, path: Path, settings: DedupSettings | None = None) -> ParagraphIndex:
+        """`load` the index at `path`, or a new empty one when there is no file yet."""
+        return cls.load(path, settings) if Path(path).exists() else cls(settings)
+
+    # ------------------------------------------------------------------ templates and union-find
+
+    def _node(self, masked: str) -> int:
+        key = template_key(masked)
+        node = self._node_of.get(key)
+        if node is not None:
+            return node
+        node = len(self._keys)
+        self._node_of[key] = node
+        self._keys.append(key)
+        self._parent.append(node)
+        signature = self._minhash(masked)
+        self._sigs.append(signature.hashvalues.astype(np.uint32))
+        for other in self._lsh.query(signature):
+            if self._similarity(node, other) >= self.settings.threshold:
+                self._union(node, other)
+        self._lsh.insert(node, signature, check_duplication=False)
+        return node
+
+    def _minhash(self, masked: str) -> MinHash:
+        signature = MinHash(num_perm=self.settings.num_perm, seed=MINHASH_SEED, hashfunc=crc32_hash,
+                            scheme=MINHASH_SCHEME, permutations=self._perms)
+        signature.update_batch(sorted(shingles(masked, self.settings.shingle_size)))
+        return signature
+
+    def _similarity(self, a: int, b: int) -> float:
+        return float(np.count_nonzero(self._sigs[a] == self._sigs[b])) / self.settings.num_perm
+
+    def _find(self, node: int) -> int:
+        parent = self._parent
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    def _union(self, a: int, b: int) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return
+        keep, gone = (ra, rb) if self._keys[ra] < self._keys[rb] else (rb, ra)
+        self._parent[gone] = keep
+        for value in self._root_values.pop(gone, set()):
+            members = self._members.pop((gone, value), set())
+            self._touched.add((gone, value))
+            self._join(keep, value, members)
+
+    def _join(self, root: int, value: int, articles: Iterable[str]) -> None:
+        key = (root, value)
+        self._members.setdefault(key, set()).update(articles)
+        self._root_values.setdefault(root, set()).add(value)
+        self._touched.add(key)
+
+    def _value_id(self, values: str) -> int:
+        found = self._value_of.get(values)
+        if found is None:
+            found = self._value_of[values] = len(self._values)
+            self._values.append(values)
+        return found
+
+    def _cluster_of(self, node: int, value: int) -> tuple[str, int]:
+        root = self._find(node)
+        cluster_id = stable_hash({"template": self._keys[root], "values": self._values[value]})
+        return cluster_id, len(self._members.get((root, value), ()))
+
+    # ------------------------------------------------------------------ persistence
+
+    def _state(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in _STATE}
+
+    def _restore(self, state: dict[str, object]) -> None:
+        for name in _STATE:
+            setattr(self, name, state[name])
+
+
+_STATE = ("_lsh", "_node_of", "_keys", "_sigs", "_parent", "_value_of", "_values", "_articles",
+          "_members", "_root_values", "_touched")

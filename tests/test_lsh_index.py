@@ -1,0 +1,86 @@
+"""Tests for the persistent paragraph index (pipelines.lsh_index)."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from pipelines.lsh_index import (
+    DedupSettings,
+    Entry,
+    IndexFileError,
+    IndexSettingsMismatch,
+    ParagraphIndex,
+)
+from pipelines.normalise import mask_template
+
+DISCLAIMER = mask_template("本站内容仅供参考，具体以当地医疗保障部门公布的办法为准。")
+NEAR = mask_template("本站内容仅供参考，具体以当地医疗保障部门公布的规定为准。")
+OTHER = mask_template("退休人员的医保个人账户由统筹基金按月划入，用于门诊和药店购药。")
+
+
+def test_identical_templates_are_one_node_and_near_ones_one_cluster() -> None:
+    index = ParagraphIndex()
+    index.add_article("a", [Entry(0, DISCLAIMER, ""), Entry(1, OTHER, "")])
+    index.add_article("b", [Entry(0, DISCLAIMER, "")])
+    index.add_article("c", [Entry(0, NEAR, "")])
+    assert index.n_templates == 3
+    assert index.cluster("a", 0) == index.cluster("b", 0) == index.cluster("c", 0)
+    assert index.cluster("a", 0)[1] == 3
+    assert index.cluster("a", 1)[1] == 1
+
+
+def test_value_signature_splits_a_template_cluster() -> None:
+    index = ParagraphIndex()
+    index.add_article("a", [Entry(0, DISCLAIMER, "2%")])
+    index.add_article("b", [Entry(0, DISCLAIMER, "2.2%")])
+    assert index.cluster("a", 0)[0] != index.cluster("b", 0)[0]
+
+
+def test_replacing_an_article_moves_its_membership() -> None:
+    index = ParagraphIndex()
+    index.add_article("a", [Entry(0, DISCLAIMER, "")])
+    index.add_article("b", [Entry(0, DISCLAIMER, "")])
+    index.add_article("b", [Entry(0, OTHER, "")])
+    assert index.cluster("a", 0)[1] == 1
+    assert len(index) == 2
+
+
+def test_unknown_paragraph_is_a_key_error() -> None:
+    index = ParagraphIndex()
+    index.add_article("a", [Entry(0, DISCLAIMER, "")])
+    with pytest.raises(KeyError, match="paragraph 7 of article a"):
+        index.cluster("a", 7)
+
+
+def test_save_and_load_round_trip(tmp_path) -> None:
+    path = tmp_path / "idx.pkl"
+    index = ParagraphIndex()
+    index.add_article("a", [Entry(0, DISCLAIMER, "")])
+    index.save(path)
+    loaded = ParagraphIndex.load(path)
+    loaded.add_article("b", [Entry(0, NEAR, "")])
+    assert loaded.cluster("b", 0) == loaded.cluster("a", 0)
+    assert loaded.cluster("a", 0)[1] == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["idx.pkl"]  # no temp file left behind
+
+
+def test_load_refuses_other_settings(tmp_path) -> None:
+    path = tmp_path / "idx.pkl"
+    ParagraphIndex().save(path)
+    with pytest.raises(IndexSettingsMismatch, match="delete it to rebuild"):
+        ParagraphIndex.load(path, DedupSettings(num_perm=64))
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps((99, None, {}))])
+def test_load_names_a_bad_file(tmp_path, content: bytes) -> None:
+    path = tmp_path / "idx.pkl"
+    path.write_bytes(content)
+    with pytest.raises(IndexFileError, match="idx.pkl"):
+        ParagraphIndex.load(path)
+
+
+def test_open_without_a_file_gives_an_empty_index(tmp_path) -> None:
+    index = ParagraphIndex.open(tmp_path / "missing.pkl")
+    assert len(index) == 0 and index.n_templates == 0
