@@ -1,0 +1,327 @@
+"""Dagster software-defined assets: one per stage, thin wrappers around pipelines.stages.
+
+Bulky data never goes through the IO manager: each asset streams its records to
+`<data_dir>/work/<asset>.pickles` and its table to `<data_dir>/work/<asset>.parquet`, and hands the
+next asset a small reference (paths + counts). Memory stays at what one stage needs, run history
+stays small, and every intermediate table can be opened with pandas after a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pyarrow.parquet as pq
+
+from pipelines import stages
+from pipelines.diff import diff_releases
+from pipelines.publish import PublishResult, promote, write_candidate
+from pipelines.resources import PipelineConfig
+from pipelines.sample_site import SAMPLE_SITE_DIR, start_urls
+from pipelines.serve import serve_site
+from pipelines.stages import ArticleSet, CandidateRef, RawPagesRef, WorkSet
+from spiders.rawstore import RawStore
+
+# The repository root: the crawl child runs from here so `python -m spiders.crawl` resolves.
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# Module the crawl child runs (the CRAWL package's entry point; it reports through Dagster Pipes).
+CRAWL_MODULE = "spiders.crawl"
+# File the crawl child writes its summary to, under <data_dir>/work/.
+CRAWL_SUMMARY_NAME = "crawl_summary.json"
+# Longest Markdown shown as metadata (the UI stays responsive; the full diff is in diff.md).
+MAX_MARKDOWN_CHARS = 20_000
+# Skipped pages listed by URL in the articles metadata (the rest are counted).
+MAX_LISTED_SKIPS = 20
+# Asset group shown in the Dagster UI.
+GROUP = "shebao_policy"
+
+
+# --------------------------------------------------------------------------- raw pages
+
+
+@contextlib.contextmanager
+def crawl_targets(configured: Sequence[str]) -> Iterator[list[str]]:
+    """The start URLs to crawl; with none configured, the embedded sample site served on loopback."""
+    if configured:
+        yield list(configured)
+        return
+    with serve_site(SAMPLE_SITE_DIR) as base_url:
+        yield start_urls(base_url)
+
+
+def crawl_command(urls: Sequence[str], data_dir: Path, summary_path: Path) -> list[str]:
+    """The command line of the crawl child process."""
+    command = [sys.executable, "-m", CRAWL_MODULE]
+    for url in urls:
+        command += ["--start-url", url]
+    return command + ["--data-dir", str(data_dir), "--summary-json", str(summary_path)]
+
+
+def read_crawl_summary(path: Path) -> dict[str, Any]:
+    """The crawl child's summary as metadata (numbers as ints, reasons as a JSON mapping)."""
+    if not path.exists():
+        return {}
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    return {key: value for key, value in summary.items() if isinstance(value, int | float | str)} | {
+        "by_reason": dg.MetadataValue.json(summary.get("by_reason") or {})
+    }
+
+
+@dg.asset(group_name=GROUP, kinds={"scrapy"})
+def raw_pages(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg.Output[RawPagesRef]:
+    """Fetched pages in the immutable raw store (<data_dir>/raw). Crawls with Scrapy in a child
+    process run through Dagster Pipes; with crawl=False, only reads what the store already holds."""
+    metadata: dict[str, Any] = {"crawled": pipeline.crawl}
+    if pipeline.crawl:
+        summary_path = pipeline.work_dir / CRAWL_SUMMARY_NAME
+        summary_path.parent.mkdir(parents=True, exist_ok=True)
+        summary_path.unlink(missing_ok=True)
+        with crawl_targets(pipeline.start_urls) as urls:
+            context.log.info("crawling %s", ", ".join(urls))
+            invocation = dg.PipesSubprocessClient(cwd=str(REPO_ROOT)).run(
+                context=context, command=crawl_command(urls, pipeline.data_path, summary_path)
+            )
+        metadata |= dict(invocation.get_materialize_result().metadata or {})
+        metadata |= read_crawl_summary(summary_path)
+    pages = len(RawStore(pipeline.raw_dir))
+    metadata["pages_in_store"] = pages
+    return dg.Output(RawPagesRef(raw_dir=str(pipeline.raw_dir), pages=pages), metadata=metadata)
+
+
+# --------------------------------------------------------------------------- articles … claims
+
+
+def _work_paths(pipeline: PipelineConfig, name: str) -> tuple[Path, Path]:
+    """Record stream and Parquet paths of one stage under <data_dir>/work/."""
+    work = pipeline.work_dir
+    return work / f"{name}{stages.RECORDS_SUFFIX}", work / f"{name}.parquet"
+
+
+def save_stage(pipeline: PipelineConfig, name: str, records: Sequence[Any]) -> WorkSet:
+    """Write one stage's records and table under <data_dir>/work/; returns the reference."""
+    records_path, table_path = _work_paths(pipeline, name)
+    stages.write_records(records_path, records)
+    rows = stages.write_table(table_path, stages.build_table(name, records))
+    return WorkSet(records=str(records_path), table=str(table_path), rows=rows)
+
+
+def skipped_markdown(skipped: Sequence[tuple[str, str]]) -> str:
+    """The first skipped pages as a Markdown table of URL and reason."""
+    lines = ["| url | reason |", "|---|---|"]
+    lines += [f"| {url} | {reason.replace('|', '/')} |" for url, reason in skipped[:MAX_LISTED_SKIPS]]
+    if len(skipped) > MAX_LISTED_SKIPS:
+        lines.append(f"| … | {len(skipped) - MAX_LISTED_SKIPS} more in the run log |")
+    return "\n".join(lines)
+
+
+@dg.asset(group_name=GROUP, kinds={"python"})
+def articles(
+    context: dg.AssetExecutionContext, pipeline: PipelineConfig, raw_pages: RawPagesRef
+) -> dg.Output[ArticleSet]:
+    """One row per distinct article, parsed from the raw store (title, date, site, body); the same
+    article under several URLs is merged. Pages that fail to parse are logged and counted."""
+    parsed = stages.parse_store(RawStore(Path(raw_pages.raw_dir)), log=context.log)
+    merged = stages.merge(parsed.articles)
+    work = save_stage(pipeline, "articles", merged)
+    report = parsed.report
+    metadata = {
+        "rows": work.rows,
+        "pages_parsed": report.parsed,
+        "pages_skipped": len(report.skipped),
+        "parsed_share": round(report.parsed_share, 4),
+        "duplicates_merged": len(parsed.articles) - len(merged),
+        "table": dg.MetadataValue.path(work.table),
+    }
+    if report.skipped:
+        metadata["skipped_pages"] = dg.MetadataValue.md(skipped_markdown(report.skipped))
+    ref = ArticleSet(work=work, parsed=report.parsed, skipped=len(report.skipped))
+    return dg.Output(ref, metadata=metadata)
+
+
+@dg.asset(group_name=GROUP, kinds={"python"})
+def paragraphs(
+    context: dg.AssetExecutionContext, pipeline: PipelineConfig, articles: ArticleSet
+) -> dg.Output[WorkSet]:
+    """One row per body paragraph with its duplicate cluster (exact and near-duplicate groups) and
+    whether it is boilerplate repeated across articles; the paragraph index persists in work/."""
+    rows = stages.dedup(list(stages.read_records(Path(articles.work.records))), pipeline.work_dir)
+    work = save_stage(pipeline, "paragraphs", rows)
+    clusters = {row.cluster_id for row in rows}
+    metadata = {
+        "rows": work.rows,
+        "clusters": len(clusters),
+        "boilerplate_rows": sum(row.is_boilerplate for row in rows),
+        "table": dg.MetadataValue.path(work.table),
+    }
+    context.log.info("%d paragraphs in %d clusters", work.rows, len(clusters))
+    return dg.Output(work, metadata=metadata)
+
+
+@dg.asset(group_name=GROUP, kinds={"python"})
+def claims(
+    context: dg.AssetExecutionContext,
+    pipeline: PipelineConfig,
+    articles: ArticleSet,
+    paragraphs: WorkSet,
+) -> dg.Output[WorkSet]:
+    """One row per statement of a credit rule in an article (region, age band, amount or ratio),
+    with the sentence it was read from and the paragraph cluster it came from."""
+    extraction = stages.extract(
+        stages.read_records(Path(articles.work.records)),
+        stages.read_records(Path(paragraphs.records)),
+        log=context.log,
+    )
+    work = save_stage(pipeline, "claims", extraction.claims)
+    regions = Counter(claim.region for claim in extraction.claims)
+    metadata = {
+        "rows": work.rows,
+        "regions": len(regions),
+        "articles_failed": len(extraction.failed),
+        "top_regions": dg.MetadataValue.md(_counter_markdown(regions, "region")),
+        "table": dg.MetadataValue.path(work.table),
+    }
+    return dg.Output(work, metadata=metadata)
+
+
+def _counter_markdown(counts: Counter[str], label: str, limit: int = 15) -> str:
+    """The most common entries of a counter as a two-column Markdown table."""
+    lines = [f"| {label} | rows |", "|---|---|"]
+    lines += [f"| {key} | {n} |" for key, n in counts.most_common(limit)]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- reconcile
+
+
+@dg.multi_asset(
+    group_name=GROUP,
+    outs={
+        "credit_rules": dg.AssetOut(
+            description="The published policy table: one reconciled rule per (region_code, "
+            "population, age_min, age_max), with status, independent sources and evidence.",
+            kinds={"python"},
+        ),
+        "conflicts": dg.AssetOut(
+            description="One row per disagreeing key: every candidate value with its sources and "
+            "dates, the chosen value and the reason (newer sources, more sources, override).",
+            kinds={"python"},
+        ),
+    },
+)
+def reconciled(
+    context: dg.AssetExecutionContext,
+    pipeline: PipelineConfig,
+    articles: ArticleSet,
+    claims: WorkSet,
+) -> Iterator[dg.Output[WorkSet]]:
+    """Reconcile claims into credit rules and conflicts, applying the reviewer's overrides."""
+    result = stages.reconcile_stage(
+        list(stages.read_records(Path(claims.records))),
+        stages.read_records(Path(articles.work.records)),
+        pipeline.overrides_file(),
+        log=context.log,
+    )
+    rules = save_stage(pipeline, "credit_rules", result.credit_rules)
+    statuses = Counter(rule.status for rule in result.credit_rules)
+    yield dg.Output(rules, output_name="credit_rules", metadata={
+        "rows": rules.rows,
+        **{f"status_{status}": n for status, n in sorted(statuses.items())},
+        "consistency_findings": len(result.findings),
+        "unmatched_overrides": len(result.unmatched_overrides),
+        "table": dg.MetadataValue.path(rules.table),
+    })
+    conflicts = save_stage(pipeline, "conflicts", result.conflicts)
+    unresolved = sum(conflict.status == "unresolved" for conflict in result.conflicts)
+    yield dg.Output(conflicts, output_name="conflicts", metadata={
+        "rows": conflicts.rows,
+        "unresolved": unresolved,
+        "table": dg.MetadataValue.path(conflicts.table),
+    })
+
+
+# --------------------------------------------------------------------------- release
+
+
+def unresolved_count(conflicts: WorkSet) -> int:
+    """Conflicts left for a reviewer."""
+    return sum(c.status == "unresolved" for c in stages.read_records(Path(conflicts.records)))
+
+
+@dg.asset(group_name=GROUP, kinds={"parquet"})
+def release_candidate(
+    context: dg.AssetExecutionContext,
+    pipeline: PipelineConfig,
+    raw_pages: RawPagesRef,
+    articles: ArticleSet,
+    paragraphs: WorkSet,
+    claims: WorkSet,
+    credit_rules: WorkSet,
+    conflicts: WorkSet,
+) -> dg.Output[CandidateRef]:
+    """The next release written as a candidate (five tables + manifest), not yet visible to users;
+    blocking checks audit it before it is promoted (write, audit, publish)."""
+    sets = {"articles": articles.work, "paragraphs": paragraphs, "claims": claims,
+            "credit_rules": credit_rules, "conflicts": conflicts}
+    tables = {name: pq.read_table(work.table) for name, work in sets.items()}
+    path = write_candidate(tables, pipeline.data_path, pages=raw_pages.pages, run_id=context.run_id)
+    ref = CandidateRef(path=str(path), rows={name: w.rows for name, w in sets.items()},
+                       pages=raw_pages.pages, parsed=articles.parsed, skipped=articles.skipped,
+                       unresolved=unresolved_count(conflicts))
+    metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(path)),
+                                **{f"rows_{name}": n for name, n in ref.rows.items()},
+                                "unresolved_conflicts": ref.unresolved}
+    metadata |= candidate_diff_metadata(pipeline, path)
+    return dg.Output(ref, metadata=metadata)
+
+
+def candidate_diff_metadata(pipeline: PipelineConfig, candidate: Path) -> dict[str, Any]:
+    """What the candidate would change against the latest release, as Markdown metadata."""
+    latest = pipeline.published_dir / "latest"
+    diff = diff_releases(latest if latest.exists() else None, candidate)
+    return {"diff_summary": dg.MetadataValue.md(summary_markdown(diff.summary())),
+            "diff": dg.MetadataValue.md(diff.markdown()[:MAX_MARKDOWN_CHARS])}
+
+
+def summary_markdown(summary: Mapping[str, Any]) -> str:
+    """A diff summary mapping as a two-column Markdown table."""
+    lines = ["| what | count |", "|---|---|"]
+    lines += [f"| {key} | {value} |" for key, value in summary.items()]
+    return "\n".join(lines)
+
+
+def publish_metadata(result: PublishResult) -> dict[str, Any]:
+    """Metadata of a promotion: the version, whether anything was published, and the diff."""
+    metadata: dict[str, Any] = {
+        "version": result.version,
+        "published": result.published,
+        "parent": str(result.parent) if result.parent else "",
+        "reason": result.reason or "",
+        "path": dg.MetadataValue.path(str(result.path)),
+    }
+    diff_md = Path(result.path) / "diff.md"
+    if result.published and diff_md.exists():
+        metadata["diff"] = dg.MetadataValue.md(diff_md.read_text(encoding="utf-8")[:MAX_MARKDOWN_CHARS])
+    return metadata
+
+
+@dg.asset(group_name=GROUP, kinds={"parquet"})
+def published_release(
+    context: dg.AssetExecutionContext, pipeline: PipelineConfig, release_candidate: CandidateRef
+) -> dg.Output[PublishResult]:
+    """The audited candidate promoted to data/published/<version>/ with `latest` pointing at it;
+    a run whose content equals the latest release publishes nothing and says so."""
+    result = promote(Path(release_candidate.path), pipeline.data_path)
+    if result.published:
+        context.log.info("published %s at %s", result.version, result.path)
+    else:
+        context.log.info("nothing new: content equals %s (%s)", result.version, result.reason)
+    return dg.Output(result, metadata=publish_metadata(result))
+
+
+ASSETS = (raw_pages, articles, paragraphs, claims, reconciled, release_candidate, published_release)

@@ -1,0 +1,144 @@
+"""`shebao-policy run`: materialise the whole release job through Dagster (the schedule's code path)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import dagster as dg
+
+from pipelines.commands._common import data_dir_option, start_url_option
+from pipelines.resources import PIPELINE_RESOURCE_KEY, dagster_home
+from pipelines.schedules import JOB_NAME
+
+COMMANDS = ("run",)
+
+# Metadata shown on a stage's progress line, in this order, when the materialisation has it.
+PROGRESS_FIELDS = ("new", "unchanged", "failed", "pages_in_store", "rows", "pages_skipped",
+                   "duplicates_merged", "clusters", "unresolved", "version", "published")
+# Dagster's own console logger only speaks up for warnings; progress lines come from the events.
+DAGSTER_LOG_LEVEL = "WARNING"
+
+
+def run_config(start_urls: Sequence[str], data_dir: Path, crawl: bool,
+               overrides: Path | None) -> dict[str, Any]:
+    """The job's run config: the pipeline resource's settings and a quiet console logger."""
+    config: dict[str, Any] = {"start_urls": list(start_urls), "data_dir": str(data_dir.resolve()),
+                              "crawl": crawl}
+    if overrides is not None:
+        config["overrides_path"] = str(overrides.resolve())
+    return {"resources": {PIPELINE_RESOURCE_KEY: {"config": config}},
+            "loggers": {"console": {"config": {"log_level": DAGSTER_LOG_LEVEL}}}}
+
+
+def progress_line(entry: Any) -> str | None:
+    """One line of progress for a Dagster event worth showing, else None."""
+    event = entry.dagster_event
+    if event is None:
+        return None
+    kind = event.event_type_value
+    if kind == "STEP_START":
+        return f"→ {event.step_key}"
+    if kind == "ASSET_MATERIALIZATION":
+        return _materialized_line(entry.asset_materialization)
+    if kind == "ASSET_CHECK_EVALUATION":
+        check = entry.asset_check_evaluation
+        mark = "✓" if check.passed else ("✗" if check.severity.value == "ERROR" else "!")
+        return f"    {mark} check {check.check_name}: {check.description or ''}"
+    if kind == "STEP_FAILURE":
+        return f"✗ {event.step_key} failed: {event.step_failure_data.error.message.strip()}"
+    if kind == "STEP_SKIPPED":
+        return f"- {event.step_key} skipped (an upstream step or blocking check failed)"
+    return None
+
+
+def _materialized_line(materialization: Any) -> str:
+    """`✓ asset  key=value …` from a materialisation's metadata."""
+    metadata = materialization.metadata
+    shown = [f"{name}={metadata[name].value}" for name in PROGRESS_FIELDS if name in metadata]
+    return f"✓ {materialization.asset_key.to_user_string()}  " + " ".join(shown)
+
+
+def echo_progress(entry: Any) -> None:
+    """Print the progress line of an event, if it has one."""
+    line = progress_line(entry)
+    if line:
+        click.echo(line)
+
+
+def execute(config: dict[str, Any], data_dir: Path,
+            listener: Callable[[Any], None] = echo_progress) -> dg.ExecuteInProcessResult:
+    """Run the release job in process against the persistent instance in <data_dir>/dagster_home."""
+    # Loaded here, not at import: every CLI command imports this module, and the definitions pull in
+    # every stage (Scrapy, lxml, pyarrow), which `shebao-policy --help` should not pay for.
+    from pipelines.definitions import defs
+
+    home = dagster_home(data_dir)
+    home.mkdir(parents=True, exist_ok=True)
+    instance = dg.DagsterInstance.from_config(str(home))
+    run_id = str(uuid.uuid4())  # Dagster run ids are UUID4 strings; known up front to listen to it
+    instance.add_event_listener(run_id, listener)
+    job = defs.get_job_def(JOB_NAME)
+    return job.execute_in_process(run_config=config, instance=instance, run_id=run_id,
+                                  raise_on_error=False)
+
+
+def failed_blocking_checks(result: dg.ExecuteInProcessResult) -> list[str]:
+    """`check: description` of every blocking check that failed."""
+    return [f"{check.check_name}: {check.description or 'failed'}"
+            for check in result.get_asset_check_evaluations()
+            if not check.passed and check.blocking and check.severity == dg.AssetCheckSeverity.ERROR]
+
+
+def failure_message(result: dg.ExecuteInProcessResult, data_dir: Path) -> str:
+    """What failed, where, and what to do, for a run that did not succeed."""
+    checks = failed_blocking_checks(result)
+    if checks:
+        listed = "\n  ".join(checks)
+        return (f"blocking check failed, nothing was published:\n  {listed}\n"
+                f"The candidate stays under {data_dir / 'published'} for inspection; fix the input "
+                "(or data/overrides.toml) and run again.")
+    steps = [f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
+             for e in result.get_step_failure_events() if e.step_failure_data.error]
+    listed = "\n  ".join(steps) or "see the run log above"
+    return (f"run {result.run_id} failed:\n  {listed}\n"
+            f"Run history is in {dagster_home(data_dir)} (`make dev` shows it in the Dagster UI).")
+
+
+def summary_lines(result: dg.ExecuteInProcessResult, data_dir: Path) -> list[str]:
+    """The final summary: version (or nothing new), rows per table, conflicts, where the files are."""
+    published = result.output_for_node("published_release")
+    candidate = result.output_for_node("release_candidate")
+    if published.published:
+        head = f"published {published.version}"
+    else:
+        head = f"nothing new: content equals {published.version}"
+    rows = ", ".join(f"{name} {n}" for name, n in candidate.rows.items())
+    return [
+        head,
+        f"rows: {rows}",
+        f"conflicts: {candidate.rows.get('conflicts', 0)} ({candidate.unresolved} unresolved)",
+        f"pages: {candidate.pages} in the raw store, {candidate.skipped} skipped by the parser",
+        f"files: {data_dir / 'published' / 'latest'}/",
+    ]
+
+
+@click.command("run")
+@start_url_option
+@data_dir_option
+@click.option("--no-crawl", is_flag=True,
+              help="Don't fetch anything: re-extract from the raw store (shows what an extractor change did).")
+@click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Reviewer overrides file (TOML). Default: data/overrides.toml of the checkout.")
+def run(start_urls: tuple[str, ...], data_dir: Path, no_crawl: bool, overrides: Path | None) -> None:
+    """Crawl, extract, reconcile and publish a release: the whole Dagster job, in this process."""
+    config = run_config(start_urls, data_dir, not no_crawl, overrides)
+    click.echo(f"run: {'re-extracting the raw store' if no_crawl else 'crawling'} into {data_dir}")
+    result = execute(config, data_dir)
+    if not result.success:
+        raise click.ClickException(failure_message(result, data_dir))
+    for line in summary_lines(result, data_dir):
+        click.echo(line)
