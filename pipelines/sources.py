@@ -59,7 +59,9 @@ def distinct_sites(claims: Iterable[Claim], articles: Mapping[str, Article]) -> 
     for claim in claims:
         article = articles.get(claim.article_id)
         if article is None:
-            log.warning("claim refers to unknown article %s; its site is not counted", claim.article_id)
+            log.warning(
+                "claim refers to unknown article %s; its site is not counted", claim.article_id
+            )
             continue
         sites.add(article.site)
     return len(sites)

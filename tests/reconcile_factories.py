@@ -58,7 +58,9 @@ def article(
 
 
 def claim(**fields: Any) -> Claim:
-    """BASE_CLAIM with ``fields`` replaced."""
+    """BASE_CLAIM with ``fields`` replaced; a monthly amount given alone is also the amount as written."""
+    if "monthly_yuan" in fields and "amount_yuan" not in fields:
+        fields["amount_yuan"] = fields["monthly_yuan"]
     return replace(BASE_CLAIM, **fields)
 
 

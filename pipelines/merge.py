@@ -1,0 +1,220 @@
+"""Credit-rule values: when two statements agree or refine each other, and how they merge.
+
+Agreement rules (DESIGN.md "Reconciliation" 2), each with a test in tests/test_reconcile.py:
+- the same ratio range (and the same or an unstated base) agrees, whatever illustrative
+  monthly amounts come with it;
+- an approximate amount with no method beside a ratio rule refines it: the value keeps
+  method ``ratio`` and its ratios, takes ``monthly_yuan`` from the amount, ``approximate`` true;
+- two amounts agree when their monthly figures are within ``MONTHLY_TOLERANCE_YUAN``
+  (1680元/年 = 140元/月), or within ``APPROXIMATE_RELATIVE_TOLERANCE`` when one says 约/左右;
+- a deduction stated by one source and not another is kept; two different deductions disagree.
+Everything else — different amounts, different ratio ranges or bases, a fixed amount
+beside a ratio rule, an exact amount of unknown method beside a ratio — disagrees.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any, TypeVar
+
+from extractors.keys import canonical_json
+from extractors.records import Claim
+
+# The value fields of a credit rule, in the order of DESIGN.md "credit_rules".
+VALUE_FIELDS = (
+    "method",
+    "monthly_yuan",
+    "ratio_min",
+    "ratio_max",
+    "base",
+    "approximate",
+    "deduction_yuan",
+)
+# Fields whose difference makes a conflict; `approximate` alone never does (约100元 and 100元 agree).
+CONFLICT_FIELDS = ("method", "monthly_yuan", "ratio_min", "ratio_max", "base", "deduction_yuan")
+# Yearly figures divided by 12 and then rounded to the yuan (1000元/年 → 83.33 vs "83元") differ by < 0.5.
+MONTHLY_TOLERANCE_YUAN = 0.5
+# "约100元" / "100元左右" covers a few percent either side (98元, 105元 are the same statement).
+APPROXIMATE_RELATIVE_TOLERANCE = 0.05
+# Percent → fraction conversions leave float noise (2.8/100 = 0.027999…); ratios closer than this are equal.
+RATIO_TOLERANCE = 1e-6
+# Digits kept when a value is written as canonical JSON (yuan to the fen, ratios to 1e-6).
+YUAN_DIGITS = 2
+RATIO_DIGITS = 6
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """The value fields of one credit rule or one claim."""
+
+    method: str | None = None
+    monthly_yuan: float | None = None
+    ratio_min: float | None = None
+    ratio_max: float | None = None
+    base: str | None = None
+    approximate: bool = False
+    deduction_yuan: float | None = None
+
+    @property
+    def is_ratio(self) -> bool:
+        """A ratio rule: method ratio or any ratio stated."""
+        return self.method == "ratio" or self.ratio_min is not None or self.ratio_max is not None
+
+    def rounded(self) -> dict[str, Any]:
+        """Fields as a dict with amounts and ratios rounded, for comparison and JSON."""
+        fields = asdict(self)
+        for name in ("monthly_yuan", "deduction_yuan"):
+            fields[name] = _round(fields[name], YUAN_DIGITS)
+        for name in ("ratio_min", "ratio_max"):
+            fields[name] = _round(fields[name], RATIO_DIGITS)
+        return fields
+
+    def to_json(self) -> str:
+        """Canonical JSON (sorted keys) — the `value` of a Candidate and `chosen` of a Conflict."""
+        return canonical_json(self.rounded())
+
+
+def _round(number: float | None, digits: int) -> float | None:
+    return None if number is None else round(float(number), digits)
+
+
+def claim_value(claim: Claim) -> Value:
+    """The value a claim states."""
+    return Value(
+        method=claim.method,
+        monthly_yuan=claim.monthly_yuan,
+        ratio_min=claim.ratio_min,
+        ratio_max=claim.ratio_max,
+        base=claim.base,
+        approximate=claim.approximate,
+        deduction_yuan=claim.deduction_yuan,
+    )
+
+
+def amounts_agree(a: float | None, b: float | None, *, approximate: bool = False) -> bool:
+    """Two monthly amounts are the same statement (an unstated amount agrees with anything)."""
+    if a is None or b is None:
+        return True
+    difference = abs(a - b)
+    if difference <= MONTHLY_TOLERANCE_YUAN:
+        return True
+    return approximate and difference <= APPROXIMATE_RELATIVE_TOLERANCE * max(abs(a), abs(b))
+
+
+def _ratios_agree(a: Value, b: Value) -> bool:
+    pairs = ((a.ratio_min, b.ratio_min), (a.ratio_max, b.ratio_max))
+    return all(x is None or y is None or abs(x - y) <= RATIO_TOLERANCE for x, y in pairs)
+
+
+def _refines_ratio(amount: Value) -> bool:
+    """An amount that can sit beside a ratio rule: an approximate figure of unstated method."""
+    return amount.method is None and amount.approximate
+
+
+def compatible(a: Value, b: Value) -> bool:
+    """Do two values agree or only refine each other?"""
+    if not amounts_agree(a.deduction_yuan, b.deduction_yuan):
+        return False
+    if a.is_ratio and b.is_ratio:
+        return _ratios_agree(a, b) and (a.base is None or b.base is None or a.base == b.base)
+    if a.is_ratio or b.is_ratio:
+        return _refines_ratio(b if a.is_ratio else a)
+    if a.method is not None and b.method is not None and a.method != b.method:
+        return False
+    return amounts_agree(a.monthly_yuan, b.monthly_yuan, approximate=a.approximate or b.approximate)
+
+
+def _mode(values: Iterable[T | None]) -> T | None:
+    """Most frequent non-null value; ties go to the smallest, so the result is deterministic."""
+    counts = Counter(v for v in values if v is not None)
+    if not counts:
+        return None
+    return min(counts, key=lambda v: (-counts[v], v))
+
+
+def merge_values(values: Sequence[Value]) -> Value:
+    """One value from values that are pairwise compatible."""
+    ratios = [v for v in values if v.is_ratio]
+    deduction = _mode(v.deduction_yuan for v in values)
+    if ratios:
+        return _merge_ratio(ratios, [v for v in values if not v.is_ratio], deduction)
+    exact = [v for v in values if not v.approximate and v.monthly_yuan is not None]
+    return Value(
+        method="fixed" if any(v.method == "fixed" for v in values) else None,
+        monthly_yuan=_mode(v.monthly_yuan for v in (exact or values)),
+        approximate=not exact and any(v.approximate for v in values),
+        deduction_yuan=deduction,
+    )
+
+
+def _merge_ratio(
+    ratios: Sequence[Value], amounts: Sequence[Value], deduction: float | None
+) -> Value:
+    """A ratio rule, refined by the approximate amounts stated beside it."""
+    monthly = _mode(v.monthly_yuan for v in amounts) or _mode(v.monthly_yuan for v in ratios)
+    return Value(
+        method="ratio",
+        monthly_yuan=monthly,
+        ratio_min=_mode(v.ratio_min for v in ratios),
+        ratio_max=_mode(v.ratio_max for v in ratios),
+        base=_mode(v.base for v in ratios),
+        approximate=bool(amounts) or any(v.approximate for v in ratios),
+        deduction_yuan=deduction,
+    )
+
+
+def _specificity(value: Value) -> tuple[Any, ...]:
+    """Order in which statements seed groups: ratio rules, then fixed, then bare, exact before approximate."""
+    kind = 0 if value.is_ratio else (1 if value.method == "fixed" else 2)
+    rounded = value.rounded()
+    numbers = tuple(
+        -1.0 if rounded[f] is None else rounded[f]
+        for f in ("ratio_min", "ratio_max", "monthly_yuan")
+    )
+    return (kind, value.approximate, numbers)
+
+
+def group_compatible(
+    items: Sequence[T], value_of: Callable[[T], Value]
+) -> list[tuple[Value, list[T]]]:
+    """Partition items into groups of agreeing values; each group with its merged value.
+
+    Items are taken most specific first and each joins the first group it agrees with, so
+    an approximate amount refines the ratio rule seen before it. Deterministic for a given input.
+    """
+    groups: list[tuple[Value, list[T]]] = []
+    for item in sorted(items, key=lambda it: _specificity(value_of(it))):
+        value = value_of(item)
+        for index, (merged, members) in enumerate(groups):
+            if compatible(merged, value):
+                members.append(item)
+                groups[index] = (merge_values([*map(value_of, members)]), members)
+                break
+        else:
+            groups.append((value, [item]))
+    return groups
+
+
+def differing_fields(values: Sequence[Value]) -> tuple[str, ...]:
+    """Conflict fields on which the values do not all agree."""
+    rounded = [v.rounded() for v in values]
+    return tuple(f for f in CONFLICT_FIELDS if len({r[f] for r in rounded}) > 1)
+
+
+def common_value(values: Sequence[Value]) -> Value:
+    """The fields all values agree on; fields they disagree on are left empty (unresolved rows)."""
+    first = values[0]
+    cleared = {f: None for f in differing_fields(values)}
+    approximate = all(v.approximate for v in values)
+    return replace(first, **cleared, approximate=approximate)
+
+
+def apply_override(base: Value | None, fields: dict[str, Any]) -> Value:
+    """An override's value: a whole replacement when it sets `method`, else a patch over ``base``."""
+    if "method" in fields or base is None:
+        return Value(**{"approximate": False, **fields})
+    return replace(base, **fields)

@@ -1,0 +1,238 @@
+"""Reconciliation: all claims → one credit rule per (region_code, population, age_min, age_max), plus conflicts.
+
+Per key: claims whose values agree or refine each other merge into one candidate value
+(pipelines.merge). One candidate → status ``agreed``. Several → a ``conflicts`` row with
+every candidate, decided by a reviewer's override (``overridden``), else by the cascade of
+pipelines.resolve (``resolved``: newer sources, more independent sources, more sites),
+else ``unresolved``: the row is kept, the fields the candidates agree on are filled and the
+disagreeing ones are left empty. A resolved row's counts, dates, URLs and evidence are
+those of the chosen value; unresolved and overridden rows show all claims of the key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.records import Article, Claim
+from pipelines.consistency import Finding, check_claims, check_rules
+from pipelines.merge import (
+    Value,
+    apply_override,
+    claim_value,
+    common_value,
+    differing_fields,
+    group_compatible,
+)
+from pipelines.overrides import Override
+from pipelines.records import Candidate, Conflict, CreditRule
+from pipelines.resolve import decide
+from pipelines.sources import count_sources
+from pipelines.support import build_candidate, ranked_evidence, seen_dates, source_urls
+
+Key = tuple[str, str, int | None, int | None]  # (region_code, population, age_min, age_max)
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """Everything reconciliation produces for one run."""
+
+    credit_rules: list[CreditRule]
+    conflicts: list[Conflict]
+    findings: list[Finding]
+    unmatched_overrides: list[Override]
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """The value a key ends with, its status, note, and the claims whose support the row shows."""
+
+    value: Value
+    status: str
+    note: str | None
+    claims: Sequence[Claim]
+
+
+def sort_key(key: Key) -> tuple[Any, ...]:
+    """Rows sort by region_code, population, age_min (no lower bound first), age_max (no upper bound last)."""
+    region_code, population, age_min, age_max = key
+    return (
+        region_code,
+        population,
+        age_min is not None,
+        age_min or 0,
+        age_max is None,
+        age_max or 0,
+    )
+
+
+def group_claims(claims: Iterable[Claim]) -> dict[Key, list[Claim]]:
+    """Claims by credit-rule key."""
+    groups: dict[Key, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        groups[(claim.region_code, claim.population, claim.age_min, claim.age_max)].append(claim)
+    return groups
+
+
+def reconcile(
+    claims: Sequence[Claim], articles: Mapping[str, Article], overrides: Sequence[Override] = ()
+) -> Reconciliation:
+    """All claims → credit_rules, conflicts, consistency findings and the overrides that matched nothing."""
+    groups = group_claims(claims)
+    rules: list[CreditRule] = []
+    conflicts: list[Conflict] = []
+    used: set[int] = set()
+    for key in sorted(groups, key=sort_key):
+        override_index = _find_override(key, groups[key], overrides)
+        if override_index is not None:
+            used.add(override_index)
+        override = overrides[override_index] if override_index is not None else None
+        rule, conflict = reconcile_key(groups[key], articles, override)
+        rules.append(rule)
+        if conflict is not None:
+            conflicts.append(conflict)
+    unmatched = [item for index, item in enumerate(overrides) if index not in used]
+    findings = sorted(
+        check_rules(rules) + check_claims(claims), key=lambda f: (f.kind, f.key, f.message)
+    )
+    return Reconciliation(
+        credit_rules=rules, conflicts=conflicts, findings=findings, unmatched_overrides=unmatched
+    )
+
+
+def _find_override(key: Key, claims: Sequence[Claim], overrides: Sequence[Override]) -> int | None:
+    """Index of the override for this key, if any (the overrides file refuses duplicates)."""
+    region_code, population, age_min, age_max = key
+    region = _region_name(claims)
+    for index, item in enumerate(overrides):
+        if item.matches(region, region_code, population, age_min, age_max):
+            return index
+    return None
+
+
+def _region_name(claims: Sequence[Claim]) -> str:
+    """The region's canonical name: the most frequent among the claims, ties to the smallest."""
+    counts = Counter(c.region for c in claims)
+    return min(counts, key=lambda name: (-counts[name], name))
+
+
+def reconcile_key(
+    claims: Sequence[Claim], articles: Mapping[str, Article], override: Override | None = None
+) -> tuple[CreditRule, Conflict | None]:
+    """One key's claims → its credit rule and, when values disagree, its conflict."""
+    groups = group_compatible(claims, claim_value)
+    candidates = [build_candidate(value, members, articles) for value, members in groups]
+    order = sorted(range(len(groups)), key=lambda i: _candidate_rank(candidates[i]))
+    groups = [groups[i] for i in order]
+    candidates = [candidates[i] for i in order]
+    outcome, conflict = _decide(claims, groups, candidates, override)
+    return _rule(claims, outcome, articles), conflict
+
+
+def _candidate_rank(candidate: Candidate) -> tuple[Any, ...]:
+    """Candidates listed newest and best supported first, then by value, so output is deterministic."""
+    stamp = (
+        candidate.latest_published_at.timestamp()
+        if candidate.latest_published_at
+        else float("-inf")
+    )
+    return (-stamp, -candidate.n_independent_sources, -candidate.n_sites, candidate.value)
+
+
+def _decide(
+    claims: Sequence[Claim],
+    groups: Sequence[tuple[Value, list[Claim]]],
+    candidates: Sequence[Candidate],
+    override: Override | None,
+) -> tuple[_Outcome, Conflict | None]:
+    """The outcome of one key and its conflict row (None when the values agree)."""
+    if len(groups) == 1:
+        value, members = groups[0]
+        if override is None:
+            return _Outcome(value, "agreed", None, members), None
+        return _overridden(value, override, claims), None
+    decision = decide(candidates)
+    if override is not None:
+        base = (
+            groups[decision.chosen][0]
+            if decision.chosen is not None
+            else common_value([g[0] for g in groups])
+        )
+        outcome = _overridden(base, override, claims)
+        reason = f"override by {override.reviewer}: {override.note}"
+        return outcome, _conflict(
+            claims, groups, candidates, outcome.value.to_json(), "overridden", reason
+        )
+    if decision.chosen is None:
+        outcome = _Outcome(
+            common_value([g[0] for g in groups]), "unresolved", decision.reason, claims
+        )
+        return outcome, _conflict(claims, groups, candidates, None, "unresolved", decision.reason)
+    value, members = groups[decision.chosen]
+    outcome = _Outcome(value, "resolved", decision.reason, members)
+    return outcome, _conflict(
+        claims, groups, candidates, value.to_json(), "resolved", decision.reason
+    )
+
+
+def _overridden(base: Value, override: Override, claims: Sequence[Claim]) -> _Outcome:
+    value = apply_override(base, override.value_dict())
+    note = f"override by {override.reviewer} ({override.date.isoformat()}): {override.note}"
+    return _Outcome(value, "overridden", note, claims)
+
+
+def _conflict(
+    claims: Sequence[Claim],
+    groups: Sequence[tuple[Value, list[Claim]]],
+    candidates: Sequence[Candidate],
+    chosen: str | None,
+    status: str,
+    reason: str,
+) -> Conflict:
+    first = claims[0]
+    return Conflict(
+        region=_region_name(claims),
+        region_code=first.region_code,
+        population=first.population,
+        age_min=first.age_min,
+        age_max=first.age_max,
+        field=",".join(differing_fields([value for value, _ in groups])),
+        candidates=tuple(candidates),
+        chosen=chosen,
+        status=status,
+        reason=reason,
+    )
+
+
+def _rule(
+    key_claims: Sequence[Claim], outcome: _Outcome, articles: Mapping[str, Article]
+) -> CreditRule:
+    """The credit_rules row for one key."""
+    first, value, shown = key_claims[0], outcome.value, outcome.claims
+    counted = count_sources(shown, articles)
+    first_seen, last_seen = seen_dates(shown, articles)
+    return CreditRule(
+        region=_region_name(key_claims),
+        region_code=first.region_code,
+        population=first.population,
+        age_min=first.age_min,
+        age_max=first.age_max,
+        method=value.method,
+        monthly_yuan=value.rounded()["monthly_yuan"],
+        ratio_min=value.rounded()["ratio_min"],
+        ratio_max=value.rounded()["ratio_max"],
+        base=value.base,
+        approximate=value.approximate,
+        deduction_yuan=value.rounded()["deduction_yuan"],
+        status=outcome.status,
+        n_mentions=counted.n_mentions,
+        n_independent_sources=counted.n_sources,
+        first_seen=first_seen,
+        last_seen=last_seen,
+        source_urls=source_urls(shown, articles),
+        evidence=ranked_evidence(shown, articles),
+        note=outcome.note,
+        n_sites=counted.n_sites,
+    )
