@@ -38,6 +38,7 @@ from dataclasses import replace
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from extractors.keys import stable_hash
 from extractors.records import Article, Claim
 from pipelines.lsh_index import (
     MINHASH_SCHEME,
@@ -89,6 +90,12 @@ def article_entries(article: Article) -> list[Entry]:
     ]
 
 
+def article_fingerprint(article: Article) -> str:
+    """What an article's index entries depend on: its paragraphs and the places masked in them."""
+    return stable_hash({"places": article_places(article),
+                        "paragraphs": [(p.ordinal, p.text) for p in article.paragraphs]})
+
+
 def cluster_paragraphs(
     articles: Sequence[Article],
     index: ParagraphIndex | None = None,
@@ -102,7 +109,9 @@ def cluster_paragraphs(
             f"paragraph index was built with {index.settings}, but cluster_paragraphs got {settings}; "
             "pass the index's settings or rebuild the index")
     for article in articles:
-        index.add_article(article.article_id, article_entries(article))
+        fingerprint = article_fingerprint(article)
+        if index.fingerprint(article.article_id) != fingerprint:  # unchanged articles cost no masking
+            index.add_article(article.article_id, article_entries(article), fingerprint)
     return [row for article in articles for row in _article_rows(article, index, settings)]
 
 

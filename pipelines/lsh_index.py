@@ -93,6 +93,7 @@ class ParagraphIndex:
         self._value_of: dict[str, int] = {}  # value signature -> id
         self._values: list[str] = []
         self._articles: dict[str, tuple[tuple[int, int, int], ...]] = {}  # id -> (ordinal, node, value id)
+        self._fingerprints: dict[str, str] = {}  # id -> what the article's entries were computed from
         self._members: dict[tuple[int, int], set[str]] = {}  # (root, value id) -> article ids
         self._root_values: dict[int, set[int]] = {}  # root -> value ids present in its component
         self._touched: set[tuple[int, int]] = set()  # clusters changed since `take_touched`
@@ -111,10 +112,15 @@ class ParagraphIndex:
         """Distinct masked templates seen so far."""
         return len(self._keys)
 
-    def add_article(self, article_id: str, entries: Sequence[Entry]) -> None:
+    def fingerprint(self, article_id: str) -> str | None:
+        """The fingerprint an article was added with (None when absent): unchanged articles need no re-adding."""
+        return self._fingerprints.get(article_id)
+
+    def add_article(self, article_id: str, entries: Sequence[Entry], fingerprint: str = "") -> None:
         """Add (or replace) one article's paragraphs; joins new templates to near-duplicates."""
         if article_id in self._articles:
             self.remove_article(article_id)
+        self._fingerprints[article_id] = fingerprint
         rows = []
         for entry in entries:
             node = self._node(entry.masked)
@@ -126,6 +132,7 @@ class ParagraphIndex:
 
     def remove_article(self, article_id: str) -> None:
         """Drop an article's membership (its templates stay in the LSH index: they cost nothing wrong)."""
+        self._fingerprints.pop(article_id, None)
         for _, node, value in self._articles.pop(article_id, ()):
             key = (self._find(node), value)
             members = self._members.get(key)
@@ -266,5 +273,5 @@ class ParagraphIndex:
             setattr(self, name, state[name])
 
 
-_STATE = ("_lsh", "_node_of", "_keys", "_sigs", "_parent", "_value_of", "_values", "_articles",
+_STATE = ("_lsh", "_node_of", "_keys", "_sigs", "_parent", "_value_of", "_values", "_articles", "_fingerprints",
           "_members", "_root_values", "_touched")

@@ -200,3 +200,17 @@ def test_articles_sharing_boilerplate_are_not_merged() -> None:
     a = make_article("/s/1.html", "宁安", [*shared, "宁安的独有规定：70周岁以下每月划入120元。"])
     b = make_article("/s/2.html", "宁安", [*shared, "宁安的另一篇：异地就医需要先在线备案。"])
     assert len(merge_duplicate_articles([a, b])) == 2
+
+
+def test_rerunning_unchanged_articles_changes_nothing_and_an_edit_is_picked_up() -> None:
+    index = ParagraphIndex()
+    a = make_article("/m/1.html", "宁安", [DISCLAIMER, "宁安独有的一段。"])
+    b = make_article("/m/2.html", "海城", [DISCLAIMER])
+    first = cluster_paragraphs([a, b], index=index)
+    index.take_touched()
+    assert cluster_paragraphs([a, b], index=index) == first
+    assert index.take_touched() == set()
+    edited = replace(b, paragraphs=(Paragraph(0, "海城改写后的内容，和免责声明无关。"),))
+    rows = cluster_paragraphs([edited], index=index)
+    assert rows[0].cluster_size == 1
+    assert rows_by(refresh_rows(first, index), a)[0].cluster_size == 1
