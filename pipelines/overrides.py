@@ -35,6 +35,8 @@ AGE_RANGE = (0, 130)
 MAX_RATIO = 1.0
 # A GB/T 2260 code is six digits (000000 = 全国).
 REGION_CODE_PATTERN = re.compile(r"\d{6}")
+# tomllib reports syntax errors as "... (at line 8, column 19)".
+TOML_LINE_PATTERN = re.compile(r"at line (\d+)")
 
 
 class OverrideFileError(ValueError):
@@ -98,7 +100,9 @@ def load_overrides(path: Path = DEFAULT_OVERRIDES_PATH) -> list[Override]:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise OverrideFileError(f"{path}: {exc}; fix the TOML syntax there") from exc
+        where = TOML_LINE_PATTERN.search(str(exc))
+        line = where.group(1) if where else "1"
+        raise OverrideFileError(f"{path}:{line}: {exc}; fix the TOML syntax there") from exc
     return parse_overrides(document, text, str(path))
 
 
