@@ -46,6 +46,9 @@ SPACE_NEAR_CJK = re.compile(rf"(?<={CJK_OR_PUNCT}) | (?={CJK_OR_PUNCT})")
 # 1,800元 and 1800元 are one amount: drop a comma between a digit and exactly three digits.
 THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
+# A list marker at the start of a paragraph ("二、", "3.", "(1)"): "二、线下查询方法" in one article is
+# "三、线下查询方法" in the next, so templates drop it (bare list numbers are no value either).
+ENUMERATOR = re.compile(r"^\(?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[).,:]\s?(?!\d)")
 # Dates and times, masked in templates and kept out of value signatures: a templated intro
 # stamped "2026年" is the same boilerplate as the one stamped "2025年".
 DATE = re.compile(
@@ -132,7 +135,7 @@ def _replace_spans(text: str, spans: Sequence[tuple[int, int, str]], mark: str) 
 
 def mask_template(text: str, places: Sequence[str] = ()) -> str:
     """Normalised text with places, dates and numbers masked: the key for near-duplicate matching."""
-    out = normalise(text)
+    out = ENUMERATOR.sub("", normalise(text))
     out = _replace_spans(out, find_places(out, places), PLACE_MARK)
     out = DATE.sub(DATE_MARK, out)
     out = CN_VALUE.sub(NUMBER_MARK, out)

@@ -111,3 +111,19 @@ def test_normalise_is_idempotent(text: str) -> None:
 @given(st.text(max_size=80))
 def test_mask_template_never_raises_and_is_stable(text: str) -> None:
     assert mask_template(text, ["宁安市"]) == mask_template(text, ["宁安市"])
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("二、线下办理渠道", "三、线下办理渠道"),  # list position differs between articles
+        ("1.到窗口办理", "4.到窗口办理"),
+        ("（2）电话咨询", "电话咨询"),
+    ],
+)
+def test_mask_template_drops_leading_list_markers(a: str, b: str) -> None:
+    assert mask_template(a) == mask_template(b)
+
+
+def test_mask_template_keeps_a_leading_decimal_as_a_number() -> None:
+    assert mask_template("1.5倍计入") == NUMBER_MARK + "计入"
