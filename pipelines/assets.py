@@ -12,7 +12,7 @@ import contextlib
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -284,15 +284,8 @@ def candidate_diff_metadata(pipeline: PipelineConfig, candidate: Path) -> dict[s
     """What the candidate would change against the latest release, as Markdown metadata."""
     latest = pipeline.published_dir / "latest"
     diff = diff_releases(latest if latest.exists() else None, candidate)
-    return {"diff_summary": dg.MetadataValue.md(summary_markdown(diff.summary())),
+    return {"diff_summary": dg.MetadataValue.md(diff.summary_markdown()),
             "diff": dg.MetadataValue.md(diff.markdown()[:MAX_MARKDOWN_CHARS])}
-
-
-def summary_markdown(summary: Mapping[str, Any]) -> str:
-    """A diff summary mapping as a two-column Markdown table."""
-    lines = ["| what | count |", "|---|---|"]
-    lines += [f"| {key} | {value} |" for key, value in summary.items()]
-    return "\n".join(lines)
 
 
 def publish_metadata(result: PublishResult) -> dict[str, Any]:

@@ -25,16 +25,12 @@ from pipelines.assets import (
     reconciled,
     release_candidate,
 )
-from pipelines.consistency import check_rules
+from pipelines.consistency import MAX_MONTHLY_YUAN, MAX_RATIO, check_rules
 from pipelines.publish import PublishResult
 from pipelines.stages import ArticleSet, CandidateRef, RawPagesRef, WorkSet
 
 Row = Mapping[str, Any]
 
-# Personal-account credits are a few percent of a pension; a ratio above 10% is a misread number.
-MAX_RATIO = 0.10
-# No region credits more than this per month (the largest real figures are a few hundred yuan).
-MAX_MONTHLY_YUAN = 1000.0
 # Below this share of parsed pages the site layout has probably changed: don't publish a thin release.
 MIN_PARSED_SHARE = 0.8
 # Offending keys listed in a check's metadata (the rest are counted).
@@ -145,7 +141,7 @@ def credit_rules_unique_keys(release_candidate: CandidateRef) -> dg.AssetCheckRe
 
 @dg.asset_check(asset=release_candidate, blocking=True)
 def credit_rules_sane_values(release_candidate: CandidateRef) -> dg.AssetCheckResult:
-    """Ratios lie in (0, 10%] and monthly amounts in (0, 1000] yuan."""
+    """Ratios lie in (0, 10%] and monthly amounts in (0, 1000] yuan (pipelines.consistency's bounds)."""
     return result(insane_values(candidate_rules(release_candidate)),
                   "ratios and amounts in range", "values out of range")
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from pipelines.overrides import DEFAULT_OVERRIDES_PATH
+
 # Default data directory: `data/` of the checkout, which holds the embedded sample site.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 # Sub-directories of the data dir, one per concern (DESIGN "Published dataset"; the rest is scratch).
@@ -63,11 +65,7 @@ class PipelineConfig(dg.ConfigurableResource):
 
     def overrides_file(self) -> Path:
         """The overrides file to apply (the checkout's data/overrides.toml unless configured)."""
-        if self.overrides_path:
-            return Path(self.overrides_path)
-        from pipelines.overrides import DEFAULT_OVERRIDES_PATH
-
-        return Path(DEFAULT_OVERRIDES_PATH)
+        return Path(self.overrides_path) if self.overrides_path else DEFAULT_OVERRIDES_PATH
 
 
 def dagster_home(data_dir: Path) -> Path:

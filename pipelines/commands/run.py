@@ -34,22 +34,22 @@ def run_config(start_urls: Sequence[str], data_dir: Path, crawl: bool,
             "loggers": {"console": {"config": {"log_level": DAGSTER_LOG_LEVEL}}}}
 
 
-def progress_line(entry: Any) -> str | None:
-    """One line of progress for a Dagster event worth showing, else None."""
-    event = entry.dagster_event
+def progress_line(event: Any) -> str | None:
+    """One line of progress for a Dagster event (`DagsterEvent`) worth showing, else None."""
     if event is None:
         return None
     kind = event.event_type_value
     if kind == "STEP_START":
         return f"→ {event.step_key}"
     if kind == "ASSET_MATERIALIZATION":
-        return _materialized_line(entry.asset_materialization)
+        return _materialized_line(event.materialization)
     if kind == "ASSET_CHECK_EVALUATION":
-        check = entry.asset_check_evaluation
-        mark = "✓" if check.passed else ("✗" if check.severity.value == "ERROR" else "!")
+        check = event.asset_check_evaluation_data
+        mark = "✓" if check.passed else ("✗" if check.severity == dg.AssetCheckSeverity.ERROR else "!")
         return f"    {mark} check {check.check_name}: {check.description or ''}"
     if kind == "STEP_FAILURE":
-        return f"✗ {event.step_key} failed: {event.step_failure_data.error.message.strip()}"
+        error = event.step_failure_data.error
+        return f"✗ {event.step_key} failed: {error.message.strip() if error else 'no error recorded'}"
     if kind == "STEP_SKIPPED":
         return f"- {event.step_key} skipped (an upstream step or blocking check failed)"
     return None
@@ -63,8 +63,8 @@ def _materialized_line(materialization: Any) -> str:
 
 
 def echo_progress(entry: Any) -> None:
-    """Print the progress line of an event, if it has one."""
-    line = progress_line(entry)
+    """Print the progress line of an event log entry, if it has one."""
+    line = progress_line(entry.dagster_event)
     if line:
         click.echo(line)
 
