@@ -48,7 +48,7 @@ from pipelines.lsh_index import (
     ParagraphIndex,
     crc32_hash,
 )
-from pipelines.normalise import mask_template, norm_hash, normalise, shingles, value_signature
+from pipelines.normalise import norm_hash, normalise, shingles, template_and_signature
 from pipelines.records import ParagraphRow
 
 __all__ = [
@@ -84,10 +84,11 @@ def article_places(article: Article) -> tuple[str, ...]:
 def article_entries(article: Article) -> list[Entry]:
     """The index's view of an article: per paragraph its masked template and value signature."""
     places = article_places(article)
-    return [
-        Entry(p.ordinal, mask_template(p.text, places), value_signature(p.text, places))
-        for p in article.paragraphs
-    ]
+    entries = []
+    for paragraph in article.paragraphs:
+        _, masked, values = template_and_signature(paragraph.text, places)
+        entries.append(Entry(paragraph.ordinal, masked, values))
+    return entries
 
 
 def article_fingerprint(article: Article) -> str:

@@ -15,9 +15,10 @@ Three views of one paragraph:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from extractors.keys import stable_hash
 
@@ -73,6 +74,8 @@ SUFFIXED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:自治区|自治州|省|�
 NOT_PLACES = ("城市", "都市", "超市", "上市", "该市", "本市", "全市", "各市", "全省", "本省", "各省", "该省", "外省", "全县", "本县", "各县")
 # Administrative suffixes stripped to get the short form pages use ("资阳市" is written "资阳").
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "省", "市", "区", "县", "州", "盟", "旗")
+# Distinct place lists whose variants are kept: one per title city is plenty.
+PLACE_CACHE_SIZE = 4096
 # Short forms shorter than this are not masked alone: a one-character stem matches everywhere.
 MIN_SHORT_PLACE = 2
 
@@ -88,10 +91,11 @@ def normalise(text: str) -> str:
 
 def norm_hash(text: str) -> str:
     """Stable hash of the normalised (unmasked) text: equal for verbatim copies."""
-    return stable_hash({"norm": normalise(text)})
+    return hash_normalised(normalise(text))
 
 
-def place_variants(places: Iterable[str]) -> tuple[tuple[str, str], ...]:
+@functools.lru_cache(maxsize=PLACE_CACHE_SIZE)
+def place_variants(places: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(written form, canonical name) for each place and its short form (资阳市 → 资阳市, 资阳), longest first."""
     found: dict[str, str] = {}
     for place in places:
@@ -110,7 +114,7 @@ def find_places(normalised: str, places: Sequence[str] = ()) -> list[tuple[int, 
     """Spans (start, end, canonical place) of the given places, then of suffixed place names, not overlapping."""
     spans: list[tuple[int, int, str]] = []
     taken = [False] * len(normalised)
-    for written, canonical in place_variants(places):
+    for written, canonical in place_variants(tuple(places)):
         for match in re.finditer(re.escape(written), normalised):
             if not any(taken[match.start() : match.end()]):
                 spans.append((match.start(), match.end(), canonical))
@@ -135,11 +139,22 @@ def _replace_spans(text: str, spans: Sequence[tuple[int, int, str]], mark: str) 
 
 def mask_template(text: str, places: Sequence[str] = ()) -> str:
     """Normalised text with places, dates and numbers masked: the key for near-duplicate matching."""
-    out = ENUMERATOR.sub("", normalise(text))
-    out = _replace_spans(out, find_places(out, places), PLACE_MARK)
+    return template_and_signature(text, places)[1]
+
+
+def _mask(normalised: str, spans: Sequence[tuple[int, int, str]]) -> str:
+    out = _replace_spans(normalised, spans, PLACE_MARK)
+    out = ENUMERATOR.sub("", out)
     out = DATE.sub(DATE_MARK, out)
     out = CN_VALUE.sub(NUMBER_MARK, out)
     return NUMBER.sub(NUMBER_MARK, out)
+
+
+def template_and_signature(text: str, places: Sequence[str] = ()) -> tuple[str, str, str]:
+    """(normalised text, masked template, value signature) of one paragraph, normalising once."""
+    normalised = normalise(text)
+    spans = find_places(normalised, places)
+    return normalised, _mask(normalised, spans), _signature(normalised, spans)
 
 
 def value_tokens(normalised: str) -> list[tuple[int, str]]:
@@ -158,12 +173,20 @@ def value_signature(text: str, places: Sequence[str] = ()) -> str:
     Places enter only beside a value: a templated intro naming the injected city states nothing,
     while "资阳…2%" and "福州…2%" are evidence about two different places.
     """
-    normalised = normalise(text)
+    return template_and_signature(text, places)[2]
+
+
+def _signature(normalised: str, spans: Sequence[tuple[int, int, str]]) -> str:
     values = value_tokens(normalised)
     if not values:
         return ""
-    named = [(start, "@" + place) for start, _, place in find_places(normalised, places)]
+    named = [(start, "@" + place) for start, _, place in spans]
     return "|".join(token for _, token in sorted(values + named))
+
+
+def hash_normalised(normalised: str) -> str:
+    """`norm_hash` of a text that is already normalised."""
+    return stable_hash({"norm": normalised})
 
 
 def shingles(masked: str, size: int) -> set[str]:
