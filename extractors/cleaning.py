@@ -1,0 +1,52 @@
+"""Small shared text-cleaning functions for extracted titles and paragraphs."""
+
+from __future__ import annotations
+
+import re
+
+# Characters that render as nothing or as plain space on these pages (zero-width, BOM, NBSP, ideographic space).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
+# Separators sites put between an article title and their own name ("…_社保网", "… - 社保网", "…|社保网").
+_TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|--|—+|–|-\s|\s-|－)\s*")
+# A trailing title segment is a site name when it is this short and names a site (网/站/频道/.com …).
+SITE_SUFFIX_MAX_CHARS = 20
+_SITE_WORD = re.compile(r"(网|站|频道|首页|门户|资讯|\.com|\.cn|\.net)\s*$", re.I)
+# Text a title keeps after a separator when the site name is unknown must still be this long to be a title.
+MIN_TITLE_CHARS = 4
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse whitespace (ASCII, NBSP, ideographic), drop zero-width characters, strip the ends."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
+def join_cells(cells: list[str]) -> str:
+    """A table row as one line: non-empty cleaned cells joined by ' | '."""
+    return " | ".join(c for c in (clean_text(x) for x in cells) if c)
+
+
+def strip_site_suffix(title: str, site_names: tuple[str, ...] = ()) -> str:
+    """Remove trailing (then leading) site names such as `_社保网` or ` - 社保网` from a page title."""
+    title = clean_text(title)
+    while (seps := list(_TITLE_SEPARATOR.finditer(title))) and _is_site_name(title[seps[-1].end():], site_names):
+        if len(title[: seps[-1].start()]) < MIN_TITLE_CHARS:
+            break
+        title = title[: seps[-1].start()]
+    while (seps := list(_TITLE_SEPARATOR.finditer(title))) and _is_site_name(title[: seps[0].start()], site_names):
+        if len(title[seps[0].end():]) < MIN_TITLE_CHARS:
+            break
+        title = title[seps[0].end():]
+    return title
+
+
+def _is_site_name(segment: str, site_names: tuple[str, ...]) -> bool:
+    """True when a title segment is the site's name rather than part of the headline."""
+    segment = segment.strip()
+    if not segment:
+        return True
+    if segment in site_names:
+        return True
+    return len(segment) <= SITE_SUFFIX_MAX_CHARS and bool(_SITE_WORD.search(segment))

@@ -1,0 +1,89 @@
+"""Publication dates of 社保网-style pages: a strict regex cascade over text, meta tags and <time>.
+
+Libraries measured on our formats (2026-11-23, this repo's venv):
+- python-dateutil 2.9 ``parse(fuzzy=True)`` turns ``2024年03月05日`` into 2026-03-05 (the
+  year is silently replaced by the current one); the other formats came out right.
+- dateparser 1.2 gets the bare Chinese dates right but returns None for
+  ``2025-06-05 21:37:12社保网`` and ``发布时间：2026-02-03 10:20`` (text around the date).
+Neither is safe without a pre-cut of the date span, and once the span is cut a regex reads it
+exactly, so this module is a regex cascade with validation by ``datetime`` itself.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from lxml import etree
+
+# Pages that give no zone are Chinese sites: their clock is Beijing time.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Years outside this window are page furniture (copyright lines, phone numbers), not publication dates.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+# Labels that introduce the publication date when a line holds several dates (发布 vs 更新).
+_PUBLISH_LABEL = re.compile(r"(发布时间|发布日期|发表时间|发表于|发布于|发布)\s*[:：]?")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
+# One date, optionally with a time and a zone: 2025-06-05 21:37:12, 2025/11/18, 2026年8月1日 09:30, ISO 8601.
+_DATE = re.compile(
+    r"(?<!\d)(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?:(?:T|\s*)(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}(?!\d))?"
+)
+
+# Meta tags that carry the publication date, in order of trust.
+META_DATE_NAMES = ("article:published_time", "og:published_time", "pubdate", "publishdate",
+                   "publish_date", "published_time", "datepublished", "date", "dc.date", "dc.date.issued")
+_META_DATE = etree.XPath(
+    "//meta[@content][translate(@property,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')=$n"
+    " or translate(@name,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')=$n"
+    " or translate(@itemprop,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')=$n]/@content"
+)
+_TIME_DATETIME = etree.XPath("//time[@datetime]/@datetime | //*[@itemprop='datePublished']/@datetime")
+
+
+def _zone(text: str | None) -> timezone | ZoneInfo:
+    """The tzinfo of an ISO zone suffix (Z, +08:00, +0800); Asia/Shanghai when there is none."""
+    if not text:
+        return SHANGHAI
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def _build(match: re.Match[str]) -> datetime | None:
+    """A datetime from one regex match, or None when the numbers are not a real date."""
+    g = match.groupdict()
+    try:
+        value = datetime(int(g["y"]), int(g["m"]), int(g["d"]), int(g["H"] or 0), int(g["M"] or 0),
+                         int(g["S"] or 0), tzinfo=_zone(g["tz"]))
+    except ValueError:
+        return None
+    return value if MIN_YEAR <= value.year <= MAX_YEAR else None
+
+
+def parse_published_at(text: str) -> datetime | None:
+    """The publication date in a line of text (after a 发布时间-style label when there is one), or None."""
+    if not text:
+        return None
+    text = text.translate(_FULLWIDTH)
+    label = _PUBLISH_LABEL.search(text)
+    for start in ((label.end(), 0) if label else (0,)):
+        for match in _DATE.finditer(text, start):
+            if (value := _build(match)) is not None:
+                return value
+    return None
+
+
+def published_at_from_meta(tree: etree._Element) -> datetime | None:
+    """The publication date from meta tags (article:published_time, pubdate …) or <time datetime>."""
+    for name in META_DATE_NAMES:
+        for content in _META_DATE(tree, n=name):
+            if (value := parse_published_at(str(content))) is not None:
+                return value
+    for content in _TIME_DATETIME(tree):
+        if (value := parse_published_at(str(content))) is not None:
+            return value
+    return None

@@ -1,0 +1,331 @@
+"""Generic main-content path: prune page furniture, score block containers, walk the body into blocks.
+
+Scoring follows readability/trafilatura: every paragraph-like text gives weight to its container
+(and half to the container's parent); the best container, discounted by its link density, is the
+article body. Pruning removes what is never body: drop-listed class/id names (nav, sidebar,
+comment, related …) and blocks opened by a label such as 相关推荐 or 网友评论.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from extractors.cleaning import clean_text
+
+# Elements that never hold article text.
+NEVER_BODY_TAGS = ("script", "style", "noscript", "iframe", "form", "svg", "button", "select",
+                   "textarea", "input", "nav", "aside", "footer", "template", "object", "embed")
+# class/id words of page furniture (trafilatura's "discard" xpaths, plus pinyin names seen on Chinese sites).
+DROP_NAME = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|side|sidebox|aside|right|comments?|pinglun|reply|"
+    r"footer|foot|related|relate|xiangguan|recommend|tuijian|share|sharebar|bdshare|breadcrumbs?|crumbs?|"
+    r"bread|position|location|ads?|advert|banner|guanggao|hot|hotnews|remen|rank|paihang|toolbar|"
+    r"pager|pagination|pages|copyright|login|search|friendlinks?|links|youqing|tags|keywords)(?=$|[\s_-]|\d)",
+    re.I,
+)
+# A drop-listed element holding more than this share of the page's text is the article itself, keep it.
+DROP_GUARD_SHARE = 0.6
+# Labels that open a block which is not the article (related lists, hot lists, comments).
+LABEL_TEXT = re.compile(
+    r"^[【\[]?\s*(相关推荐|相关阅读|相关文章|相关链接|相关资讯|热门文章|热门推荐|热门阅读|热点文章|热点推荐|猜你喜欢|"
+    r"推荐阅读|延伸阅读|最新文章|最新资讯|大家都在看|你可能感兴趣|您可能感兴趣|网友评论|评论|精彩评论|最新评论|"
+    r"发表评论|全部评论|热门评论|评论区|排行榜|阅读排行|点击排行|精彩推荐|为你推荐|推荐文章)\s*[】\]]?\s*[:：]?$"
+)
+LABEL_MAX_CHARS = 16  # a label line is short; longer lines mentioning 评论 are prose
+# Siblings after a label are removed until one this long with little link text (the article itself).
+LABELLED_BLOCK_MAX_CHARS = 600
+# Paragraph-like texts shorter than this give no weight to their container.
+MIN_SCORED_CHARS = 12
+# Each 100 characters of a paragraph add one point, up to this many.
+MAX_LENGTH_POINTS = 3
+# Punctuation that marks prose (a point each): navigation and lists of links have little of it.
+PROSE_PUNCT = re.compile(r"[，。；：！？、,;]")
+# Candidates whose text is more than this share link text are lists of links, not articles.
+MAX_BODY_LINK_DENSITY = 0.5
+# A sibling of the best container joins the body when it scores this share of the best (split bodies).
+SIBLING_SCORE_SHARE = 0.3
+# The body must carry at least this many characters of text to count as found.
+MIN_BODY_CHARS = 40
+# Lists/blocks inside the body with this share of link text are share bars or related lists.
+LINK_BLOCK_DENSITY = 0.6
+HEADING_MAX_CHARS = 40  # a bold-only or numbered line longer than this is prose, not a heading
+# "一、…", "1、…", "（二）…": numbered section titles when short and without sentence punctuation.
+NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d))")
+SENTENCE_PUNCT = re.compile(r"[。；;，,！!]")
+# Lines that are article metadata, not body: 发布时间/来源/作者/浏览 …
+META_LINE = re.compile(r"^(发布时间|发布日期|更新时间|时间|来源|作者|编辑|责任编辑|浏览|阅读|点击|字号)\s*[:：]")
+META_MAX_CHARS = 80
+_STARTS_WITH_DATE = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+# Lines that navigate between articles.
+NAV_LINE = re.compile(r"^(上一篇|下一篇|上一页|下一页|返回列表|返回首页|分享到|打印本页|关闭窗口)")
+
+CONTAINER_TAGS = frozenset({"div", "article", "section", "main", "td", "body", "center", "font", "span"})
+BLOCK_TAGS = frozenset({"p", "div", "article", "section", "main", "ul", "ol", "dl", "dt", "dd", "li", "table",
+                        "thead", "tbody", "tfoot", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+                        "blockquote", "pre", "header", "center", "figure", "figcaption", "hr", "address"})
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+BOLD_TAGS = frozenset({"strong", "b"})
+
+_NAMED = etree.XPath("//*[@class or @id]")
+_LABEL_CANDIDATES = etree.XPath(
+    "//h1|//h2|//h3|//h4|//h5|//h6|//strong|//b|//span|//p|//div[not(*)]|//dt|//em|//li[not(*)]")
+_PARAGRAPHS = etree.XPath("//p|//pre|//blockquote|//li|//td|//dd")
+_LINK_TEXT = etree.XPath("string-length(normalize-space(string(.)))")
+_ANCHORS = etree.XPath(".//a")
+
+
+class NoBodyError(ValueError):
+    """No element of the page looks like an article body."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One body block before numbering: its kind ("p" | "heading" | "li" | "table_row") and text."""
+
+    kind: str
+    text: str
+
+
+def prune(root: etree._Element, drop: Iterable[etree.XPath] = ()) -> None:
+    """Remove elements that never hold body text, plus everything the given XPaths select."""
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *NEVER_BODY_TAGS, with_tail=False)
+    for xpath in drop:
+        for el in xpath(root):
+            remove(el)
+
+
+def remove(el: etree._Element) -> None:
+    """Detach an element but keep its tail text in the document."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def text_len(el: etree._Element) -> int:
+    """Length of an element's whitespace-normalised text."""
+    return int(_LINK_TEXT(el))
+
+
+def link_density(el: etree._Element, total: int | None = None) -> float:
+    """Share of an element's text that sits inside links."""
+    total = text_len(el) if total is None else total
+    if total == 0:
+        return 0.0
+    return min(1.0, sum(text_len(a) for a in _ANCHORS(el)) / total)
+
+
+def drop_furniture(root: etree._Element) -> None:
+    """Remove drop-listed class/id elements and label-opened blocks (相关推荐, 网友评论 …)."""
+    page_chars = max(text_len(root), 1)
+    for el in _NAMED(root):
+        name = f"{el.get('class', '')} {el.get('id', '')}"
+        if DROP_NAME.search(name) and el.getparent() is not None and text_len(el) < DROP_GUARD_SHARE * page_chars:
+            remove(el)
+    for el in _LABEL_CANDIDATES(root):
+        if el.getparent() is not None and _is_label(el):
+            _remove_labelled(el)
+
+
+def _is_label(el: etree._Element) -> bool:
+    """True when an element's whole text is a block label such as 相关推荐."""
+    text = clean_text(el.text_content())
+    return len(text) <= LABEL_MAX_CHARS and bool(LABEL_TEXT.match(text))
+
+
+def _remove_labelled(label: etree._Element) -> None:
+    """Remove a label, climbing to the wrapper that only holds it, and the list that follows it."""
+    text = text_len(label)
+    while (parent := label.getparent()) is not None and parent.getparent() is not None and text_len(parent) <= text:
+        label = parent
+    for sibling in list(label.itersiblings()):
+        if text_len(sibling) >= LABELLED_BLOCK_MAX_CHARS and link_density(sibling) < MAX_BODY_LINK_DENSITY:
+            break
+        remove(sibling)
+    remove(label)
+
+
+def _weight(text: str) -> float:
+    """Points a paragraph-like text gives its container: one, plus prose punctuation, plus length."""
+    if len(text) < MIN_SCORED_CHARS:
+        return 0.0
+    return 1 + len(PROSE_PUNCT.findall(text)) + min(len(text) / 100, MAX_LENGTH_POINTS)
+
+
+def _container(el: etree._Element | None) -> etree._Element | None:
+    """The nearest ancestor-or-self that can be an article container."""
+    while el is not None and el.tag not in CONTAINER_TAGS:
+        el = el.getparent()
+    return el
+
+
+def _own_text(el: etree._Element) -> str:
+    """Text directly inside an element, between its children (the text of <br>-separated bodies)."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag not in BLOCK_TAGS and not isinstance(child, etree._Comment) and child.tag != "a":
+            parts.append(child.text_content() if child.tag != "br" else "\n")
+        parts.append(child.tail or "")
+    return clean_text("".join(parts))
+
+
+def score_containers(root: etree._Element) -> dict[etree._Element, float]:
+    """Readability-style scores: each paragraph-like text adds its weight to its container, half upwards."""
+    scores: dict[etree._Element, float] = {}
+
+    def add(el: etree._Element | None, points: float) -> None:
+        if el is not None and points:
+            scores[el] = scores.get(el, 0.0) + points
+
+    for para in _PARAGRAPHS(root):
+        text = clean_text(para.text_content())
+        points = _weight(text) * (1 - link_density(para, len(text)))
+        holder = _container(para.getparent()) if para.tag not in ("td",) else para
+        add(holder, points)
+        add(_container(holder.getparent()) if holder is not None else None, points / 2)
+    for el in root.iter("div", "article", "section", "main", "td", "body", "center", "font", "span"):
+        points = _weight(_own_text(el))
+        add(el, points)
+        add(_container(el.getparent()), points / 2)
+    return scores
+
+
+def main_content(root: etree._Element) -> list[etree._Element]:
+    """The element(s) holding the article body: the best container and strong siblings of it."""
+    scores = score_containers(root)
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:8]
+    best, best_score = None, 0.0
+    for el, score in ranked:
+        adjusted = score * (1 - link_density(el))
+        if adjusted > best_score:
+            best, best_score = el, adjusted
+    if best is None or text_len(best) < MIN_BODY_CHARS:
+        raise NoBodyError("no element with enough paragraph text (generic scoring found no body)")
+    siblings = [s for s in best.itersiblings() if s.tag in CONTAINER_TAGS
+                and scores.get(s, 0.0) >= SIBLING_SCORE_SHARE * best_score and link_density(s) < MAX_BODY_LINK_DENSITY]
+    preceding = [s for s in best.itersiblings(preceding=True) if s.tag in CONTAINER_TAGS
+                 and scores.get(s, 0.0) >= SIBLING_SCORE_SHARE * best_score and link_density(s) < MAX_BODY_LINK_DENSITY]
+    return [*reversed(preceding), best, *siblings]
+
+
+# Paragraphs/items that are almost all link text are "read more" links, not body.
+LINK_LINE_DENSITY = 0.8
+_DATE_PREFIX = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(\d{1,2}[:：]\d{2}([:：]\d{2})?)?")
+META_REST_MAX_CHARS = 20  # "2025-06-05 21:37:12社保网": what follows the date in a byline is a short site name
+
+
+def is_meta_line(text: str) -> bool:
+    """True for byline lines (发布时间：…, 来源：…, a date followed by a site name), which are not body."""
+    if len(text) <= META_MAX_CHARS and META_LINE.match(text):
+        return True
+    match = _DATE_PREFIX.match(text)
+    if not match:
+        return False
+    rest = text[match.end():]
+    return len(rest) <= META_REST_MAX_CHARS and not PROSE_PUNCT.search(rest)
+
+
+def _is_heading_line(text: str, bold_only: bool) -> bool:
+    """Short bold-only lines without a full stop, and short numbered lines without sentence
+    punctuation, are section titles ("<strong>年龄不同，标准也不同</strong>", "一、划入标准怎么定")."""
+    if len(text) > HEADING_MAX_CHARS:
+        return False
+    if bold_only:
+        return "。" not in text
+    return bool(NUMBERED_HEADING.match(text)) and not SENTENCE_PUNCT.search(text)
+
+
+def _is_bold(el: etree._Element) -> bool:
+    """True when all of an inline element's text is bold (<strong>, <b>, or a wrapper of one)."""
+    if el.tag in BOLD_TAGS:
+        return True
+    bold = "".join(b.text_content() for b in el.iter("strong", "b"))
+    return bool(bold.strip()) and clean_text(bold) == clean_text(el.text_content())
+
+
+def _is_link_block(el: etree._Element) -> bool:
+    """Lists and boxes of links inside the body: share bars, related lists, tag clouds."""
+    if el.tag in ("p", "li", "dd", "dt"):
+        return link_density(el) > LINK_LINE_DENSITY
+    if el.tag in ("ul", "ol", "dl", "div", "section"):
+        return len(_ANCHORS(el)) >= 2 and link_density(el) > LINK_BLOCK_DENSITY
+    return False
+
+
+class _Lines:
+    """Accumulates inline text of one line; flushing turns it into a Block."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.parts: list[tuple[str, bool]] = []
+
+    def add(self, text: str | None, bold: bool = False) -> None:
+        if text:
+            self.parts.append((text, bold))
+
+    def flush(self) -> Iterator[Block]:
+        text = clean_text("".join(t for t, _ in self.parts))
+        bold_only = all(b for t, b in self.parts if t.strip())
+        self.parts = []
+        if text:
+            yield Block("heading" if _is_heading_line(text, bold_only) else self.kind, text)
+
+
+def walk(el: etree._Element, kind: str = "p") -> Iterator[Block]:
+    """Blocks of an element in document order: headings, paragraphs split at <br>, list items, table rows."""
+    tag = el.tag
+    if not isinstance(tag, str) or _is_link_block(el):
+        return
+    if tag == "table":
+        yield from _table_rows(el)
+        return
+    if tag in HEADING_TAGS or tag == "h1":
+        if text := clean_text(el.text_content()):
+            yield Block("heading", text)
+        return
+    kind = "li" if tag in ("li", "dd") else kind
+    line = _Lines(kind)
+    line.add(el.text)
+    for child in el:
+        if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or child.find(".//br") is not None):
+            yield from line.flush()
+            yield from walk(child, kind)
+        elif child.tag == "br":
+            yield from line.flush()
+        elif isinstance(child.tag, str):
+            line.add(child.text_content(), _is_bold(child))
+        line.add(child.tail)
+    yield from line.flush()
+
+
+def _table_rows(table: etree._Element) -> Iterator[Block]:
+    """One table_row block per row, cells joined by ' | ' (nested tables are read as their own rows)."""
+    for row in table.iter("tr"):
+        cells = [clean_text(cell.text_content()) for cell in row if cell.tag in ("td", "th")]
+        text = " | ".join(c for c in cells if c)
+        if text:
+            yield Block("table_row", text)
+
+
+def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> list[Block]:
+    """The body of an article as blocks, without bylines, article navigation, the title, or
+    anything after a label such as 相关推荐 (a related list inside the article box)."""
+    blocks: list[Block] = []
+    for root in roots:
+        for block in walk(root):
+            if len(block.text) <= LABEL_MAX_CHARS and LABEL_TEXT.match(block.text):
+                return blocks
+            if block.text == title or is_meta_line(block.text) or NAV_LINE.match(block.text):
+                continue
+            blocks.append(block)
+    return blocks

@@ -1,0 +1,143 @@
+"""HTML page → Article: decode, parse once with lxml, pick a site profile or the generic path."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import lxml.html
+from lxml import etree
+
+from extractors import generic
+from extractors.cleaning import clean_text, strip_site_suffix
+from extractors.dates import parse_published_at, published_at_from_meta
+from extractors.decoding import UndecodableError, decode_html
+from extractors.keys import sha256_text
+from extractors.links import page_links
+from extractors.profiles import Profile, pick_profile
+from extractors.records import Article, Paragraph
+from extractors.regions import title_region
+from extractors.urls import article_id, canonical_url, site_of
+
+GENERIC = "generic"
+# lxml refuses str input that still carries an XML encoding declaration (XHTML pages); it is obsolete once decoded.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_OG_TITLE = etree.XPath("string(//meta[@property='og:title' or @name='og:title']/@content)")
+_SITE_NAME = etree.XPath("string(//meta[@property='og:site_name' or @name='og:site_name' or @name='application-name']/@content)")
+_H1 = etree.XPath("//h1")
+_TITLE_TAG = etree.XPath("string(//title)")
+# Byline holders: class/id names of the element that shows the date under the headline.
+_BYLINE = etree.XPath(
+    "//*[contains(@class,'time') or contains(@class,'date') or contains(@class,'info') or contains(@class,'meta')"
+    " or contains(@class,'pub') or contains(@class,'source') or contains(@class,'attr') or contains(@id,'time')"
+    " or contains(@id,'date') or contains(@id,'info') or contains(@id,'pub')]"
+)
+BYLINE_MAX_CHARS = 120  # a byline is a short line; a long element mentioning "info" is content
+# How many elements after the headline to look in for a date line when nothing is labelled.
+NEAR_TITLE_ELEMENTS = 4
+
+
+class ParseError(ValueError):
+    """A page yields no article: undecodable bytes, unparsable HTML, or no findable body."""
+
+
+def parse_html(body: bytes, url: str, *, content_type: str | None = None,
+               fetched_at: datetime | None = None) -> Article:
+    """Parse one page into an Article (title, date, body paragraphs with sections, links)."""
+    root, encoding = _parse(body, url, content_type)
+    links = page_links(root, url)
+    profile = pick_profile(root, url)
+    title = _title(root, profile)
+    published = _published_at(root, profile)
+    extractor, blocks = _body(root, profile, title, url)
+    paragraphs = number_blocks(blocks)
+    canonical = canonical_url(url)
+    return Article(
+        article_id=article_id(url), url=canonical, site=site_of(canonical), title=title,
+        published_at=published, fetched_at=fetched_at,
+        title_region=title_region(title) if title else None,
+        content_sha256=sha256_text("\n".join(p.text for p in paragraphs)), extractor=extractor,
+        paragraphs=paragraphs, links=links, encoding=encoding,
+    )
+
+
+def _parse(body: bytes, url: str, content_type: str | None) -> tuple[lxml.html.HtmlElement, str]:
+    """Decode and parse the page once; ParseError names the URL and the reason."""
+    try:
+        decoded = decode_html(body, content_type)
+    except UndecodableError as exc:
+        raise ParseError(f"{url}: undecodable bytes ({exc})") from exc
+    text = _XML_DECLARATION.sub("", decoded.text, count=1)
+    if not text.strip():
+        raise ParseError(f"{url}: empty page")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"{url}: HTML does not parse ({exc})") from exc
+    return root, decoded.encoding
+
+
+def _title(root: etree._Element, profile: Profile | None) -> str | None:
+    """Headline: profile selector, else the <h1> that <title> repeats, else og:title, else <title>."""
+    site_names = tuple(n for n in (clean_text(_SITE_NAME(root)),) if n)
+    if profile and (text := profile.text("title", root)):
+        return strip_site_suffix(text, site_names)
+    page_title = clean_text(_TITLE_TAG(root))
+    h1s = [t for t in (clean_text(h.text_content()) for h in _H1(root)) if t and t not in site_names]
+    for h1 in h1s:  # the <h1> that the <title> repeats is the headline, not a logo
+        if h1 in page_title:
+            return h1
+    for candidate in (clean_text(_OG_TITLE(root)), page_title, *h1s):
+        if candidate:
+            return strip_site_suffix(candidate, site_names)
+    return None
+
+
+def _published_at(root: etree._Element, profile: Profile | None) -> datetime | None:
+    """Publication date: profile selector, meta tags and <time>, a byline element, a line near the <h1>."""
+    if profile and (text := profile.text("published", root)) and (value := parse_published_at(text)):
+        return value
+    if (value := published_at_from_meta(root)) is not None:
+        return value
+    for el in _BYLINE(root):
+        text = clean_text(el.text_content())
+        if len(text) <= BYLINE_MAX_CHARS and (value := parse_published_at(text)):
+            return value
+    for h1 in _H1(root)[:1]:
+        for el in list(h1.itersiblings())[:NEAR_TITLE_ELEMENTS]:
+            text = clean_text(el.text_content())
+            if len(text) <= BYLINE_MAX_CHARS and (value := parse_published_at(text)):
+                return value
+    return None
+
+
+def _body(root: etree._Element, profile: Profile | None, title: str | None,
+          url: str) -> tuple[str, list[generic.Block]]:
+    """(extractor name, body blocks): the profile's body when it finds one, else the generic path."""
+    if profile is not None:
+        generic.prune(root, profile.drops())
+        containers = profile.compiled["body"](root)
+        blocks = generic.body_blocks(containers, title)
+        if blocks:
+            return profile.name, blocks
+    generic.prune(root)
+    generic.drop_furniture(root)
+    try:
+        containers = generic.main_content(root)
+    except generic.NoBodyError as exc:
+        raise ParseError(f"{url}: {exc}") from exc
+    blocks = generic.body_blocks(containers, title)
+    if not blocks:
+        raise ParseError(f"{url}: the main-content element holds no body paragraphs")
+    return GENERIC, blocks
+
+
+def number_blocks(blocks: list[generic.Block]) -> tuple[Paragraph, ...]:
+    """Paragraphs with ordinals and the nearest heading as section (a heading opens its own section)."""
+    section: str | None = None
+    paragraphs = []
+    for ordinal, block in enumerate(blocks):
+        if block.kind == "heading":
+            section = block.text
+        paragraphs.append(Paragraph(ordinal=ordinal, text=block.text, section=section, kind=block.kind))
+    return tuple(paragraphs)

@@ -1,0 +1,103 @@
+"""Links of a page sorted for the crawler: article pages, listing/pagination pages, everything else."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from extractors.cleaning import clean_text
+from extractors.records import PageLinks
+from extractors.urls import canonical_url, site_of
+
+# Schemes a crawler can fetch; javascript:, mailto:, tel: and bare fragments are not links to pages.
+FETCHABLE_SCHEMES = ("http", "https")
+# File types that are page furniture or downloads, never articles or listings.
+ASSET_SUFFIXES = (".css", ".js", ".json", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico",
+                  ".bmp", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".mp3", ".mp4",
+                  ".xml", ".txt", ".woff", ".woff2", ".ttf")
+# Anchor texts of pagination and listing links (下一页, 尾页, 更多, a bare page number …).
+LISTING_TEXT = re.compile(r"^(下一页|上一页|下页|上页|首页|尾页|末页|更多|更多>>|查看更多|next|prev|previous|more|»|«|>|<|>>|<<|\d{1,4}|\[\d{1,4}\])$", re.I)
+# URL paths of listing pages: index/list/category/tag/page directories, list_2.html, index_3.html, ?page=2.
+LISTING_PATH = re.compile(
+    r"(^/$|/$|/(index|list|lists|category|categories|cat|tag|tags|column|channel|topic|archive|archives)"
+    r"(?:[_-]\d+)?(?:\.s?html?|\.php|\.aspx?)?$|/(list|index)[_-]\d+\.s?html?$|/page/\d+/?$)",
+    re.I,
+)
+LISTING_QUERY = re.compile(r"(^|&)(page|p|pn|pageno|cid|catid|category|tag)=", re.I)
+# Article pages: a last path segment with a numeric id of at least this many digits (/a/20250605/123.html).
+ARTICLE_ID_DIGITS = 3
+_ID = rf"\d{{{ARTICLE_ID_DIGITS},}}"
+_ARTICLE_PATH = re.compile(rf"({_ID}[^/]*\.s?html?|/{_ID}/?|/[a-z0-9_-]*{_ID}[a-z0-9_-]*(?:\.s?html?)?)$", re.I)
+_ARTICLE_QUERY = re.compile(r"(^|&)(id|aid|articleid|newsid|tid)=\d+", re.I)
+
+_ANCHOR_RE = re.compile(
+    r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(.*?)</a\s*>""", re.I | re.S
+)
+_TAG_RE = re.compile(r"<[^>]+>")
+_BASE_RE = re.compile(r"""<base\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+_ANCHORS = etree.XPath("//a[@href]")
+_BASE_HREF = etree.XPath("//base/@href")
+
+
+def classify_link(link: str, anchor_text: str, page_site: str) -> str | None:
+    """'article', 'listing' or 'other' for an absolute URL; None when it is not a fetchable page."""
+    parts = urlsplit(link)
+    if parts.scheme not in FETCHABLE_SCHEMES or not parts.hostname:
+        return None
+    path = parts.path or "/"
+    if _bare_host(parts.hostname) != _bare_host(page_site) or path.lower().endswith(ASSET_SUFFIXES):
+        return "other"
+    if LISTING_TEXT.match(anchor_text) or LISTING_PATH.search(path) or LISTING_QUERY.search(parts.query):
+        return "listing"
+    if _ARTICLE_PATH.search(path) or _ARTICLE_QUERY.search(parts.query):
+        return "article"
+    return "other"
+
+
+def _bare_host(host: str) -> str:
+    """Host without a leading www. or m. (desktop and mobile pages of one site are the same site)."""
+    host = host.lower()
+    for prefix in ("www.", "m.", "wap."):
+        if host.startswith(prefix):
+            return host[len(prefix):]
+    return host
+
+
+def _anchors_of_text(text: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """(base href, [(href, anchor text)]) read from raw HTML text with one regex pass, no parse."""
+    base = _BASE_RE.search(text)
+    anchors = [
+        (html.unescape(m.group(1) or m.group(2) or m.group(3) or ""), html.unescape(_TAG_RE.sub("", m.group(4))))
+        for m in _ANCHOR_RE.finditer(text)
+    ]
+    return (base.group(1) if base else None), anchors
+
+
+def _anchors_of_tree(tree: etree._Element) -> tuple[str | None, list[tuple[str, str]]]:
+    """(base href, [(href, anchor text)]) of a parsed page."""
+    base = _BASE_HREF(tree)
+    return (str(base[0]) if base else None), [(a.get("href", ""), a.text_content()) for a in _ANCHORS(tree)]
+
+
+def page_links(tree_or_text: etree._Element | str, url: str) -> PageLinks:
+    """The page's links, canonical and de-duplicated, split into articles, listings and other."""
+    base, anchors = (_anchors_of_text(tree_or_text) if isinstance(tree_or_text, str)
+                     else _anchors_of_tree(tree_or_text))
+    base_url = urljoin(url, base) if base else url
+    page_site, own = site_of(url), canonical_url(url)
+    seen: set[str] = {own}
+    buckets: dict[str, list[str]] = {"article": [], "listing": [], "other": []}
+    for href, text in anchors:
+        href = href.strip()
+        if not href or href.startswith("#"):
+            continue
+        link = canonical_url(urljoin(base_url, href))
+        kind = classify_link(link, clean_text(text), page_site)
+        if kind is None or link in seen:
+            continue
+        seen.add(link)
+        buckets[kind].append(link)
+    return PageLinks(tuple(buckets["article"]), tuple(buckets["listing"]), tuple(buckets["other"]))

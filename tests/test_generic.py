@@ -1,0 +1,109 @@
+"""Generic main-content path: the body is found and page furniture with rule-like traps is left out."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from extractors import generic
+
+WRAP = "<html><head><title>t</title></head><body>{}</body></html>"
+BODY_P = "<p>成都市退休人员个人账户按统筹地区上年度人均基本养老金的2.5%按月划入，每月发放一次。</p>"
+PROSE = "<p>参保人可以在医保电子凭证里查看每一笔划入记录，确认金额是否正确，如有疑问可咨询经办机构。</p>"
+
+
+def blocks_of(body_html: str) -> list[generic.Block]:
+    root = lxml.html.document_fromstring(WRAP.format(body_html))
+    generic.prune(root)
+    generic.drop_furniture(root)
+    return generic.body_blocks(generic.main_content(root))
+
+
+def texts(body_html: str) -> list[str]:
+    return [b.text for b in blocks_of(body_html)]
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        '<div class="sidebar"><p>武汉市退休人员医保个人账户每月划入180元，这是侧栏。</p></div>',
+        '<div id="comment-list"><p>网友：厦门市退休人员每月划入160元，已到账。</p></div>',
+        '<div class="related-posts"><p>广州退休人员每月划入医保个人账户210元的说法。</p></div>',
+        '<div class="footer"><p>免责声明：青岛市每月划入170元的说法不代表本站观点。</p></div>',
+        '<div class="share_box"><p>分享：武汉市退休人员医保个人账户每月划入180元。</p></div>',
+        '<aside><p>武汉市退休人员医保个人账户每月划入180元，这是侧栏。</p></aside>',
+        '<div><h3>猜你喜欢</h3><p>武汉市退休人员医保个人账户每月划入180元，点击了解。</p></div>',
+        '<div>网友评论</div><div><p>我在楚雄，退休人员每月划入医保个人账户75元。</p></div>',
+    ],
+)
+def test_furniture_with_rule_like_text_is_left_out(furniture: str) -> None:
+    body = texts(f'<div class="content">{BODY_P}{PROSE}</div>{furniture}')
+    assert any("成都市" in t for t in body)
+    assert not any(city in t for t in body for city in ("武汉", "厦门", "广州", "青岛", "楚雄"))
+
+
+def test_br_separated_body_is_split_into_paragraphs() -> None:
+    body = blocks_of("<div><font>　　第一段，说明情况。<br>　　<strong>一、标准</strong><br>"
+                     "　　成都市每月划入100元，按月发放到个人账户。<br><br>第三段，结束语句。</font></div>")
+    assert [(b.kind, b.text) for b in body] == [
+        ("p", "第一段，说明情况。"), ("heading", "一、标准"),
+        ("p", "成都市每月划入100元，按月发放到个人账户。"), ("p", "第三段，结束语句。")]
+
+
+def test_table_rows_join_cells() -> None:
+    body = blocks_of(f"<div>{BODY_P}<table><tr><th>年龄段</th><th>金额</th></tr>"
+                     "<tr><td>70周岁以下</td><td> 100元 </td></tr></table></div>")
+    assert [b for b in body if b.kind == "table_row"] == [
+        generic.Block("table_row", "年龄段 | 金额"), generic.Block("table_row", "70周岁以下 | 100元")]
+
+
+def test_list_items_and_headings() -> None:
+    body = blocks_of(f"<article><h2>查询方法</h2>{BODY_P}<ul><li>拨打12393热线，按语音提示查询。</li>"
+                     "<li>登录医保服务平台查询明细。</li></ul></article>")
+    assert [b.kind for b in body] == ["heading", "p", "li", "li"]
+
+
+def test_related_list_inside_the_article_ends_the_body() -> None:
+    body = texts(f'<div class="article">{BODY_P}{PROSE}<p>相关推荐</p>'
+                 "<p>武汉市退休人员医保个人账户每月划入180元。</p></div>")
+    assert len(body) == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["发布时间：2026-02-03 10:20 来源：社保网", "2025-06-05 21:37:12社保网", "上一篇：宁波医保卡余额查询", "来源：社保网"],
+)
+def test_bylines_and_article_navigation_are_not_body(line: str) -> None:
+    assert line not in texts(f"<div>{BODY_P}<p>{line}</p>{PROSE}</div>")
+
+
+def test_a_dated_rule_sentence_is_body() -> None:
+    line = "2025年1月1日起，成都市退休人员每月划入120元。"
+    assert line in texts(f"<div>{BODY_P}<p>{line}</p>{PROSE}</div>")
+
+
+def test_link_dense_block_inside_body_is_dropped() -> None:
+    body = texts(f'<div>{BODY_P}<ul><li><a href="/1.html">武汉医保每月划入180元</a></li>'
+                 f'<li><a href="/2.html">天津医保</a></li></ul>{PROSE}</div>')
+    assert not any("武汉" in t for t in body)
+
+
+def test_drop_name_guard_keeps_a_body_with_a_furniture_like_class() -> None:
+    # the whole article sits in a box whose class matches the drop-list; it is still the body
+    body = texts(f'<div class="main right-col">{BODY_P}{PROSE}{PROSE}</div><div>页脚</div>')
+    assert any("成都市" in t for t in body)
+
+
+def test_page_with_only_links_has_no_body() -> None:
+    with pytest.raises(generic.NoBodyError):
+        blocks_of('<ul>' + "".join(f'<li><a href="/{i}.html">第{i}篇文章的标题</a></li>' for i in range(20)) + "</ul>")
+
+
+@pytest.mark.parametrize(
+    ("text", "bold", "heading"),
+    [("一、划入标准怎么定", False, True), ("1、地区差异", False, True), ("（二）在职职工", False, True),
+     ("年龄不同，标准也不同", True, True), ("1、拨打12393热线，按提示查询。", False, False),
+     ("成都市每月划入100元。", True, False), ("2.5%按月划入", False, False)],
+)
+def test_heading_lines(text: str, bold: bool, heading: bool) -> None:
+    assert generic._is_heading_line(text, bold) is heading
