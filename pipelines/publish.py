@@ -1,0 +1,443 @@
+"""Write, audit, publish: tables → a candidate directory → an immutable version, `latest` swapped atomically.
+
+Layout under `<data_dir>/published/`:
+
+    .candidates/<stamp>-<pid>-<rand>-<host>/   written by write_candidate, outside the lock
+    .lock                                        filelock held by promote
+    <version>/                                   a release, renamed into place in one step
+    latest -> <version>                          relative symlink, replaced in one step
+
+Every step before the rename touches only the candidate; the rename and the symlink swap are
+each atomic on one filesystem. A kill at any moment therefore leaves every earlier version and
+`latest` readable. A kill between the rename and the swap leaves a complete newer version that
+`latest` does not name yet: the next promote finds it and finishes the swap ("recovered").
+
+The content hash is a SHA-256 over each table's schema and rows in their published order (the
+converters of pipelines.schemas sort rows by key), leaving out `VOLATILE_COLUMNS` (fetch times
+that change when an unchanged page is fetched again). File bytes are not hashed: Parquet metadata
+holds the writer version and would make identical content look different.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from pipelines.diff import diff_releases
+from pipelines.schemas import SCHEMA_VERSION, SCHEMAS, TABLE_NAMES, VOLATILE_COLUMNS
+
+log = logging.getLogger(__name__)
+
+PUBLISHED_DIRNAME = "published"
+CANDIDATES_DIRNAME = ".candidates"
+LOCK_NAME = ".lock"
+LATEST_NAME = "latest"
+MANIFEST_NAME = "manifest.json"
+# zstd: smaller than snappy at similar read speed, and every pyarrow/pandas reader has it.
+COMPRESSION = "zstd"
+# A waiting publish gives up after this long; a publish of 100k articles takes far less.
+DEFAULT_LOCK_TIMEOUT = 600.0
+# A candidate whose writer we cannot check (another host) is stale after a day.
+STALE_CANDIDATE_SECONDS = 24 * 3600
+# Rows per batch when hashing: bounds memory, keeps the per-call overhead small.
+HASH_BATCH_ROWS = 65_536
+# Version ids sort by time: UTC second, then the content hash prefix for uniqueness.
+VERSION_STAMP = "%Y%m%dT%H%M%SZ"
+HASH_PREFIX_LEN = 8
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# git describe must never hang a publish.
+GIT_TIMEOUT_SECONDS = 5.0
+
+
+class PublishError(RuntimeError):
+    """Publishing a release failed; earlier releases are untouched."""
+
+
+class PublishLockedError(PublishError):
+    """Another run held the publish lock for longer than the timeout."""
+
+
+class CandidateError(PublishError):
+    """A candidate directory is incomplete or its tables do not match the schemas."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    """What promote did: the version that is now latest, whether it is new, and why."""
+
+    version: str
+    path: Path
+    published: bool
+    parent: str | None
+    reason: str
+    content_hash: str = ""
+    row_counts: Mapping[str, int] = field(default_factory=dict)
+    diff_summary: Mapping[str, Any] = field(default_factory=dict)
+    diff_markdown: str = ""
+
+
+def published_dir(data_dir: Path) -> Path:
+    """`<data_dir>/published`."""
+    return Path(data_dir) / PUBLISHED_DIRNAME
+
+
+# ---------------------------------------------------------------- durable writes
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_table(table: pa.Table, path: Path) -> None:
+    """One Parquet file, flushed to disk before returning."""
+    with open(path, "wb") as sink:
+        pq.write_table(table, sink, compression=COMPRESSION)
+        sink.flush()
+        os.fsync(sink.fileno())
+
+
+def _write_text(path: Path, text: str) -> None:
+    """A text file written to a temporary name, fsynced and renamed over `path`."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "w", encoding="utf-8") as sink:
+        sink.write(text)
+        sink.flush()
+        os.fsync(sink.fileno())
+    os.replace(temporary, path)
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    _write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def read_manifest(release: Path) -> dict[str, Any]:
+    """manifest.json of a release or candidate; CandidateError when missing or unreadable."""
+    try:
+        return json.loads((release / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CandidateError(f"{release / MANIFEST_NAME}: unreadable manifest ({error})") from error
+
+
+# ---------------------------------------------------------------- content hash
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot hash a {type(value).__name__}")
+
+
+def content_hash(tables: Mapping[str, pa.Table]) -> str:
+    """SHA-256 of the tables' schemas and rows in order, without VOLATILE_COLUMNS."""
+    digest = hashlib.sha256(f"schema_version={SCHEMA_VERSION}\n".encode())
+    for name in TABLE_NAMES:
+        table = tables[name].drop_columns(
+            [c for c in VOLATILE_COLUMNS.get(name, ()) if c in tables[name].column_names]
+        )
+        digest.update(f"table={name} rows={table.num_rows}\n".encode())
+        for column_field in table.schema:
+            digest.update(f"{column_field.name}:{column_field.type}\n".encode())
+        for batch in table.to_batches(max_chunksize=HASH_BATCH_ROWS):
+            for column in batch.columns:
+                text = json.dumps(column.to_pylist(), default=_json_default, ensure_ascii=False)
+                digest.update(text.encode())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _conform(name: str, table: pa.Table) -> pa.Table:
+    """The table with exactly the published schema, or CandidateError naming the difference."""
+    schema = SCHEMAS[name]
+    if table.schema.equals(schema):
+        return table
+    missing = [c for c in schema.names if c not in table.column_names]
+    if missing:
+        raise CandidateError(f"table {name!r} lacks columns {missing}; build it with pipelines.schemas")
+    try:
+        return table.select(schema.names).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as error:
+        raise CandidateError(f"table {name!r} does not fit its schema: {error}") from error
+
+
+def _candidate_name() -> str:
+    stamp = datetime.now(UTC).strftime(VERSION_STAMP)
+    return f"{stamp}-{os.getpid()}-{secrets.token_hex(3)}-{socket.gethostname()}"
+
+
+def current_code_version() -> str:
+    """The package version, with `git describe` of the checkout when there is one."""
+    try:
+        version = metadata.version("shebao-policy")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--tags"],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=GIT_TIMEOUT_SECONDS, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return version
+    return f"{version}+git.{described}" if described else version
+
+
+def write_candidate(
+    tables: Mapping[str, pa.Table],
+    data_dir: Path,
+    *,
+    pages: int,
+    run_id: str | None,
+    code_version: str | None = None,
+) -> Path:
+    """Write the five tables and a draft manifest into a new candidate directory; return it."""
+    unknown = sorted(set(tables) - set(TABLE_NAMES))
+    missing = [n for n in TABLE_NAMES if n not in tables]
+    if unknown or missing:
+        raise CandidateError(f"a release needs exactly {list(TABLE_NAMES)}; missing {missing}, unknown {unknown}")
+    conformed = {name: _conform(name, tables[name]) for name in TABLE_NAMES}
+    candidate = published_dir(data_dir) / CANDIDATES_DIRNAME / _candidate_name()
+    candidate.mkdir(parents=True)
+    for name, table in conformed.items():
+        _write_table(table, candidate / f"{name}.parquet")
+    _write_json(candidate / MANIFEST_NAME, {
+        "state": "candidate",
+        "content_hash": content_hash(conformed),
+        "schema_version": SCHEMA_VERSION,
+        "row_counts": {name: table.num_rows for name, table in conformed.items()},
+        "pages": pages,
+        "dagster_run_id": run_id,
+        "code_version": code_version or current_code_version(),
+        "written_at": datetime.now(UTC).isoformat(),
+    })
+    _fsync_dir(candidate)
+    return candidate
+
+
+def _check_candidate(candidate: Path) -> dict[str, Any]:
+    """The draft manifest of a complete candidate, or CandidateError saying what is missing."""
+    if not candidate.is_dir():
+        raise CandidateError(f"{candidate}: no such candidate directory")
+    manifest = read_manifest(candidate)
+    absent = [n for n in TABLE_NAMES if not (candidate / f"{n}.parquet").is_file()]
+    if absent or manifest.get("state") != "candidate" or "content_hash" not in manifest:
+        raise CandidateError(f"{candidate}: incomplete candidate (missing tables {absent}); write it again")
+    return manifest
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_stale(path: Path) -> bool:
+    """A leftover of a dead writer: its process is gone (same host) or it is older than a day."""
+    stamp, pid, _rand, host = (path.name.split("-", 3) + ["", "", "", ""])[:4]
+    if host == socket.gethostname() and pid.isdigit():
+        return not _process_alive(int(pid))
+    return time.time() - path.lstat().st_mtime > STALE_CANDIDATE_SECONDS
+
+
+def clean_leftovers(published: Path, keep: Path | None = None) -> list[Path]:
+    """Remove candidates and temporary links left by killed runs (call under the lock)."""
+    removed = []
+    leftovers = list(published.glob(f".{LATEST_NAME}.tmp-*"))
+    candidates = published / CANDIDATES_DIRNAME
+    if candidates.is_dir():
+        leftovers += [p for p in candidates.iterdir() if p != keep]
+    for path in leftovers:
+        if path.is_dir() and not path.is_symlink():
+            if not _is_stale(path):
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        log.info("removed leftover of an interrupted publish: %s", path)
+        removed.append(path)
+    return removed
+
+
+# ---------------------------------------------------------------- versions and latest
+
+
+def version_dirs(published: Path) -> list[Path]:
+    """Complete releases (a manifest naming the directory), oldest first."""
+    if not published.is_dir():
+        return []
+    found = []
+    for path in published.iterdir():
+        if path.name.startswith(".") or path.is_symlink() or not path.is_dir():
+            continue
+        try:
+            if read_manifest(path).get("version") == path.name:
+                found.append(path)
+        except CandidateError:
+            log.warning("ignoring %s: no readable manifest.json", path)
+    return sorted(found, key=lambda p: p.name)
+
+
+def latest_version(published: Path) -> str | None:
+    """The version `latest` points at, or None before the first release."""
+    link = published / LATEST_NAME
+    if not link.is_symlink():
+        return None
+    target = Path(os.readlink(link)).name
+    return target if (published / target / MANIFEST_NAME).is_file() else None
+
+
+def _swap_latest(published: Path, version: str) -> None:
+    """Point `latest` at `version`: a new relative symlink replaces the old one in one step."""
+    temporary = published / f".{LATEST_NAME}.tmp-{os.getpid()}-{secrets.token_hex(3)}"
+    os.symlink(version, temporary)
+    try:
+        os.replace(temporary, published / LATEST_NAME)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise PublishError(f"cannot replace {published / LATEST_NAME}: {error}") from error
+    _fsync_dir(published)
+
+
+def recover_latest(published: Path) -> str | None:
+    """Make `latest` name the newest complete version (finishes a publish killed after its rename)."""
+    versions = version_dirs(published)
+    if not versions:
+        return None
+    newest = versions[-1].name
+    if latest_version(published) != newest:
+        log.warning("latest did not point at the newest complete version %s; fixing", newest)
+        _swap_latest(published, newest)
+    return newest
+
+
+def new_version_id(content: str, parent: str | None, now: datetime | None = None) -> str:
+    """`YYYYMMDDTHHMMSSZ-<hash8>`, strictly later than the parent's stamp."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    if parent:
+        parent_moment = datetime.strptime(parent.split("-")[0], VERSION_STAMP).replace(tzinfo=UTC)
+        moment = max(moment, parent_moment + timedelta(seconds=1))
+    return f"{moment.strftime(VERSION_STAMP)}-{content[:HASH_PREFIX_LEN]}"
+
+
+# ---------------------------------------------------------------- promote
+
+
+def _acquire(lock: FileLock, published: Path, timeout: float) -> None:
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise PublishLockedError(
+            f"another run is publishing into {published} (lock {lock.lock_file} held for more than "
+            f"{timeout:.0f}s); wait for it to finish and run again"
+        ) from None
+
+
+def promote(
+    candidate: Path,
+    data_dir: Path,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    now: datetime | None = None,
+) -> PublishResult:
+    """Under the publish lock: skip identical content, else diff, finish the manifest, rename, swap latest."""
+    draft = _check_candidate(candidate)
+    published = published_dir(data_dir)
+    lock = FileLock(published / LOCK_NAME)
+    _acquire(lock, published, lock_timeout)
+    try:
+        parent = recover_latest(published)
+        clean_leftovers(published, keep=candidate)
+        if parent and read_manifest(published / parent).get("content_hash") == draft["content_hash"]:
+            shutil.rmtree(candidate)
+            return _unchanged(published, parent)
+        return _promote_locked(candidate, published, draft, parent, now)
+    finally:
+        lock.release()
+
+
+def _unchanged(published: Path, version: str) -> PublishResult:
+    manifest = read_manifest(published / version)
+    return PublishResult(
+        version=version,
+        path=published / version,
+        published=False,
+        parent=manifest.get("parent"),
+        reason=f"content equals {version}",
+        content_hash=manifest["content_hash"],
+        row_counts=manifest.get("row_counts", {}),
+        diff_summary={},
+    )
+
+
+def _promote_locked(
+    candidate: Path, published: Path, draft: dict[str, Any], parent: str | None, now: datetime | None
+) -> PublishResult:
+    version = new_version_id(draft["content_hash"], parent, now)
+    diff = diff_releases(
+        published / parent if parent else None, candidate, old_name=parent, new_name=version
+    )
+    markdown = diff.markdown()
+    _write_text(candidate / "diff.md", markdown)
+    _write_table(diff.rows, candidate / "diff.parquet")
+    manifest = {key: value for key, value in draft.items() if key not in ("state", "written_at")}
+    manifest |= {
+        "version": version,
+        "parent": parent,
+        "created_at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(),
+        "diff_summary": diff.summary(),
+    }
+    _write_json(candidate / MANIFEST_NAME, manifest)
+    _fsync_dir(candidate)
+    target = published / version
+    os.rename(candidate, target)
+    _fsync_dir(published)
+    _swap_latest(published, version)
+    return PublishResult(
+        version=version, path=target, published=True, parent=parent,
+        reason=f"new content against {parent}" if parent else "first release",
+        content_hash=manifest["content_hash"], row_counts=manifest["row_counts"],
+        diff_summary=manifest["diff_summary"], diff_markdown=markdown,
+    )
+
+
+def publish(
+    tables: Mapping[str, pa.Table],
+    data_dir: Path,
+    *,
+    pages: int,
+    run_id: str | None,
+    code_version: str | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> PublishResult:
+    """write_candidate + promote; the candidate is removed if promotion fails."""
+    candidate = write_candidate(tables, data_dir, pages=pages, run_id=run_id, code_version=code_version)
+    try:
+        return promote(candidate, data_dir, lock_timeout=lock_timeout)
+    finally:
+        if candidate.exists():
+            shutil.rmtree(candidate, ignore_errors=True)

@@ -1,0 +1,224 @@
+"""Publishing: versions, manifest, idempotence, atomic `latest`, the lock, and kills mid-publish."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from release_factories import article, big_tables, rules_for, tables, when
+
+from pipelines import publish
+from pipelines.schemas import TABLE_NAMES
+
+CHILD = Path(__file__).resolve().parent / "publish_child.py"
+# Bounds every wait on a child process; the children pause on go-files, never on the clock.
+CHILD_TIMEOUT = 120
+
+
+def published(data_dir: Path) -> Path:
+    return data_dir / "published"
+
+
+def versions(data_dir: Path) -> list[str]:
+    return [p.name for p in publish.version_dirs(published(data_dir))]
+
+
+def assert_readable(data_dir: Path, version: str) -> None:
+    """`latest` names `version` and every table of it loads."""
+    latest = published(data_dir) / "latest"
+    assert os.readlink(latest) == version
+    for name in TABLE_NAMES:
+        pd.read_parquet(latest / f"{name}.parquet")
+
+
+def test_first_publish_writes_a_complete_release(tmp_path):
+    result = publish.publish(tables(), tmp_path, pages=48, run_id="run-1", code_version="test")
+    assert result.published and result.parent is None and result.reason == "first release"
+    release = published(tmp_path) / result.version
+    assert sorted(p.name for p in release.iterdir()) == sorted(
+        [f"{n}.parquet" for n in TABLE_NAMES] + ["manifest.json", "diff.md", "diff.parquet"])
+    assert_readable(tmp_path, result.version)
+    assert list((published(tmp_path) / ".candidates").iterdir()) == []
+
+
+def test_manifest_holds_what_a_reviewer_needs(tmp_path):
+    moment = datetime(2026, 11, 23, 12, 5, 1, tzinfo=UTC)
+    candidate = publish.write_candidate(tables(), tmp_path, pages=48, run_id="run-1", code_version="0.1.0")
+    result = publish.promote(candidate, tmp_path, now=moment)
+    manifest = json.loads((result.path / "manifest.json").read_text(encoding="utf-8"))
+    assert result.version == f"20261123T120501Z-{manifest['content_hash'][:8]}"
+    assert manifest["version"] == result.version and manifest["parent"] is None
+    assert manifest["created_at"] == "2026-11-23T12:05:01+00:00"
+    assert manifest["row_counts"] == {"articles": 2, "paragraphs": 2, "claims": 2,
+                                      "credit_rules": 2, "conflicts": 1}
+    assert (manifest["pages"], manifest["dagster_run_id"], manifest["code_version"]) == (48, "run-1", "0.1.0")
+    assert manifest["schema_version"] == 1
+    assert manifest["diff_summary"]["tables"]["credit_rules"]["added"] == 2
+
+
+def test_same_content_publishes_nothing_and_says_so(tmp_path):
+    first = publish.publish(tables(), tmp_path, pages=48, run_id="a")
+    again = publish.publish(tables(), tmp_path, pages=50, run_id="b")
+    assert (again.published, again.version, again.reason) == (False, first.version, f"content equals {first.version}")
+    assert versions(tmp_path) == [first.version]
+    assert list((published(tmp_path) / ".candidates").iterdir()) == []
+
+
+def test_a_refetch_of_unchanged_pages_is_the_same_content(tmp_path):
+    first = publish.publish(tables(), tmp_path, pages=48, run_id="a")
+    refetched = [article(fetched_at=when("2026-11-23")), article("a2", "https://www.shebao.example/yibao/102.html",
+                                                                  fetched_at=when("2026-11-23"))]
+    again = publish.publish(tables(articles=refetched), tmp_path, pages=48, run_id="b")
+    assert not again.published and again.version == first.version
+
+
+def test_changed_content_is_a_new_version_with_parent_and_diff(tmp_path):
+    first = publish.publish(tables(), tmp_path, pages=48, run_id="a")
+    second = publish.publish(tables(rules=rules_for((None, 70, 100.0), (70, None, 125.0))),
+                             tmp_path, pages=48, run_id="b")
+    assert second.published and second.parent == first.version
+    assert versions(tmp_path) == [first.version, second.version]  # ids sort by time
+    assert_readable(tmp_path, second.version)
+    assert "| monthly_yuan | 110.0 | 125.0 |" in (second.path / "diff.md").read_text(encoding="utf-8")
+    diff_rows = pd.read_parquet(second.path / "diff.parquet")
+    assert diff_rows.loc[diff_rows.field == "monthly_yuan", "new"].tolist() == ["125.0"]
+    assert (first.path / "manifest.json").exists()  # the parent is untouched
+
+
+def test_version_ids_increase_even_within_one_second(tmp_path):
+    moment = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+    ids = []
+    for amount in (110.0, 120.0, 130.0):
+        candidate = publish.write_candidate(tables(rules=rules_for((70, None, amount))), tmp_path,
+                                            pages=1, run_id=None)
+        ids.append(publish.promote(candidate, tmp_path, now=moment).version)
+    assert [i.split("-")[0] for i in ids] == ["20261123T120000Z", "20261123T120001Z", "20261123T120002Z"]
+    assert sorted(ids) == ids
+
+
+@pytest.mark.parametrize(("broken", "message"), [
+    (lambda t: {k: v for k, v in t.items() if k != "conflicts"}, "missing \\['conflicts'\\]"),
+    (lambda t: {**t, "credit_rules": t["credit_rules"].drop_columns(["evidence"])}, "lacks columns \\['evidence'\\]"),
+    (lambda t: {**t, "extra": pa.table({"a": [1]})}, "unknown \\['extra'\\]"),
+])
+def test_a_malformed_release_is_refused_before_anything_is_written(tmp_path, broken, message):
+    with pytest.raises(publish.CandidateError, match=message):
+        publish.write_candidate(broken(tables()), tmp_path, pages=1, run_id=None)
+    assert not (published(tmp_path) / ".candidates").exists() or not any(
+        (published(tmp_path) / ".candidates").iterdir())
+
+
+def test_an_incomplete_candidate_is_not_promoted(tmp_path):
+    candidate = publish.write_candidate(tables(), tmp_path, pages=1, run_id=None)
+    (candidate / "claims.parquet").unlink()
+    with pytest.raises(publish.CandidateError, match="incomplete candidate"):
+        publish.promote(candidate, tmp_path)
+
+
+def test_a_publish_interrupted_after_its_rename_is_finished_by_the_next_run(tmp_path, monkeypatch):
+    first = publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    newer = tables(rules=rules_for((70, None, 150.0)))
+
+    def interrupted(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish, "_swap_latest", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish.publish(newer, tmp_path, pages=1, run_id=None)
+    assert_readable(tmp_path, first.version)
+    monkeypatch.undo()
+    again = publish.publish(newer, tmp_path, pages=1, run_id=None)
+    assert not again.published and again.parent == first.version
+    assert_readable(tmp_path, again.version)
+
+
+def test_leftover_candidates_of_dead_processes_are_removed(tmp_path):
+    publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    candidates = published(tmp_path) / ".candidates"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    host = os.uname().nodename
+    stale = candidates / f"20261123T000000Z-{dead}-abcdef-{host}"
+    alive = candidates / f"20261123T000000Z-{os.getpid()}-abcdef-{host}"
+    for path in (stale, alive):
+        path.mkdir()
+        (path / "articles.parquet").write_bytes(b"partial")
+    publish.publish(tables(rules=rules_for((70, None, 160.0))), tmp_path, pages=1, run_id=None)
+    assert sorted(p.name for p in candidates.iterdir()) == [alive.name]
+
+
+# ---------------------------------------------------------------- other processes
+
+
+def start_child(data_dir: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(CHILD), "--data-dir", str(data_dir), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_line(child: subprocess.Popen, prefix: str) -> str:
+    """Read the child's output until a line starts with prefix (the child exits or pauses)."""
+    for line in child.stdout:
+        if line.startswith(prefix):
+            return line.strip()
+    child.wait(timeout=CHILD_TIMEOUT)
+    raise AssertionError(f"child ended without {prefix!r}: {child.stderr.read()}")
+
+
+def finish(child: subprocess.Popen) -> str:
+    line = wait_for_line(child, ("RESULT", "ERROR"))
+    child.wait(timeout=CHILD_TIMEOUT)
+    return line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["write", "diff", "swap"])
+def test_a_publish_killed_mid_way_leaves_the_previous_release_intact(tmp_path, point):
+    previous = publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    child = start_child(tmp_path, "--rules", "5000", "--pause-at", point)
+    assert wait_for_line(child, "PAUSED") == f"PAUSED {point}"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=CHILD_TIMEOUT)
+    assert_readable(tmp_path, previous.version)
+    assert pd.read_parquet(published(tmp_path) / "latest" / "credit_rules.parquet").shape[0] == 2
+    following = publish.publish(big_tables(6000), tmp_path, pages=1, run_id=None)
+    assert following.published
+    assert_readable(tmp_path, following.version)
+    assert list((published(tmp_path) / ".candidates").iterdir()) == []
+    assert not list(published(tmp_path).glob(".latest.tmp-*"))
+
+
+@pytest.mark.slow
+def test_a_second_run_waits_for_the_first_and_builds_on_it(tmp_path):
+    go = tmp_path / "go"
+    first = start_child(tmp_path, "--rules", "10", "--pause-at", "diff", "--go-file", str(go))
+    assert wait_for_line(first, "PAUSED") == "PAUSED diff"  # the first holds the lock
+    second = start_child(tmp_path, "--rules", "20")
+    go.touch()
+    first_result = json.loads(finish(first).removeprefix("RESULT "))
+    second_result = json.loads(finish(second).removeprefix("RESULT "))
+    assert second_result["parent"] == first_result["version"]
+    assert versions(tmp_path) == [first_result["version"], second_result["version"]]
+    assert_readable(tmp_path, second_result["version"])
+
+
+@pytest.mark.slow
+def test_a_second_run_that_cannot_wait_exits_with_a_clear_message(tmp_path):
+    go = tmp_path / "go"
+    first = start_child(tmp_path, "--rules", "10", "--pause-at", "diff", "--go-file", str(go))
+    assert wait_for_line(first, "PAUSED") == "PAUSED diff"
+    second = start_child(tmp_path, "--rules", "20", "--lock-timeout", "0.2")
+    line = finish(second)
+    go.touch()
+    assert finish(first).startswith("RESULT")
+    assert line.startswith("ERROR PublishLockedError: another run is publishing into")
+    assert second.returncode == 3
+    assert len(versions(tmp_path)) == 1
+    assert list((published(tmp_path) / ".candidates").iterdir()) == []
