@@ -9,10 +9,8 @@ stays small, and every intermediate table can be opened with pandas after a run.
 from __future__ import annotations
 
 import contextlib
-import json
-import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +24,13 @@ from pipelines.resources import PipelineConfig
 from pipelines.sample_site import SAMPLE_SITE_DIR, start_urls
 from pipelines.serve import serve_site
 from pipelines.stages import ArticleSet, CandidateRef, RawPagesRef, WorkSet
+from spiders.crawl import child_command, child_env
 from spiders.rawstore import RawStore
 
 # The repository root: the crawl child runs from here so `python -m spiders.crawl` resolves.
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# Module the crawl child runs (the CRAWL package's entry point; it reports through Dagster Pipes).
-CRAWL_MODULE = "spiders.crawl"
+# What the crawl child's exit statuses mean (spiders.crawl's docstring).
+CRAWL_EXIT_MEANING = "status 3 = another crawl holds the raw store's lock, 1 = the crawl itself broke"
 # File the crawl child writes its summary to, under <data_dir>/work/.
 CRAWL_SUMMARY_NAME = "crawl_summary.json"
 # Longest Markdown shown as metadata (the UI stays responsive; the full diff is in diff.md).
@@ -55,22 +54,16 @@ def crawl_targets(configured: Sequence[str]) -> Iterator[list[str]]:
         yield start_urls(base_url)
 
 
-def crawl_command(urls: Sequence[str], data_dir: Path, summary_path: Path) -> list[str]:
-    """The command line of the crawl child process."""
-    command = [sys.executable, "-m", CRAWL_MODULE]
-    for url in urls:
-        command += ["--start-url", url]
-    return command + ["--data-dir", str(data_dir), "--summary-json", str(summary_path)]
-
-
-def read_crawl_summary(path: Path) -> dict[str, Any]:
-    """The crawl child's summary as metadata (numbers as ints, reasons as a JSON mapping)."""
-    if not path.exists():
-        return {}
-    summary = json.loads(path.read_text(encoding="utf-8"))
-    return {key: value for key, value in summary.items() if isinstance(value, int | float | str)} | {
-        "by_reason": dg.MetadataValue.json(summary.get("by_reason") or {})
-    }
+def run_crawl_child(context: dg.AssetExecutionContext, urls: Sequence[str], data_dir: Path,
+                    summary_path: Path) -> dict[str, Any]:
+    """Run `python -m spiders.crawl` through Dagster Pipes; returns the metadata the child reported."""
+    try:
+        invocation = dg.PipesSubprocessClient(cwd=str(REPO_ROOT), env=child_env()).run(
+            context=context, command=child_command(urls, data_dir, summary_path))
+    except dg.DagsterPipesExecutionError as exc:
+        raise dg.Failure(description=f"crawl of {', '.join(urls)} failed: {exc} ({CRAWL_EXIT_MEANING}); "
+                         "the crawl's stderr above says why") from exc
+    return dict(invocation.get_materialize_result().metadata or {})
 
 
 @dg.asset(group_name=GROUP, kinds={"scrapy"})
@@ -84,11 +77,7 @@ def raw_pages(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg
         summary_path.unlink(missing_ok=True)
         with crawl_targets(pipeline.start_urls) as urls:
             context.log.info("crawling %s", ", ".join(urls))
-            invocation = dg.PipesSubprocessClient(cwd=str(REPO_ROOT)).run(
-                context=context, command=crawl_command(urls, pipeline.data_path, summary_path)
-            )
-        metadata |= dict(invocation.get_materialize_result().metadata or {})
-        metadata |= read_crawl_summary(summary_path)
+            metadata |= run_crawl_child(context, urls, pipeline.data_path, summary_path)
     pages = len(RawStore(pipeline.raw_dir))
     metadata["pages_in_store"] = pages
     return dg.Output(RawPagesRef(raw_dir=str(pipeline.raw_dir), pages=pages), metadata=metadata)
@@ -293,14 +282,26 @@ def publish_metadata(result: PublishResult) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "version": result.version,
         "published": result.published,
-        "parent": str(result.parent) if result.parent else "",
-        "reason": result.reason or "",
+        "parent": result.parent or "",
+        "reason": result.reason,
+        "content_hash": result.content_hash,
         "path": dg.MetadataValue.path(str(result.path)),
+        **{f"rows_{name}": n for name, n in result.row_counts.items()},
     }
-    diff_md = Path(result.path) / "diff.md"
-    if result.published and diff_md.exists():
-        metadata["diff"] = dg.MetadataValue.md(diff_md.read_text(encoding="utf-8")[:MAX_MARKDOWN_CHARS])
+    if result.published:
+        metadata["diff_summary"] = dg.MetadataValue.md(diff_counts_markdown(result.diff_summary))
+        metadata["diff"] = dg.MetadataValue.md(result.diff_markdown[:MAX_MARKDOWN_CHARS])
     return metadata
+
+
+def diff_counts_markdown(summary: Mapping[str, Any]) -> str:
+    """The per-table change counts of a diff summary as a Markdown table."""
+    tables = summary.get("tables") or {}
+    fields = sorted({field for counts in tables.values() for field in counts})
+    lines = ["| table | " + " | ".join(fields) + " |", "|---|" + "---|" * len(fields)]
+    lines += [f"| {name} | " + " | ".join(str(counts.get(f, "")) for f in fields) + " |"
+              for name, counts in tables.items()]
+    return "\n".join(lines)
 
 
 @dg.asset(group_name=GROUP, kinds={"parquet"})

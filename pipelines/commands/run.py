@@ -17,7 +17,7 @@ from pipelines.schedules import JOB_NAME
 COMMANDS = ("run",)
 
 # Metadata shown on a stage's progress line, in this order, when the materialisation has it.
-PROGRESS_FIELDS = ("new", "unchanged", "failed", "pages_in_store", "rows", "pages_skipped",
+PROGRESS_FIELDS = ("new_pages", "unchanged_pages", "failed", "pages_in_store", "rows", "pages_skipped",
                    "duplicates_merged", "clusters", "unresolved", "version", "published")
 # Dagster's own console logger only speaks up for warnings; progress lines come from the events.
 DAGSTER_LOG_LEVEL = "WARNING"
@@ -98,9 +98,11 @@ def failure_message(result: dg.ExecuteInProcessResult, data_dir: Path) -> str:
     checks = failed_blocking_checks(result)
     if checks:
         listed = "\n  ".join(checks)
+        where = (result.output_for_node("release_candidate").path
+                 if result.is_node_success("release_candidate") else data_dir / "published")
         return (f"blocking check failed, nothing was published:\n  {listed}\n"
-                f"The candidate stays under {data_dir / 'published'} for inspection; fix the input "
-                "(or data/overrides.toml) and run again.")
+                f"The candidate stays at {where} for inspection; fix the input (or the overrides "
+                "file) and run again.")
     steps = [f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
              for e in result.get_step_failure_events() if e.step_failure_data.error]
     listed = "\n  ".join(steps) or "see the run log above"
