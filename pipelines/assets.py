@@ -6,7 +6,8 @@ next asset a small reference (paths + counts). Memory stays at what one stage ne
 stays small, and every intermediate table can be opened with pandas after a run.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Dagster inspects the asset functions' annotations
+# at definition time (context type, resource and input types) and needs real classes, not strings.
 
 import contextlib
 from collections import Counter

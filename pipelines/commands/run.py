@@ -18,7 +18,11 @@ COMMANDS = ("run",)
 
 # Metadata shown on a stage's progress line, in this order, when the materialisation has it.
 PROGRESS_FIELDS = ("new_pages", "unchanged_pages", "failed", "pages_in_store", "rows", "pages_skipped",
-                   "duplicates_merged", "clusters", "unresolved", "version", "published")
+                   "duplicates_merged", "clusters", "unresolved", "rows_credit_rules",
+                   "unresolved_conflicts", "version", "published")
+# Steps that materialise assets (the rest are checks, reported when they are evaluated).
+STAGE_STEPS = ("raw_pages", "articles", "paragraphs", "claims", "reconciled", "release_candidate",
+               "published_release")
 # Dagster's own console logger only speaks up for warnings; progress lines come from the events.
 DAGSTER_LOG_LEVEL = "WARNING"
 
@@ -40,7 +44,7 @@ def progress_line(event: Any) -> str | None:
         return None
     kind = event.event_type_value
     if kind == "STEP_START":
-        return f"→ {event.step_key}"
+        return f"→ {event.step_key}" if event.step_key in STAGE_STEPS else None
     if kind == "ASSET_MATERIALIZATION":
         return _materialized_line(event.materialization)
     if kind == "ASSET_CHECK_EVALUATION":
