@@ -13,7 +13,7 @@ _TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|--|—+|–|-\s|\s-|－)\s*")
 SITE_SUFFIX_MAX_CHARS = 20
 _SITE_WORD = re.compile(r"(网|站|频道|首页|门户|资讯|\.com|\.cn|\.net)\s*$", re.I)
 # Text a title keeps after a separator when the site name is unknown must still be this long to be a title.
-MIN_TITLE_CHARS = 4
+MIN_TITLE_CHARS = 2
 
 
 def clean_text(text: str | None) -> str:
