@@ -36,19 +36,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from extractors.keys import stable_hash
 from extractors.records import Article, Claim
 from pipelines.lsh_index import (
-    MINHASH_SCHEME,
-    MINHASH_SEED,
     DedupSettings,
     Entry,
     ParagraphIndex,
-    crc32_hash,
+    candidate_lsh,
+    minhash,
+    permutations,
 )
-from pipelines.normalise import norm_hash, normalise, shingles, template_and_signature
+from pipelines.normalise import norm_hash, normalise, template_and_signature
 from pipelines.records import ParagraphRow
 
 __all__ = [
@@ -190,16 +189,14 @@ def _duplicate_pairs(items: Sequence[Article], settings: DedupSettings) -> Itera
 
 
 def _near_identical_bodies(items: Sequence[Article], settings: DedupSettings) -> Iterable[tuple[int, int]]:
-    lsh = MinHashLSH(threshold=settings.article_threshold, num_perm=settings.num_perm)
-    perms = MinHash(num_perm=settings.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+    lsh = candidate_lsh(settings.article_threshold, settings.num_perm)
+    perms = permutations(settings.num_perm)
     signatures: dict[int, np.ndarray] = {}
     for i, article in enumerate(items):
         body = normalise("\n".join(p.text for p in article.paragraphs))
         if not body:
             continue
-        signature = MinHash(num_perm=settings.num_perm, seed=MINHASH_SEED, hashfunc=crc32_hash,
-                            scheme=MINHASH_SCHEME, permutations=perms)
-        signature.update_batch(sorted(shingles(body, settings.article_shingle_size)))
+        signature = minhash(body, settings.article_shingle_size, settings.num_perm, perms)
         signatures[i] = signature.hashvalues
         for j in lsh.query(signature):
             if np.count_nonzero(signatures[j] == signature.hashvalues) / settings.num_perm >= settings.article_threshold:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +23,16 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from extractors.keys import stable_hash
-from pipelines.normalise import shingles
+from pipelines.normalise import shingle_hashes, text_key
 
 # Bumped when the pickled layout changes; an index of another format is rebuilt, not misread.
 INDEX_FORMAT = 1
 # Seed of the MinHash permutations: fixed, so signatures saved yesterday compare with today's.
 MINHASH_SEED = 1
+# datasketch picks (bands, rows) that find only ~44% of pairs exactly AT the threshold (0.7, 128
+# perms); bands tuned 0.2 lower find >= 99% of them and ~6% of pairs at 0.3. Every candidate is then
+# verified against the stored signatures, so the threshold itself stays exact.
+LSH_RECALL_SLACK = 0.2
 # datasketch's 32-bit affine permutations; hash values fit in uint32 and are stored that way.
 MINHASH_SCHEME = "affine32"
 
@@ -68,14 +70,32 @@ class Entry:
     values: str
 
 
-def crc32_hash(shingle: str) -> int:
-    """A stable 32-bit hash of a shingle (Python's hash() changes per process; sha1 is slower)."""
-    return zlib.crc32(shingle.encode("utf-8"))
+def _prehashed(value: int) -> int:
+    """MinHash input that is already a stable 32-bit shingle hash (`shingle_hashes`)."""
+    return value
+
+
+def permutations(num_perm: int) -> np.ndarray:
+    """datasketch's affine permutations for `num_perm` (fixed seed), shared by every signature."""
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+
+
+def minhash(text: str, shingle_size: int, num_perm: int, perms: np.ndarray) -> MinHash:
+    """The MinHash of a text's character n-grams, with shared permutations."""
+    signature = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=_prehashed,
+                        scheme=MINHASH_SCHEME, permutations=perms)
+    signature.update_batch(shingle_hashes(text, shingle_size).tolist())
+    return signature
+
+
+def candidate_lsh(threshold: float, num_perm: int) -> MinHashLSH:
+    """An LSH index whose bands catch nearly every pair at `threshold` (see LSH_RECALL_SLACK)."""
+    return MinHashLSH(threshold=max(threshold - LSH_RECALL_SLACK, 0.05), num_perm=num_perm)
 
 
 def template_key(masked: str) -> str:
     """Stable key of a masked template."""
-    return stable_hash({"template": masked})
+    return text_key(masked)
 
 
 class ParagraphIndex:
@@ -83,9 +103,9 @@ class ParagraphIndex:
 
     def __init__(self, settings: DedupSettings | None = None) -> None:
         self.settings = settings or DedupSettings()
-        self._lsh = MinHashLSH(threshold=self.settings.threshold, num_perm=self.settings.num_perm)
-        self._perms = MinHash(num_perm=self.settings.num_perm, seed=MINHASH_SEED,
-                              scheme=MINHASH_SCHEME).permutations
+        self._lsh = candidate_lsh(self.settings.threshold, self.settings.num_perm)
+        self._perms = permutations(self.settings.num_perm)
+        self._cluster_ids: dict[tuple[int, int], str] = {}  # (root, value id) -> cluster_id, a cache
         self._node_of: dict[str, int] = {}  # template key -> node
         self._keys: list[str] = []  # node -> template key
         self._sigs: list[np.ndarray] = []  # node -> MinHash hash values (uint32)
@@ -208,19 +228,13 @@ class ParagraphIndex:
         self._node_of[key] = node
         self._keys.append(key)
         self._parent.append(node)
-        signature = self._minhash(masked)
+        signature = minhash(masked, self.settings.shingle_size, self.settings.num_perm, self._perms)
         self._sigs.append(signature.hashvalues.astype(np.uint32))
         for other in self._lsh.query(signature):
             if self._similarity(node, other) >= self.settings.threshold:
                 self._union(node, other)
         self._lsh.insert(node, signature, check_duplication=False)
         return node
-
-    def _minhash(self, masked: str) -> MinHash:
-        signature = MinHash(num_perm=self.settings.num_perm, seed=MINHASH_SEED, hashfunc=crc32_hash,
-                            scheme=MINHASH_SCHEME, permutations=self._perms)
-        signature.update_batch(sorted(shingles(masked, self.settings.shingle_size)))
-        return signature
 
     def _similarity(self, a: int, b: int) -> float:
         return float(np.count_nonzero(self._sigs[a] == self._sigs[b])) / self.settings.num_perm
@@ -259,9 +273,11 @@ class ParagraphIndex:
         return found
 
     def _cluster_of(self, node: int, value: int) -> tuple[str, int]:
-        root = self._find(node)
-        cluster_id = stable_hash({"template": self._keys[root], "values": self._values[value]})
-        return cluster_id, len(self._members.get((root, value), ()))
+        key = (self._find(node), value)
+        cluster_id = self._cluster_ids.get(key)
+        if cluster_id is None:
+            cluster_id = self._cluster_ids[key] = text_key(self._keys[key[0]] + "|" + self._values[value])
+        return cluster_id, len(self._members.get(key, ()))
 
     # ------------------------------------------------------------------ persistence
 

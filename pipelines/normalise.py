@@ -16,11 +16,12 @@ Three views of one paragraph:
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
 
-from extractors.keys import stable_hash
+import numpy as np
 
 # Placeholders from Unicode's private-use area: one character each, so a masked span is one
 # shingle position and can never collide with text a page really contains.
@@ -74,6 +75,12 @@ SUFFIXED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:自治区|自治州|省|�
 NOT_PLACES = ("城市", "都市", "超市", "上市", "该市", "本市", "全市", "各市", "全省", "本省", "各省", "该省", "外省", "全县", "本县", "各县")
 # Administrative suffixes stripped to get the short form pages use ("资阳市" is written "资阳").
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "省", "市", "区", "县", "州", "盟", "旗")
+# Bytes of a text key (16 hex digits): collisions stay negligible at billions of paragraphs.
+KEY_BYTES = 8
+# Constants of the n-gram hash (any odd 64-bit numbers; fixed because saved signatures depend on them).
+SHINGLE_SEED = np.uint64(0x9E3779B97F4A7C15)
+SHINGLE_PRIME = np.uint64(0x100000001B3)
+SHINGLE_MIX = np.uint64(0xBF58476D1CE4E5B9)
 # Distinct place lists whose variants are kept: one per title city is plenty.
 PLACE_CACHE_SIZE = 4096
 # Short forms shorter than this are not masked alone: a one-character stem matches everywhere.
@@ -184,13 +191,29 @@ def _signature(normalised: str, spans: Sequence[tuple[int, int, str]]) -> str:
     return "|".join(token for _, token in sorted(values + named))
 
 
+def text_key(text: str) -> str:
+    """A stable 16-hex-digit key of a text (blake2b; the text itself is its canonical form)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=KEY_BYTES).hexdigest()
+
+
 def hash_normalised(normalised: str) -> str:
     """`norm_hash` of a text that is already normalised."""
-    return stable_hash({"norm": normalised})
+    return text_key(normalised)
 
 
-def shingles(masked: str, size: int) -> set[str]:
-    """Character n-grams of a masked text; a text shorter than `size` is one shingle."""
-    if len(masked) <= size:
-        return {masked}
-    return {masked[i : i + size] for i in range(len(masked) - size + 1)}
+def shingle_hashes(masked: str, size: int) -> np.ndarray:
+    """Distinct 32-bit hashes of the character n-grams of a text (one shingle when shorter than `size`).
+
+    Vectorised over the code points (a polynomial hash, then a multiply-xorshift mix), so a
+    paragraph costs a few numpy calls rather than one Python hash call per n-gram.
+    """
+    codes = np.frombuffer(masked.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    width = min(size, len(codes)) or 1
+    count = max(len(codes) - width + 1, 1)
+    hashes = np.full(count, SHINGLE_SEED, dtype=np.uint64)
+    for offset in range(min(width, len(codes))):
+        hashes = hashes * SHINGLE_PRIME + codes[offset : offset + count]
+    hashes ^= hashes >> np.uint64(29)
+    hashes *= SHINGLE_MIX
+    hashes ^= hashes >> np.uint64(32)
+    return np.unique((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))

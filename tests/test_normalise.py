@@ -13,7 +13,7 @@ from pipelines.normalise import (
     mask_template,
     norm_hash,
     normalise,
-    shingles,
+    shingle_hashes,
     value_signature,
 )
 
@@ -97,9 +97,18 @@ def test_fallback_finds_suffixed_places_but_not_common_words() -> None:
     assert "城市" not in sig.replace("晋中市", "")
 
 
-@pytest.mark.parametrize(("text", "size", "expected"), [("abcd", 3, {"abc", "bcd"}), ("ab", 3, {"ab"})])
-def test_shingles(text: str, size: int, expected: set[str]) -> None:
-    assert shingles(text, size) == expected
+@pytest.mark.parametrize(
+    ("text", "size", "distinct"),
+    [("abcd", 3, 2), ("ab", 3, 1), ("", 3, 1), ("abcabc", 3, 3), ("每月划入每月划入", 2, 4)],
+)
+def test_shingle_hashes_count_distinct_ngrams(text: str, size: int, distinct: int) -> None:
+    assert len(shingle_hashes(text, size)) == distinct
+
+
+def test_shingle_hashes_are_stable_and_shared_by_shared_ngrams() -> None:
+    a, b = shingle_hashes("医保账户每月划入", 3), shingle_hashes("账户每月划入金额", 3)
+    assert list(a) == list(shingle_hashes("医保账户每月划入", 3))
+    assert len(set(a.tolist()) & set(b.tolist())) == 4  # 账户每 户每月 每月划 月划入
 
 
 @given(st.text(max_size=80))

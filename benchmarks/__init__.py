@@ -1,0 +1,1 @@
+"""Benchmarks: throughput and memory of the pipeline's stages on synthetic 社保网-style sites (not timed tests)."""
