@@ -11,7 +11,7 @@ _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|--|—+|–|-\s|\s-|－)\s*")
 # A trailing title segment is a site name when it is this short and names a site (网/站/频道/.com …).
 SITE_SUFFIX_MAX_CHARS = 20
-_SITE_WORD = re.compile(r"(网|站|频道|首页|门户|资讯|\.com|\.cn|\.net)\s*$", re.I)
+_SITE_WORD = re.compile(r"(网|站|频道|首页|门户|资讯|\.com|\.cn|\.net)(手机版|移动版|wap版|触屏版|首页)?\s*$", re.I)
 # Text a title keeps after a separator when the site name is unknown must still be this long to be a title.
 MIN_TITLE_CHARS = 2
 
