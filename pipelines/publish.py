@@ -256,12 +256,16 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _is_stale(path: Path) -> bool:
-    """A leftover of a dead writer: its process is gone (same host) or it is older than a day."""
-    stamp, pid, _rand, host = (path.name.split("-", 3) + ["", "", "", ""])[:4]
-    if host == socket.gethostname() and pid.isdigit():
-        return not _process_alive(int(pid))
-    return time.time() - path.lstat().st_mtime > STALE_CANDIDATE_SECONDS
+def _is_stale(path: Path, keep: Path | None) -> bool:
+    """A leftover of a killed run: older than a day, or last written before the candidate being
+    promoted by a process of this host that is gone (a live writer's candidate is never removed)."""
+    modified = path.lstat().st_mtime_ns
+    if time.time() - modified / 1e9 > STALE_CANDIDATE_SECONDS:
+        return True
+    _stamp, pid, _rand, host = (path.name.split("-", 3) + ["", "", "", ""])[:4]
+    if host != socket.gethostname() or not pid.isdigit() or _process_alive(int(pid)):
+        return False
+    return keep is None or not keep.exists() or modified < keep.lstat().st_mtime_ns
 
 
 def clean_leftovers(published: Path, keep: Path | None = None) -> list[Path]:
@@ -273,7 +277,7 @@ def clean_leftovers(published: Path, keep: Path | None = None) -> list[Path]:
         leftovers += [p for p in candidates.iterdir() if p != keep]
     for path in leftovers:
         if path.is_dir() and not path.is_symlink():
-            if not _is_stale(path):
+            if not _is_stale(path, keep):
                 continue
             shutil.rmtree(path, ignore_errors=True)
         else:

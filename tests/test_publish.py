@@ -155,6 +155,19 @@ def test_leftover_candidates_of_dead_processes_are_removed(tmp_path):
     assert sorted(p.name for p in candidates.iterdir()) == [alive.name]
 
 
+def test_a_newer_candidate_of_another_run_awaiting_its_checks_is_kept(tmp_path):
+    """Dagster writes a candidate in one step process and promotes it in another: a candidate
+    written after ours, whose writer has exited, may still be waiting for its checks."""
+    mine = publish.write_candidate(tables(), tmp_path, pages=1, run_id=None)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    theirs = mine.parent / f"20261123T000000Z-{dead}-abcdef-{os.uname().nodename}"
+    theirs.mkdir()
+    os.utime(theirs, ns=(mine.stat().st_mtime_ns + 10**9,) * 2)
+    publish.promote(mine, tmp_path)
+    assert theirs.exists()
+
+
 # ---------------------------------------------------------------- other processes
 
 
