@@ -83,15 +83,15 @@ def _round(number: float | None, digits: int) -> float | None:
 
 
 def claim_value(claim: Claim) -> Value:
-    """The value a claim states."""
+    """The value a claim states, amounts and ratios rounded so equal statements are equal values."""
     return Value(
         method=claim.method,
-        monthly_yuan=claim.monthly_yuan,
-        ratio_min=claim.ratio_min,
-        ratio_max=claim.ratio_max,
+        monthly_yuan=_round(claim.monthly_yuan, YUAN_DIGITS),
+        ratio_min=_round(claim.ratio_min, RATIO_DIGITS),
+        ratio_max=_round(claim.ratio_max, RATIO_DIGITS),
         base=claim.base,
         approximate=claim.approximate,
-        deduction_yuan=claim.deduction_yuan,
+        deduction_yuan=_round(claim.deduction_yuan, YUAN_DIGITS),
     )
 
 
@@ -128,41 +128,48 @@ def compatible(a: Value, b: Value) -> bool:
     return amounts_agree(a.monthly_yuan, b.monthly_yuan, approximate=a.approximate or b.approximate)
 
 
-def _mode(values: Iterable[T | None]) -> T | None:
-    """Most frequent non-null value; ties go to the smallest, so the result is deterministic."""
-    counts = Counter(v for v in values if v is not None)
+def _mode(values: Iterable[tuple[T | None, int]]) -> T | None:
+    """Most frequent non-null value by weight; ties go to the smallest, so the result is deterministic."""
+    counts: Counter[T] = Counter()
+    for value, weight in values:
+        if value is not None:
+            counts[value] += weight
     if not counts:
         return None
     return min(counts, key=lambda v: (-counts[v], v))
 
 
-def merge_values(values: Sequence[Value]) -> Value:
-    """One value from values that are pairwise compatible."""
-    ratios = [v for v in values if v.is_ratio]
-    deduction = _mode(v.deduction_yuan for v in values)
+def merge_values(values: Sequence[Value], weights: Sequence[int] | None = None) -> Value:
+    """One value from values that are pairwise compatible; ``weights`` = how many claims state each."""
+    weighted = list(zip(values, weights or [1] * len(values), strict=True))
+    ratios = [(v, w) for v, w in weighted if v.is_ratio]
+    deduction = _mode((v.deduction_yuan, w) for v, w in weighted)
     if ratios:
-        return _merge_ratio(ratios, [v for v in values if not v.is_ratio], deduction)
-    exact = [v for v in values if not v.approximate and v.monthly_yuan is not None]
+        return _merge_ratio(ratios, [(v, w) for v, w in weighted if not v.is_ratio], deduction)
+    exact = [(v, w) for v, w in weighted if not v.approximate and v.monthly_yuan is not None]
     return Value(
         method="fixed" if any(v.method == "fixed" for v in values) else None,
-        monthly_yuan=_mode(v.monthly_yuan for v in (exact or values)),
+        monthly_yuan=_mode((v.monthly_yuan, w) for v, w in (exact or weighted)),
         approximate=not exact and any(v.approximate for v in values),
         deduction_yuan=deduction,
     )
 
 
-def _merge_ratio(
-    ratios: Sequence[Value], amounts: Sequence[Value], deduction: float | None
-) -> Value:
+Weighted = Sequence[tuple[Value, int]]
+
+
+def _merge_ratio(ratios: Weighted, amounts: Weighted, deduction: float | None) -> Value:
     """A ratio rule, refined by the approximate amounts stated beside it."""
-    monthly = _mode(v.monthly_yuan for v in amounts) or _mode(v.monthly_yuan for v in ratios)
+    monthly = _mode((v.monthly_yuan, w) for v, w in amounts) or _mode(
+        (v.monthly_yuan, w) for v, w in ratios
+    )
     return Value(
         method="ratio",
         monthly_yuan=monthly,
-        ratio_min=_mode(v.ratio_min for v in ratios),
-        ratio_max=_mode(v.ratio_max for v in ratios),
-        base=_mode(v.base for v in ratios),
-        approximate=bool(amounts) or any(v.approximate for v in ratios),
+        ratio_min=_mode((v.ratio_min, w) for v, w in ratios),
+        ratio_max=_mode((v.ratio_max, w) for v, w in ratios),
+        base=_mode((v.base, w) for v, w in ratios),
+        approximate=bool(amounts) or any(v.approximate for v, _ in ratios),
         deduction_yuan=deduction,
     )
 
@@ -175,7 +182,7 @@ def _specificity(value: Value) -> tuple[Any, ...]:
         -1.0 if rounded[f] is None else rounded[f]
         for f in ("ratio_min", "ratio_max", "monthly_yuan")
     )
-    return (kind, value.approximate, numbers)
+    return (kind, value.approximate, numbers, value.to_json())
 
 
 def group_compatible(
@@ -183,20 +190,24 @@ def group_compatible(
 ) -> list[tuple[Value, list[T]]]:
     """Partition items into groups of agreeing values; each group with its merged value.
 
-    Items are taken most specific first and each joins the first group it agrees with, so
-    an approximate amount refines the ratio rule seen before it. Deterministic for a given input.
+    Equal values are pooled first, so the work grows with the number of distinct values, not
+    of items (a boilerplate rule is stated by thousands of claims with one value). Values are
+    then taken most specific first and each joins the first group it agrees with, so an
+    approximate amount refines the ratio rule seen before it. Deterministic for a given input.
     """
-    groups: list[tuple[Value, list[T]]] = []
-    for item in sorted(items, key=lambda it: _specificity(value_of(it))):
-        value = value_of(item)
+    pooled: dict[Value, list[T]] = {}
+    for item in items:
+        pooled.setdefault(value_of(item), []).append(item)
+    groups: list[tuple[Value, list[Value]]] = []
+    for value in sorted(pooled, key=_specificity):
         for index, (merged, members) in enumerate(groups):
             if compatible(merged, value):
-                members.append(item)
-                groups[index] = (merge_values([*map(value_of, members)]), members)
+                members.append(value)
+                groups[index] = (merge_values(members, [len(pooled[m]) for m in members]), members)
                 break
         else:
-            groups.append((value, [item]))
-    return groups
+            groups.append((value, [value]))
+    return [(merged, [item for m in members for item in pooled[m]]) for merged, members in groups]
 
 
 def differing_fields(values: Sequence[Value]) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from extractors.records import Article, Claim
 from pipelines.merge import Value
@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 # Evidence sentences kept per rule or candidate: enough to judge, short enough to read in a table.
 EVIDENCE_CAP = 5
+# Sorts after every real date: evidence from articles with no date at all.
+UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
 def seen_dates(
@@ -51,14 +53,14 @@ def ranked_evidence(
 ) -> tuple[str, ...]:
     """Distinct evidence sentences, those backed by the most independent sources first, then the newest."""
     sources: dict[str, set[str]] = defaultdict(set)
-    newest: dict[str, str] = defaultdict(str)
+    newest: dict[str, datetime] = defaultdict(lambda: UNDATED)
     for claim in claims:
-        article = articles.get(claim.article_id)
-        stamp = _seen(article).isoformat() if article and _seen(article) else ""
+        stamp = _seen(articles.get(claim.article_id)) or UNDATED
+        key = source_key(claim)
         for sentence in (claim.evidence, *claim.evidence_more):
             text = sentence.strip()
             if text:
-                sources[text].add(source_key(claim))
+                sources[text].add(key)
                 newest[text] = max(newest[text], stamp)
     ordered = sorted(sources)  # stable sorts: most sources, then newest, then text
     ordered.sort(key=lambda s: newest[s], reverse=True)
