@@ -37,7 +37,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from extractors.keys import stable_hash
 from extractors.records import Article, Claim
 from pipelines.lsh_index import (
     DedupSettings,
@@ -47,7 +46,7 @@ from pipelines.lsh_index import (
     minhash,
     permutations,
 )
-from pipelines.normalise import norm_hash, normalise, template_and_signature
+from pipelines.normalise import hash_normalised, normalise, template_and_signature, text_key
 from pipelines.records import ParagraphRow
 
 __all__ = [
@@ -92,8 +91,8 @@ def article_entries(article: Article) -> list[Entry]:
 
 def article_fingerprint(article: Article) -> str:
     """What an article's index entries depend on: its paragraphs and the places masked in them."""
-    return stable_hash({"places": article_places(article),
-                        "paragraphs": [(p.ordinal, p.text) for p in article.paragraphs]})
+    parts = [*article_places(article), *(f"{p.ordinal}\t{p.text}" for p in article.paragraphs)]
+    return text_key("\n".join(parts))
 
 
 def cluster_paragraphs(
@@ -117,12 +116,14 @@ def cluster_paragraphs(
 
 def _article_rows(article: Article, index: ParagraphIndex, settings: DedupSettings) -> list[ParagraphRow]:
     clusters = index.clusters(article.article_id)
+    places = article_places(article)
     rows = []
     for paragraph in article.paragraphs:
         cluster_id, size = clusters[paragraph.ordinal]
+        normalised = template_and_signature(paragraph.text, places)[0]  # cached from article_entries
         rows.append(ParagraphRow(
             article_id=article.article_id, ordinal=paragraph.ordinal, section=paragraph.section,
-            text=paragraph.text, norm_hash=norm_hash(paragraph.text), cluster_id=cluster_id,
+            text=paragraph.text, norm_hash=hash_normalised(normalised), cluster_id=cluster_id,
             cluster_size=size, is_boilerplate=size >= settings.boilerplate_min_articles,
         ))
     return rows

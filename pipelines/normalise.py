@@ -83,6 +83,8 @@ SHINGLE_PRIME = np.uint64(0x100000001B3)
 SHINGLE_MIX = np.uint64(0xBF58476D1CE4E5B9)
 # Distinct place lists whose variants are kept: one per title city is plenty.
 PLACE_CACHE_SIZE = 4096
+# Paragraph views kept in memory: boilerplate repeats across thousands of articles and is worked out once.
+PARAGRAPH_CACHE_SIZE = 1 << 16
 # Short forms shorter than this are not masked alone: a one-character stem matches everywhere.
 MIN_SHORT_PLACE = 2
 
@@ -117,19 +119,23 @@ def place_variants(places: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found.items(), key=lambda item: (-len(item[0]), item[0])))
 
 
+@functools.lru_cache(maxsize=PLACE_CACHE_SIZE)
+def _place_pattern(places: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    variants = place_variants(places)
+    if not variants:
+        return None, {}
+    return re.compile("|".join(re.escape(written) for written, _ in variants)), dict(variants)
+
+
 def find_places(normalised: str, places: Sequence[str] = ()) -> list[tuple[int, int, str]]:
     """Spans (start, end, canonical place) of the given places, then of suffixed place names, not overlapping."""
-    spans: list[tuple[int, int, str]] = []
-    taken = [False] * len(normalised)
-    for written, canonical in place_variants(tuple(places)):
-        for match in re.finditer(re.escape(written), normalised):
-            if not any(taken[match.start() : match.end()]):
-                spans.append((match.start(), match.end(), canonical))
-                taken[match.start() : match.end()] = [True] * (match.end() - match.start())
+    pattern, canonical = _place_pattern(tuple(places))
+    spans = [(m.start(), m.end(), canonical[m.group()]) for m in pattern.finditer(normalised)] if pattern else []
+    given = list(spans)
     for match in SUFFIXED_PLACE.finditer(normalised):
         if match.group().endswith(NOT_PLACES):
             continue
-        if not any(taken[match.start() : match.end()]):
+        if not any(start < match.end() and match.start() < end for start, end, _ in given):
             spans.append((match.start(), match.end(), match.group()))
     return sorted(spans)
 
@@ -159,6 +165,11 @@ def _mask(normalised: str, spans: Sequence[tuple[int, int, str]]) -> str:
 
 def template_and_signature(text: str, places: Sequence[str] = ()) -> tuple[str, str, str]:
     """(normalised text, masked template, value signature) of one paragraph, normalising once."""
+    return _template_and_signature(text, tuple(places))
+
+
+@functools.lru_cache(maxsize=PARAGRAPH_CACHE_SIZE)
+def _template_and_signature(text: str, places: tuple[str, ...]) -> tuple[str, str, str]:
     normalised = normalise(text)
     spans = find_places(normalised, places)
     return normalised, _mask(normalised, spans), _signature(normalised, spans)
