@@ -169,7 +169,8 @@ def _merge_ratio(ratios: Weighted, amounts: Weighted, deduction: float | None) -
         ratio_min=_mode((v.ratio_min, w) for v, w in ratios),
         ratio_max=_mode((v.ratio_max, w) for v, w in ratios),
         base=_mode((v.base, w) for v, w in ratios),
-        approximate=bool(amounts) or any(v.approximate for v, _ in ratios),
+        # the monthly figure beside a ratio is an estimate; the ratio is exact once any source states it exactly
+        approximate=bool(amounts) or all(v.approximate for v, _ in ratios),
         deduction_yuan=deduction,
     )
 

@@ -136,6 +136,13 @@ def test_compatible(a, b, agree):
     assert compatible(b, a) is agree
 
 
+def test_exact_ratio_refines_an_approximate_one():
+    merged = merge_values(
+        [Value("ratio", None, 0.02, 0.02, approximate=True), Value("ratio", None, 0.02, 0.02)]
+    )
+    assert merged.approximate is False
+
+
 def test_merge_prefers_exact_amount_over_approximate():
     merged = merge_values([Value(None, 100.0, approximate=True), Value("fixed", 98.0)])
     assert merged == Value("fixed", 98.0, approximate=False)
