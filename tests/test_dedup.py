@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -214,3 +215,34 @@ def test_rerunning_unchanged_articles_changes_nothing_and_an_edit_is_picked_up()
     rows = cluster_paragraphs([edited], index=index)
     assert rows[0].cluster_size == 1
     assert rows_by(refresh_rows(first, index), a)[0].cluster_size == 1
+
+
+# --------------------------------------------------------------------------- third-party seeds (read only)
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def seed_articles() -> list[Article]:
+    """The seed texts as Articles: line 1 title, line 2 date+site, then one paragraph per line."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed texts not found at {SEEDS}")
+    articles = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        articles.append(make_article(f"/seed/{path.stem}.html", "", lines[2:], title=lines[0]))
+    return [replace(a, title_region=None) for a in articles]
+
+
+def test_seed_paragraphs_copied_verbatim_across_seeds_cluster_together() -> None:
+    articles = seed_articles()
+    rows = cluster_paragraphs(articles)
+    copies: dict[str, set[str]] = {}
+    for row in rows:
+        copies.setdefault(row.norm_hash, set()).add(row.article_id)
+    shared = [r for r in rows if len(copies[r.norm_hash]) >= 2]
+    assert shared, "the seeds are expected to share paragraphs"
+    for row in shared:
+        assert row.cluster_size >= len(copies[row.norm_hash])
+    for row in rows:
+        if len(copies[row.norm_hash]) >= DedupSettings().boilerplate_min_articles:
+            assert row.is_boilerplate
