@@ -259,7 +259,7 @@ def release_candidate(
     sets = {"articles": articles.work, "paragraphs": paragraphs, "claims": claims,
             "credit_rules": credit_rules, "conflicts": conflicts}
     tables = {name: pq.read_table(work.table) for name, work in sets.items()}
-    path = write_candidate(tables, pipeline.data_path, pages=raw_pages.pages, run_id=context.run_id)
+    path = write_candidate(tables, pipeline.data_path, pages=raw_pages.pages, run_id=context.run.run_id)
     ref = CandidateRef(path=str(path), rows={name: w.rows for name, w in sets.items()},
                        pages=raw_pages.pages, parsed=articles.parsed, skipped=articles.skipped,
                        unresolved=unresolved_count(conflicts))

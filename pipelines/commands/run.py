@@ -85,7 +85,7 @@ def execute(config: dict[str, Any], data_dir: Path,
     instance = dg.DagsterInstance.from_config(str(home))
     run_id = str(uuid.uuid4())  # Dagster run ids are UUID4 strings; known up front to listen to it
     instance.add_event_listener(run_id, listener)
-    job = defs.get_job_def(JOB_NAME)
+    job = defs.resolve_job_def(JOB_NAME)
     return job.execute_in_process(run_config=config, instance=instance, run_id=run_id,
                                   raise_on_error=False)
 
