@@ -362,9 +362,13 @@ def _evidence_lines(table: str, label: str, row: Mapping[str, Any] | None) -> li
     if row is None:
         return []
     evidence, sources = evidence_of(table, row)
-    lines = [f"Evidence {label}:"] + [f"- {e}" for e in evidence[:MAX_MARKDOWN_LINES]]
-    lines += [f"Sources {label}:"] + [f"- <{u}>" for u in sources[:MAX_MARKDOWN_LINES]]
-    hidden = max(len(evidence), len(sources)) - MAX_MARKDOWN_LINES
-    if hidden > 0:
-        lines.append(f"- … {hidden} more")
+    lines = [f"**Evidence {label}:**", ""] + _bullets(evidence, "{}")
+    return lines + [f"**Sources {label}:**", ""] + _bullets(sources, "<{}>")
+
+
+def _bullets(items: Sequence[str], template: str) -> list[str]:
+    """A Markdown list of at most MAX_MARKDOWN_LINES items, a blank line after it."""
+    lines = [f"- {template.format(item)}" for item in items[:MAX_MARKDOWN_LINES]] or ["- (none)"]
+    if len(items) > MAX_MARKDOWN_LINES:
+        lines.append(f"- … {len(items) - MAX_MARKDOWN_LINES} more")
     return lines + [""]

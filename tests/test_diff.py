@@ -113,8 +113,8 @@ def test_markdown_names_key_field_old_new_evidence_and_urls(tmp_path):
     assert "| credit_rules | 2 | 2 | 0 | 0 | 1 |" in text
     assert "### changed: 北京市 retiree [70,∞)" in text
     assert "| monthly_yuan | 110.0 | 130.0 |" in text
-    assert "Evidence before:\n- 北京70岁及以上退休人员每月划入110元。" in text
-    assert f"Sources after:\n- <{BEIJING_URL}>" in text
+    assert "**Evidence before:**\n\n- 北京70岁及以上退休人员每月划入110元。\n" in text
+    assert f"**Sources after:**\n\n- <{BEIJING_URL}>\n" in text
 
 
 def test_diff_rows_have_the_published_schema(tmp_path):
