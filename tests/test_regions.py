@@ -1,0 +1,102 @@
+"""Region table: short names resolve to canonical names and GB/T 2260 codes; look-alikes do not match."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.regions import NATIONAL, find_regions, lookup, short_name, title_region
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical", "code"),
+    [
+        ("北京", "北京市", "110000"),
+        ("北京市", "北京市", "110000"),
+        ("深圳", "深圳市", "440300"),
+        ("甘肃", "甘肃省", "620000"),
+        ("安徽", "安徽省", "340000"),
+        ("上海", "上海市", "310000"),
+        ("厦门", "厦门市", "350200"),
+        ("吉林", "吉林省", "220000"),  # the province wins the short name over 吉林市
+        ("吉林市", "吉林市", "220200"),
+        ("海南", "海南省", "460000"),  # not 海南藏族自治州
+        ("内蒙", "内蒙古自治区", "150000"),
+        ("广西", "广西壮族自治区", "450000"),
+        ("阿坝", "阿坝藏族羌族自治州", "513200"),
+        ("伊犁", "伊犁哈萨克自治州", "654000"),
+        ("喀什", "喀什地区", "653100"),
+        ("锡林郭勒", "锡林郭勒盟", "152500"),
+        ("中山", "中山市", "442000"),  # ambiguous in free text, fine when asked by name
+        ("台湾", "台湾省", "710000"),
+        ("神农架林区", "神农架林区", "429021"),
+        ("全国", "全国", "000000"),
+    ],
+)
+def test_lookup_resolves_names_to_canonical_regions(name: str, canonical: str, code: str) -> None:
+    region = lookup(name)
+    assert region is not None
+    assert (region.name, region.code) == (canonical, code)
+
+
+@pytest.mark.parametrize("name", ["朝阳区", "某市", "平台", "", "资料暂缺"])
+def test_lookup_refuses_unknown_or_ambiguous_names(name: str) -> None:
+    assert lookup(name) is None
+
+
+def test_table_is_current() -> None:
+    """和康县 was created in December 2024 under 和田地区 (6532xx): an old table lacks it."""
+    region = lookup("和康县")
+    assert region is not None and region.code.startswith("6532")
+
+
+def test_national_is_000000() -> None:
+    assert (NATIONAL.name, NATIONAL.code) == ("全国", "000000")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("登录医保服务平台中查询余额", []),  # 台中 inside 平台中
+        ("部分银行与医保机构有合作", []),  # 合作市 is a county: never matched in free text
+        ("农村合作医疗报销比例", []),
+        ("早餐吃了三明治", []),  # 三明 is ambiguous
+        ("中山大学附属医院", []),
+        ("药品未开封可以退", []),
+        ("北京路上的药店", []),  # a street, not the city
+        ("浙江门诊统筹", ["浙江省"]),  # not 江门
+        ("马鞍山市退休人员", ["马鞍山市"]),  # not 鞍山
+        ("北京、甘肃等地", ["北京市", "甘肃省"]),
+        ("江西南昌", ["江西省", "南昌市"]),
+        ("深圳市的退休人员", ["深圳市"]),
+        ("三明市按定额划入", ["三明市"]),  # the full name of an ambiguous short name counts
+    ],
+)
+def test_find_regions_matches_places_not_lookalikes(text: str, names: list[str]) -> None:
+    assert [m.region.name for m in find_regions(text)] == names
+
+
+def test_find_regions_gives_spans() -> None:
+    (mention,) = find_regions("例如深圳的退休人员")
+    assert (mention.start, mention.end) == (2, 4)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("资阳医保卡余额怎么查询?资阳退休人员医保卡每月打入多少钱呢?", "资阳市"),
+        ("医保每个月都能返钱?(以安庆为例)", "安庆市"),
+        ("呼和浩特医保账户里的钱夸省能转移不?(4月20日)", "呼和浩特市"),
+        ("江西南昌医保退休个人账户每个月能打入多少钱", "南昌市"),
+        ("医保卡余额查询的几种方法?", None),
+    ],
+)
+def test_title_region_names_the_most_specific_place(title: str, expected: str | None) -> None:
+    assert title_region(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [("深圳市", "深圳"), ("红河哈尼族彝族自治州", "红河"), ("新疆维吾尔自治区", "新疆"), ("黑龙江省", "黑龙江")],
+)
+def test_short_name(name: str, short: str) -> None:
+    assert short_name(name) == short
