@@ -1,0 +1,260 @@
+"""Which links of a page the crawler follows: articles, listing pages, pagination, and off-site links.
+
+Classification is by URL shape and anchor text only, so it works on layouts we have never seen;
+``extractors.links.page_links`` (when present) refines which links are articles and listings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from posixpath import splitext
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from extractors.urls import canonical_url
+
+# Links to these never hold an article: stylesheets, scripts, images, media, office files, archives.
+ASSET_EXTENSIONS = frozenset(
+    [
+        ".css",
+        ".js",
+        ".mjs",
+        ".json",
+        ".xml.gz",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".bmp",
+        ".svg",
+        ".ico",
+        ".webp",
+        ".avif",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".eot",
+        ".mp3",
+        ".mp4",
+        ".m4a",
+        ".avi",
+        ".mov",
+        ".wmv",
+        ".flv",
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".zip",
+        ".rar",
+        ".7z",
+        ".gz",
+        ".tar",
+        ".apk",
+        ".exe",
+    ]
+)
+# Schemes a crawler cannot fetch.
+SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "sms:", "data:", "#")
+# Anchor texts of pagination links (Chinese and English sites).
+PAGINATION_TEXTS = frozenset(
+    {
+        "下一页",
+        "下页",
+        "上一页",
+        "上页",
+        "尾页",
+        "末页",
+        "首页",
+        "next",
+        "prev",
+        "previous",
+        "»",
+        "«",
+        "›",
+        "‹",
+        ">",
+        "<",
+        ">>",
+        "<<",
+        "后页",
+        "前页",
+    }
+)
+# URL shapes of pagination: ?page=2, /page/2/, list_2.html, index_3.html, /list/2.html, p2/.
+PAGINATION_URL = re.compile(
+    r"(?:[?&](?:page|p|pn|pg|pageno|page_no|paged|pageindex)=\d+)|(?:/page/\d+/?$)|(?:/(?:list|index|default)[_-]\d+\.\w+$)|(?:/p\d+/?$)",
+    re.I,
+)
+# Path stems of listing pages: section indexes, category and tag pages.
+LISTING_STEMS = frozenset(
+    {
+        "",
+        "index",
+        "list",
+        "default",
+        "home",
+        "category",
+        "categories",
+        "tag",
+        "tags",
+        "archive",
+        "archives",
+        "column",
+        "channel",
+        "news",
+        "sitemap",
+    }
+)
+LISTING_SEGMENTS = frozenset(
+    {
+        "list",
+        "category",
+        "categories",
+        "tag",
+        "tags",
+        "column",
+        "channel",
+        "archive",
+        "archives",
+        "topic",
+        "topics",
+        "zhuanti",
+    }
+)
+# A run of digits this long in the last path segment (or an id= query) marks an article page.
+ARTICLE_DIGITS = re.compile(r"\d{3,}")
+ARTICLE_QUERY = re.compile(r"(?:^|&)(?:id|aid|article_?id|newsid|docid|tid|p)=\w+", re.I)
+# Document extensions of article pages.
+PAGE_EXTENSIONS = frozenset({".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".jsp", ""})
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One <a href> of a page: absolute URL, anchor text and rel."""
+
+    url: str
+    text: str = ""
+    rel: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlLinks:
+    """Canonical URLs a page offers the crawler, by what they lead to."""
+
+    articles: tuple[str, ...] = ()
+    listings: tuple[str, ...] = ()  # category / section pages, always worth a (conditional) visit
+    pagination: tuple[
+        str, ...
+    ] = ()  # next pages of the current listing, followed only while new articles appear
+    offsite: tuple[str, ...] = ()  # article- or listing-shaped links to other sites, never fetched
+
+
+def extract_links(html: str, base_url: str) -> list[Link]:
+    """Every <a href> of an HTML text, made absolute against <base href> or the page URL."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    base = next(iter(tree.xpath("//base/@href")), None) or base_url
+    links = []
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.lower().startswith(SKIP_SCHEMES):
+            continue
+        text = " ".join(anchor.text_content().split())
+        links.append(
+            Link(urljoin(urljoin(base_url, base), href), text, (anchor.get("rel") or "").lower())
+        )
+    return links
+
+
+def netloc_of(url: str) -> str:
+    """host[:port] of a canonical URL: the unit of "same site" (ports count on loopback)."""
+    return urlsplit(canonical_url(url)).netloc
+
+
+def is_asset(url: str) -> bool:
+    """True for links to files that are not pages (images, scripts, PDFs …)."""
+    path = urlsplit(url).path.lower()
+    return path.endswith(tuple(ASSET_EXTENSIONS))
+
+
+def is_pagination(link: Link) -> bool:
+    """True for "next page" links: by anchor text (下一页, 2, »), rel=next/prev, or URL shape."""
+    text = link.text.strip().lower()
+    return (
+        text in PAGINATION_TEXTS
+        or (text.isdigit() and len(text) <= 4)
+        or link.rel in ("next", "prev")
+        or bool(PAGINATION_URL.search(link.url))
+    )
+
+
+def looks_like_listing(url: str) -> bool:
+    """True for section / category / tag pages: a directory path or a listing stem."""
+    path = urlsplit(url).path
+    segments = [s for s in path.lower().split("/") if s]
+    stem, ext = splitext(segments[-1]) if segments else ("", "")
+    if path.endswith("/") or not segments:
+        return not ARTICLE_DIGITS.search(segments[-1] if segments else "")
+    return ext in PAGE_EXTENSIONS and (
+        stem in LISTING_STEMS
+        or any(s in LISTING_SEGMENTS for s in segments[:-1])
+        and not ARTICLE_DIGITS.search(stem)
+    )
+
+
+def looks_like_article(url: str) -> bool:
+    """True for article pages: a document path (…/12345.html, /2025/06/slug.html) or an id= query."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if looks_like_listing(url) and not ARTICLE_QUERY.search(parts.query):
+        return False
+    if ARTICLE_QUERY.search(parts.query):
+        return True
+    if not segments:
+        return False
+    stem, ext = splitext(segments[-1].lower())
+    if ext not in PAGE_EXTENSIONS:
+        return False
+    return bool(ARTICLE_DIGITS.search(segments[-1])) or (ext != "" and stem not in LISTING_STEMS)
+
+
+def classify_links(links: list[Link], page_url: str, allowed: frozenset[str]) -> CrawlLinks:
+    """Sort a page's links into articles, listings, pagination and off-site; drop assets and self-links."""
+    here = canonical_url(page_url)
+    buckets: dict[str, dict[str, None]] = {
+        "articles": {},
+        "listings": {},
+        "pagination": {},
+        "offsite": {},
+    }
+    for link in links:
+        url = canonical_url(link.url)
+        if url == here or urlsplit(url).scheme not in ("http", "https") or is_asset(url):
+            continue
+        bucket = _bucket(link, url)
+        if bucket is None:
+            continue
+        if netloc_of(url) not in allowed:
+            bucket = "offsite"
+        buckets[bucket].setdefault(url, None)
+    return CrawlLinks(**{name: tuple(urls) for name, urls in buckets.items()})
+
+
+def _bucket(link: Link, url: str) -> str | None:
+    """Which bucket a same-shaped link belongs to, or None for links the crawler ignores."""
+    if is_pagination(link):
+        return "pagination"
+    if looks_like_listing(url):
+        return "listings"
+    if looks_like_article(url):
+        return "articles"
+    return None

@@ -1,0 +1,280 @@
+"""The one spider: follows listing, pagination, sitemap and article links and hands each page to the store.
+
+It never parses fields. Incremental: an article URL already in the raw store is not fetched again,
+listing pages are fetched with If-None-Match / If-Modified-Since, and pagination is followed only
+while a listing page shows articles no earlier crawl met (or the next page was never fetched).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.http import Request, Response
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from extractors.decoding import Decoded, UndecodableError, decode_html, header_charset
+from extractors.urls import canonical_url
+from spiders.failures import failure_outcome
+from spiders.ledger import DUPLICATE, NOT_HTML, TRUNCATED, CrawlLedger
+from spiders.links import CrawlLinks, classify_links, extract_links, looks_like_listing, netloc_of
+from spiders.pipelines import FetchedPage
+from spiders.rawstore import RawStore
+from spiders.records import LedgerEntry
+
+# Articles first: they are what the crawl is for, and storing them early keeps the queue short.
+PRIORITY = {"article": 10, "listing": 0, "sitemap": 0}
+# Request meta keys this spider owns (copied onto a retried request; Scrapy's own keys are not).
+OWN_META = ("kind", "ledger_url", "handle_httpstatus_list")
+# Content types the crawler keeps; anything else is skipped as "not HTML".
+HTML_TYPES = ("text/html", "application/xhtml")
+XML_TYPES = ("text/xml", "application/xml")
+# A page that does not end with </html> or </body> within this many bytes was cut off.
+CLOSING_TAG_WINDOW = 2048
+CLOSING_TAG = re.compile(rb"</(?:html|body)\s*>", re.I)
+
+
+def is_truncated(response: Response) -> bool:
+    """True when the body lost its end: Twisted flagged it, or no closing </body>/</html> tag."""
+    if {"partial", "dataloss"} & set(response.flags):
+        return True
+    return not CLOSING_TAG.search(response.body[-CLOSING_TAG_WINDOW:])
+
+
+def content_type(response: Response) -> str:
+    """The Content-Type header as text ('' when absent)."""
+    return (response.headers.get("Content-Type") or b"").decode("latin-1")
+
+
+def is_sitemap(response: Response) -> bool:
+    """True for an XML sitemap or sitemap index."""
+    head = response.body[:1024].lstrip()
+    return head.startswith(b"<?xml") and (
+        b"<urlset" in response.body[:4096] or b"<sitemapindex" in response.body[:4096]
+    )
+
+
+def charset_note(ctype: str, decoded: Decoded) -> str | None:
+    """A ledger note when the page's declared charset was wrong or missing."""
+    declared = header_charset(ctype)
+    if declared and decoded.source != "header":
+        return (
+            f"charset: header says {declared}, re-decoded as {decoded.encoding} ({decoded.source})"
+        )
+    if decoded.source == "detected":
+        return f"charset: none declared, detected {decoded.encoding}"
+    return None
+
+
+class SiteSpider(scrapy.Spider):
+    """Crawls the sites of its start URLs into the raw store under ``data_dir``."""
+
+    name = "site"
+
+    def __init__(
+        self,
+        start_urls: list[str],
+        data_dir: str | Path,
+        crawl_id: str,
+        on_outcome: Callable[[LedgerEntry], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = [canonical_url(u) for u in start_urls]
+        self.allowed = frozenset(netloc_of(u) for u in self.start_urls)
+        self.allowed_domains = sorted({netloc.split(":")[0] for netloc in self.allowed})
+        self.store = RawStore(Path(data_dir) / "raw")
+        self.ledger = CrawlLedger(self.store, crawl_id, on_outcome)
+        # URLs any earlier crawl already met (stored, failed or skipped): not "new" for the paging rule.
+        self.met_before = frozenset(entry.url for entry in self.store.ledger())
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        """One request per start URL: a sitemap if it names one, else a listing page."""
+        for url in self.start_urls:
+            kind = "sitemap" if url.lower().endswith(".xml") else "listing"
+            if (request := self.request(url, kind)) is not None:
+                yield request
+
+    def request(self, url: str, kind: str) -> Request | None:
+        """A request for ``url`` (conditional for listings already stored), or None if already scheduled."""
+        if not self.ledger.schedule(url):
+            return None
+        meta: dict[str, Any] = {"kind": kind, "ledger_url": canonical_url(url)}
+        headers = {}
+        known = self.store.known(url) if kind != "article" else None
+        if known is not None:
+            meta["handle_httpstatus_list"] = [304]
+            if etag := known.headers.get("etag"):
+                headers["If-None-Match"] = etag
+            if modified := known.headers.get("last-modified"):
+                headers["If-Modified-Since"] = modified
+        return Request(
+            canonical_url(url),
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta=meta,
+            headers=headers,
+            priority=PRIORITY[kind],
+        )
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Store the page, then follow its links; 304s follow the links of the stored copy."""
+        url, kind = response.meta["ledger_url"], response.meta["kind"]
+        if response.status == 304:
+            yield from self.not_modified(url, kind)
+            return
+        ctype = content_type(response)
+        if is_sitemap(response):
+            yield self.fetched(response, url, "sitemap", None)
+            yield from self.follow_sitemap(response)
+            return
+        if ctype and not ctype.lower().startswith(HTML_TYPES + XML_TYPES):
+            self.ledger.finish(url, "skipped", f"{NOT_HTML}; {ctype}", response.status)
+            return
+        if is_truncated(response):
+            yield from self.truncated(response, url)
+            return
+        try:
+            decoded = decode_html(response.body, ctype or None)
+        except UndecodableError as exc:
+            self.ledger.finish(url, "failed", f"undecodable: {exc}", response.status)
+            return
+        yield self.fetched(response, url, kind, charset_note(ctype, decoded))
+        yield from self.follow(kind, decoded.text, response.url)
+
+    def fetched(self, response: Response, url: str, kind: str, note: str | None) -> FetchedPage:
+        """The item the store pipeline writes."""
+        headers = {
+            k.decode("latin-1"): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()
+        }
+        return FetchedPage(
+            url=url,
+            final_url=response.url,
+            status=response.status,
+            body=response.body,
+            headers=headers,
+            kind=kind,
+            note=note,
+        )
+
+    def not_modified(self, url: str, kind: str) -> Iterator[Any]:
+        """A 304 for a listing: record it unchanged and follow the links of the stored copy."""
+        self.ledger.finish(url, "unchanged", "not modified (304)", 304)
+        known = self.store.known(url)
+        if known is None:
+            return
+        body = self.store.read_body(known)
+        if known.kind == "sitemap":
+            yield from self.follow_locs(Sitemap(body))
+            return
+        yield from self.follow(
+            kind, decode_html(body, known.headers.get("content-type")).text, known.final_url
+        )
+
+    def truncated(self, response: Response, url: str) -> Iterator[Request]:
+        """Retry a cut-off page up to RETRY_TIMES; when retries run out, record it skipped: truncated."""
+        tries = response.meta.get("truncated_retries", 0)
+        if tries < self.settings.getint("RETRY_TIMES"):
+            meta = {key: response.meta[key] for key in OWN_META if key in response.meta}
+            yield response.request.replace(
+                meta={**meta, "truncated_retries": tries + 1}, dont_filter=True
+            )
+            return
+        self.ledger.finish(
+            url,
+            "skipped",
+            f"{TRUNCATED}; no closing </html> after {tries} retries",
+            response.status,
+        )
+
+    def follow(self, kind: str, text: str, base_url: str) -> Iterator[Request]:
+        """Requests for a page's unseen article and listing links, and its pagination while new articles appear."""
+        links = classify_links(extract_links(text, base_url), base_url, self.allowed)
+        self.record_offsite(links)
+        new = 0
+        for url in links.articles:
+            if (request := self.article_request(url)) is not None:
+                new += url not in self.met_before
+                yield request
+        for url in links.listings:
+            if (request := self.request(url, "listing")) is not None:
+                yield request
+        if kind == "article":
+            return
+        for url in links.pagination:
+            if (new or self.store.known(url) is None) and (
+                request := self.request(url, "listing")
+            ) is not None:
+                yield request
+
+    def article_request(self, url: str) -> Request | None:
+        """A request for an article not stored before; a stored one is recorded unchanged, not fetched."""
+        if self.ledger.seen(url):
+            return None
+        if self.store.known(url) is not None:
+            self.ledger.finish(url, "unchanged", "stored by an earlier crawl")
+            return None
+        return self.request(url, "article")
+
+    def record_offsite(self, links: CrawlLinks) -> None:
+        """Off-site links are never fetched; each is recorded once."""
+        for url in links.offsite:
+            if not self.ledger.seen(url):
+                self.ledger.finish(url, "skipped", "off-site")
+
+    def follow_sitemap(self, response: Response) -> Iterator[Request]:
+        """Requests for the locations of a sitemap (nested sitemaps, listings, articles)."""
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception as exc:  # lxml raises several types on malformed XML
+            self.logger.warning("unreadable sitemap %s: %s", response.url, exc)
+            return
+        yield from self.follow_locs(sitemap)
+
+    def follow_locs(self, sitemap: Sitemap) -> Iterator[Request]:
+        """Requests for each <loc> of a sitemap, by what it looks like."""
+        for entry in sitemap:
+            loc = canonical_url(entry["loc"])
+            if netloc_of(loc) not in self.allowed:
+                if not self.ledger.seen(loc):
+                    self.ledger.finish(loc, "skipped", "off-site")
+                continue
+            if sitemap.type == "sitemapindex":
+                request = self.request(loc, "sitemap")
+            elif looks_like_listing(loc):
+                request = self.request(loc, "listing")
+            else:
+                request = self.article_request(loc)
+            if request is not None:
+                yield request
+
+    def on_error(self, failure: Failure) -> None:
+        """Record the outcome of a request that failed or was ignored (robots, loop, too large …)."""
+        request = failure.request  # type: ignore[attr-defined]
+        url = request.meta.get("ledger_url", canonical_url(request.url))
+        state, reason, status = failure_outcome(failure, self.allowed)
+        self.ledger.finish(url, state, reason, status)
+
+    def on_dropped(self, request: Request, spider: Any = None) -> None:
+        """The scheduler dropped a request (a redirect to a URL this crawl already fetched)."""
+        url = request.meta.get("ledger_url", canonical_url(request.url))
+        target = canonical_url(request.url)
+        reason = f"{DUPLICATE}; redirects to {target}" if target != url else DUPLICATE
+        self.ledger.finish(url, "skipped", reason)
+
+    def on_closed(self, spider: Any = None, reason: str = "") -> None:
+        """Every scheduled URL still without an outcome is recorded failed, so none vanishes."""
+        self.ledger.close()

@@ -1,0 +1,346 @@
+"""Real Scrapy crawls of a misbehaving loopback site: what is stored, what each URL's ledger says,
+what a second crawl fetches again, and what a killed crawl leaves behind."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from extractors.decoding import decode_html
+from spiders.crawl import CrawlSummary, child_command, child_env, crawl
+from spiders.links import (
+    Link,
+    classify_links,
+    is_pagination,
+    looks_like_article,
+    looks_like_listing,
+)
+from spiders.rawstore import RawStore
+from spiders.retry import backoff_delay, parse_retry_after
+from tests.mockserver import GBK_TEXT, MockSite, serve
+
+pytestmark = pytest.mark.network
+
+# Loopback crawls: no start delay, quick backoff, a size limit below /articles/big.html.
+FAST = {
+    "AUTOTHROTTLE_START_DELAY": 0.0,
+    "RETRY_BACKOFF_BASE": 0.05,
+    "RETRY_TIMES": 2,
+    "DOWNLOAD_MAXSIZE": 100_000,
+    "DOWNLOAD_TIMEOUT": 10,
+}
+CRAWL_TIMEOUT = 120  # seconds; a crawl of the mock site takes a few
+
+
+@dataclass
+class TwoCrawls:
+    """The mock site, the off-site server, and the results of two crawls of an unchanged site."""
+
+    site: MockSite
+    offsite: MockSite
+    store: RawStore
+    first: CrawlSummary
+    second: CrawlSummary
+    first_hits: list[str]
+    second_hits: list[str]
+
+    def url(self, path: str) -> str:
+        return self.site.base + path
+
+    def ledger(self, summary: CrawlSummary) -> dict[str, tuple[str, str | None]]:
+        return {e.url: (e.state, e.reason) for e in self.store.ledger(summary.crawl_id)}
+
+
+@pytest.fixture(scope="module")
+def two_crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoCrawls]:
+    data_dir = tmp_path_factory.mktemp("crawl")
+    offsite = MockSite()
+    with serve(offsite) as offsite_base:
+        site = MockSite(offsite_base=offsite_base)
+        with serve(site) as base:
+            first = crawl(
+                [f"{base}/list/"], data_dir, settings=FAST, progress=False, timeout=CRAWL_TIMEOUT
+            )
+            first_hits = site.paths()
+            second = crawl(
+                [f"{base}/list/"], data_dir, settings=FAST, progress=False, timeout=CRAWL_TIMEOUT
+            )
+            yield TwoCrawls(
+                site,
+                offsite,
+                RawStore(data_dir / "raw"),
+                first,
+                second,
+                first_hits,
+                site.paths()[len(first_hits) :],
+            )
+
+
+ARTICLES = [f"/articles/{n}.html" for n in range(1, 13)] + [
+    "/articles/flaky.html",
+    "/articles/busy.html",
+    "/articles/gbk-nocharset.html",
+    "/articles/mislabel.html",
+]
+
+
+def test_every_article_is_stored_once(two_crawls: TwoCrawls) -> None:
+    stored = {p.url for p in two_crawls.store.pages("article")}
+    assert stored == {two_crawls.url(path) for path in ARTICLES}
+    assert {p.url for p in two_crawls.store.pages("listing")} == {
+        two_crawls.url("/list/"),
+        two_crawls.url("/list/index_2.html"),
+    }
+    for path in ARTICLES[:12]:
+        assert two_crawls.first_hits.count(path) == 1, path
+
+
+def test_tracking_parameter_duplicates_are_never_fetched(two_crawls: TwoCrawls) -> None:
+    assert [p for p in two_crawls.first_hits if "?" in p] == []
+
+
+def test_nothing_off_site_is_fetched(two_crawls: TwoCrawls) -> None:
+    assert two_crawls.offsite.hits == []
+    ledger = two_crawls.ledger(two_crawls.first)
+    assert ledger[f"{two_crawls.offsite.base}/articles/999.html"][0] == "skipped"
+    assert ledger["http://offsite.invalid/articles/998.html"] == ("skipped", "off-site")
+
+
+def test_assets_and_robots_disallowed_pages_are_never_fetched(two_crawls: TwoCrawls) -> None:
+    hits = two_crawls.first_hits
+    assert not [p for p in hits if p.startswith(("/static/", "/img/", "/private/"))]
+
+
+@pytest.mark.parametrize(
+    ("path", "state", "reason"),
+    [
+        ("/articles/1.html", "stored", None),
+        ("/articles/flaky.html", "stored", None),
+        ("/articles/busy.html", "stored", None),
+        ("/articles/gbk-nocharset.html", "stored", "charset: none declared, detected gb18030"),
+        ("/articles/mislabel.html", "stored", "charset: header says utf-8, re-decoded as gb18030"),
+        ("/list/", "stored", None),
+        ("/private/secret-100.html", "skipped", "robots"),
+        ("/articles/loop-a.html", "skipped", "redirect loop"),
+        ("/articles/moved.html", "skipped", "duplicate; redirects to"),
+        ("/articles/big.html", "skipped", "too large"),
+        ("/articles/truncated.html", "skipped", "truncated"),
+        ("/articles/cut.html", "skipped", "truncated"),
+        ("/articles/feed.html", "skipped", "not HTML"),
+        ("/articles/dead.html", "failed", "http 404"),
+    ],
+)
+def test_each_url_ends_in_the_right_ledger_state(
+    two_crawls: TwoCrawls, path: str, state: str, reason: str | None
+) -> None:
+    got_state, got_reason = two_crawls.ledger(two_crawls.first)[two_crawls.url(path)]
+    assert got_state == state
+    assert (got_reason or "").startswith(reason or "") and (
+        reason is not None or got_reason is None
+    )
+
+
+def test_every_url_has_exactly_one_ledger_line_per_crawl(two_crawls: TwoCrawls) -> None:
+    for summary in (two_crawls.first, two_crawls.second):
+        urls = [e.url for e in two_crawls.store.ledger(summary.crawl_id)]
+        assert len(urls) == len(set(urls))
+        assert summary.new + summary.unchanged + summary.skipped + summary.failed == len(urls)
+
+
+def test_summary_counts_reasons(two_crawls: TwoCrawls) -> None:
+    first = two_crawls.first
+    assert first.new == len(ARTICLES) + 2  # articles and the two listing pages
+    assert first.by_reason["skipped: truncated"] == 2
+    assert first.by_reason["skipped: robots"] == 1
+    assert first.by_reason["skipped: redirect loop"] == 1
+    assert first.pages_in_store == len(ARTICLES) + 2
+    assert Path(first.ledger_path) == two_crawls.store.ledger_path
+
+
+def test_retry_after_is_honoured(two_crawls: TwoCrawls) -> None:
+    busy = [h for h in two_crawls.site.hits if h.path == "/articles/busy.html"]
+    assert [h.status for h in busy] == [429, 200]
+    assert busy[1].at - busy[0].at >= 1.0  # the server asked for Retry-After: 1
+
+
+def test_a_500_is_retried_until_it_succeeds(two_crawls: TwoCrawls) -> None:
+    assert [h.status for h in two_crawls.site.hits if h.path == "/articles/flaky.html"] == [
+        500,
+        200,
+    ]
+
+
+@pytest.mark.parametrize("path", ["/articles/gbk-nocharset.html", "/articles/mislabel.html"])
+def test_gbk_pages_are_kept_as_bytes_and_decode_cleanly(two_crawls: TwoCrawls, path: str) -> None:
+    page = two_crawls.store.known(two_crawls.url(path))
+    body = two_crawls.store.read_body(page)
+    decoded = decode_html(body, page.headers.get("content-type"))
+    assert GBK_TEXT in decoded.text
+    assert decoded.encoding == "gb18030"
+
+
+def test_second_crawl_fetches_no_stored_article_and_stops_paging(two_crawls: TwoCrawls) -> None:
+    stored_paths = {
+        p.url.removeprefix(two_crawls.site.base) for p in two_crawls.store.pages("article")
+    }
+    assert not stored_paths & set(two_crawls.second_hits)
+    assert "/list/index_2.html" not in two_crawls.second_hits
+    assert two_crawls.second.new == 0
+    list_hits = [h for h in two_crawls.site.hits if h.path == "/list/"]
+    assert list_hits[-1].status == 304
+    assert "If-None-Match" in list_hits[-1].headers
+
+
+def test_second_crawl_reports_stored_articles_unchanged(two_crawls: TwoCrawls) -> None:
+    ledger = two_crawls.ledger(two_crawls.second)
+    assert ledger[two_crawls.url("/list/")] == ("unchanged", "not modified (304)")
+    assert ledger[two_crawls.url("/articles/1.html")] == ("unchanged", "stored by an earlier crawl")
+
+
+def test_a_new_article_is_the_only_article_fetched(tmp_path: Path) -> None:
+    site = MockSite()
+    with serve(site) as base:
+        crawl([f"{base}/list/"], tmp_path, settings=FAST, progress=False, timeout=CRAWL_TIMEOUT)
+        before = len(site.hits)
+        number = site.add_article()
+        summary = crawl(
+            [f"{base}/list/"], tmp_path, settings=FAST, progress=False, timeout=CRAWL_TIMEOUT
+        )
+        again = [
+            p for p in site.paths()[before:] if p.startswith("/articles/") and p[10:-5].isdigit()
+        ]
+    assert again == [f"/articles/{number}.html"]
+    assert (
+        summary.new == 3
+    )  # the new article and both listing pages (the new one pushed one to page 2)
+    assert RawStore(tmp_path / "raw").known(f"{base}/articles/{number}.html") is not None
+
+
+def test_a_killed_crawl_loses_nothing_and_the_next_one_completes(tmp_path: Path) -> None:
+    site = MockSite(n_articles=30, delay=0.1)
+    with serve(site) as base:
+        command = child_command(
+            [f"{base}/list/"],
+            tmp_path,
+            tmp_path / "summary.json",
+            {**FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": 1},
+        )
+        proc = subprocess.Popen(
+            command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=child_env()
+        )
+        assert proc.stderr is not None
+        stored_lines = 0
+        for line in proc.stderr:
+            stored_lines += "] stored " in line
+            if stored_lines >= 5:
+                break
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        store = RawStore(tmp_path / "raw")
+        assert 5 <= len(store) < 32
+        for page in store.pages(None):
+            assert store.read_body(page).rstrip().endswith(b"</html>")
+        stored_before = {p.url for p in store.pages("article")}
+        before = len(site.hits)
+        crawl([f"{base}/list/"], tmp_path, settings=FAST, progress=False, timeout=CRAWL_TIMEOUT)
+        refetched = {base + p for p in site.paths()[before:]}
+    assert {p.url for p in RawStore(tmp_path / "raw").pages("article")} >= {
+        f"{base}/articles/{n}.html" for n in range(1, 31)
+    }
+    assert not stored_before & refetched
+
+
+def test_crawl_progress_is_streamed(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    site = MockSite(n_articles=2)
+    with serve(site) as base:
+        crawl([f"{base}/list/"], tmp_path, settings=FAST, progress=True, timeout=CRAWL_TIMEOUT)
+    err = capfd.readouterr().err
+    assert f"stored    {base}/articles/1.html" in err
+    assert "crawl done:" in err
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("1", 1.0),
+        (b"120", 120.0),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 60.0),
+        ("soon", None),
+        (None, None),
+    ],
+)
+def test_parse_retry_after(value: str | bytes | None, seconds: float | None) -> None:
+    now = datetime(2015, 10, 21, 7, 27, tzinfo=UTC)
+    assert parse_retry_after(value, now=now) == seconds
+
+
+@pytest.mark.parametrize(("retry", "delay"), [(1, 0.5), (2, 1.0), (3, 2.0), (10, 30.0)])
+def test_backoff_doubles_up_to_the_cap(retry: int, delay: float) -> None:
+    assert backoff_delay(retry, 0.5, 30.0) == delay
+
+
+def test_retry_after_date_in_the_past_means_now() -> None:
+    assert (
+        parse_retry_after(
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            now=datetime(2015, 10, 21, 8, tzinfo=UTC) + timedelta(0),
+        )
+        == 0.0
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "listing", "article"),
+    [
+        ("http://s.example/list/", True, False),
+        ("http://s.example/", True, False),
+        ("http://s.example/news/index.html", True, False),
+        ("http://s.example/category/yibao.html", True, False),
+        ("http://s.example/articles/12.html", False, True),
+        ("http://s.example/news/2025/06/beijing-yibao.html", False, True),
+        ("http://s.example/a/20250605/12345/", False, True),
+        ("http://s.example/show.php?id=33", False, True),
+    ],
+)
+def test_url_shapes(url: str, listing: bool, article: bool) -> None:
+    assert looks_like_listing(url) == listing
+    assert looks_like_article(url) == article
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        (Link("http://s.example/list/index_2.html", "2"), True),
+        (Link("http://s.example/list/", "下一页"), True),
+        (Link("http://s.example/news/?page=3", "更多"), True),
+        (Link("http://s.example/page/4/", ""), True),
+        (Link("http://s.example/x", "", "next"), True),
+        (Link("http://s.example/articles/12.html", "北京医保每月划入多少"), False),
+    ],
+)
+def test_pagination_links(link: Link, expected: bool) -> None:
+    assert is_pagination(link) == expected
+
+
+def test_classify_drops_assets_and_self_links_and_flags_offsite() -> None:
+    links = [
+        Link("http://s.example:81/a/1.html?utm_source=x"),
+        Link("http://s.example:81/a/1.html"),
+        Link("http://s.example:81/style.css"),
+        Link("http://s.example:81/list/"),
+        Link("http://other.example/a/2.html"),
+        Link("http://s.example:82/a/3.html"),
+    ]
+    got = classify_links(links, "http://s.example:81/list/", frozenset({"s.example:81"}))
+    assert got.articles == ("http://s.example:81/a/1.html",)
+    assert got.listings == ()
+    assert got.offsite == ("http://other.example/a/2.html", "http://s.example:82/a/3.html")
