@@ -103,6 +103,45 @@ def bench_one(n_articles: int, seed: int = 7, settings: DedupSettings = DEFAULT_
     }
 
 
+def sample_site_articles() -> tuple[list[Article], set[str], set[str]]:
+    """The committed 48-article sample site, parsed, with its (repeated, unique) truth from the facts."""
+    from extractors.html import parse_html
+    from pipelines.sample_site import SAMPLE_SITE_DIR, load_facts
+
+    facts = load_facts()
+    articles = [
+        parse_html((SAMPLE_SITE_DIR / fact.path.lstrip("/")).read_bytes(), BENCH_HOST + fact.path)
+        for fact in facts.articles
+    ]
+    repeated = {normalise(text) for text in facts.boilerplate}
+    unique = {normalise(text) for fact in facts.articles for text in fact.unique_paragraphs}
+    return articles, repeated, unique - repeated
+
+
+def sweep(grid: Iterable[DedupSettings]) -> list[dict[str, Any]]:
+    """Boilerplate precision/recall and cluster counts on the sample site for each candidate setting."""
+    articles, repeated, unique = sample_site_articles()
+    merged = merge_duplicate_articles(articles)
+    out = []
+    for settings in grid:
+        rows = cluster_paragraphs(merged, settings=settings)
+        out.append({"shingle_size": settings.shingle_size, "num_perm": settings.num_perm,
+                    "threshold": settings.threshold, "min_articles": settings.boilerplate_min_articles,
+                    "clusters": len({r.cluster_id for r in rows}), **score(rows, repeated, unique)})
+    return out
+
+
+def default_grid() -> list[DedupSettings]:
+    """Shingle sizes 2/3/4 × thresholds × permutations × boilerplate minimum, around the defaults."""
+    return [
+        DedupSettings(shingle_size=size, num_perm=perms, threshold=threshold, boilerplate_min_articles=minimum)
+        for size in (2, 3, 4)
+        for perms in (64, 128)
+        for threshold in (0.5, 0.6, 0.7, 0.8, 0.9)
+        for minimum in (2, 3, 4)
+    ]
+
+
 def bench_dedup(sizes: Sequence[int], seed: int = 7) -> list[dict[str, Any]]:
     """One result per size, each measured in a fresh child process."""
     context = multiprocessing.get_context("spawn")
@@ -116,8 +155,14 @@ def bench_dedup(sizes: Sequence[int], seed: int = 7) -> list[dict[str, Any]]:
 @click.command()
 @click.option("--sizes", default=DEFAULT_SIZES, show_default=True, help="Comma-separated article counts.")
 @click.option("--seed", default=7, show_default=True, help="Seed of the synthetic site.")
-def main(sizes: str, seed: int) -> None:
+@click.option("--sweep", "do_sweep", is_flag=True,
+              help="Instead: precision/recall of the boilerplate flag on the sample site for a grid of settings.")
+def main(sizes: str, seed: int, do_sweep: bool) -> None:
     """Benchmark paragraph dedup on synthetic sites and print one JSON object per size."""
+    if do_sweep:
+        for result in sweep(default_grid()):
+            click.echo(json.dumps(result, ensure_ascii=False))
+        return
     for result in bench_dedup([int(s) for s in sizes.split(",") if s.strip()], seed=seed):
         click.echo(json.dumps(result, ensure_ascii=False))
 

@@ -180,9 +180,10 @@ def merge_duplicate_articles(
 
 
 def _duplicate_pairs(items: Sequence[Article], settings: DedupSettings) -> Iterable[tuple[int, int]]:
-    first_by_key: dict[tuple[str, str], int] = {}
+    first_by_key: dict[tuple[str, str, str], int] = {}
     for i, article in enumerate(items):
-        for key in (("id", article.article_id), ("sha", article.content_sha256)):
+        place = article.title_region or ""
+        for key in (("id", article.article_id, ""), ("sha", article.content_sha256, place)):
             if key[1] and key in first_by_key:
                 yield first_by_key[key], i
             first_by_key.setdefault(key, i)
@@ -200,7 +201,9 @@ def _near_identical_bodies(items: Sequence[Article], settings: DedupSettings) ->
         signature = minhash(body, settings.article_shingle_size, settings.num_perm, perms)
         signatures[i] = signature.hashvalues
         for j in lsh.query(signature):
-            if np.count_nonzero(signatures[j] == signature.hashvalues) / settings.num_perm >= settings.article_threshold:
+            same_place = items[j].title_region == article.title_region  # one template for two cities is two articles
+            similar = np.count_nonzero(signatures[j] == signature.hashvalues) / settings.num_perm
+            if same_place and similar >= settings.article_threshold:
                 yield j, i
         lsh.insert(i, signature, check_duplication=False)
 

@@ -246,3 +246,18 @@ def test_seed_paragraphs_copied_verbatim_across_seeds_cluster_together() -> None
     for row in rows:
         if len(copies[row.norm_hash]) >= DedupSettings().boilerplate_min_articles:
             assert row.is_boilerplate
+
+
+def test_one_template_filled_for_two_cities_stays_two_articles() -> None:
+    body = [f"第{i}段：医保个人账户的说明文字，每一段都写得不一样，编号{i}。" for i in range(12)]
+    a = make_article("/t/1.html", "宁安", body)
+    b = make_article("/t/2.html", "海城", body[:-1] + [body[-1] + "。"])
+    assert len(merge_duplicate_articles([a, b])) == 2
+
+
+def test_identical_body_under_two_title_cities_stays_two_articles() -> None:
+    body = [INTRO.format(city="本地"), DISCLAIMER]
+    a = make_article("/u/1.html", "宁安", body)
+    b = make_article("/u/2.html", "海城", body)
+    assert a.content_sha256 == b.content_sha256
+    assert len(merge_duplicate_articles([a, b])) == 2
