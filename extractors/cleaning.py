@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-# Characters that render as nothing or as plain space on these pages (zero-width, BOM, NBSP, ideographic space).
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-_SPACES = re.compile(r"[\s\u00a0\u3000]+")
+from lxml import etree
+
+# Characters that render as nothing on these pages (zero-width spaces and joiners, BOM).
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # Separators sites put between an article title and their own name ("…_社保网", "… - 社保网", "…|社保网").
 _TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|--|—+|–|-\s|\s-|－)\s*")
 # A trailing title segment is a site name when it is this short and names a site (网/站/频道/.com …).
@@ -20,7 +21,20 @@ def clean_text(text: str | None) -> str:
     """Collapse whitespace (ASCII, NBSP, ideographic), drop zero-width characters, strip the ends."""
     if not text:
         return ""
-    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())  # str.split() knows NBSP and U+3000 as whitespace
+
+
+def element_text(el: etree._Element) -> str:
+    """All text inside an element, children's tails included (lxml.html's text_content, without
+    its per-element class lookup)."""
+    return "".join(el.itertext())
+
+
+def visible_len(text: str) -> int:
+    """Length of a text without any whitespace: the size measure of scoring and link density."""
+    return len("".join(text.split()))
 
 
 def join_cells(cells: list[str]) -> str:

@@ -34,11 +34,7 @@ _DATE = re.compile(
 # Meta tags that carry the publication date, in order of trust.
 META_DATE_NAMES = ("article:published_time", "og:published_time", "pubdate", "publishdate",
                    "publish_date", "published_time", "datepublished", "date", "dc.date", "dc.date.issued")
-_META_DATE = etree.XPath(
-    "//meta[@content][translate(@property,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')=$n"
-    " or translate(@name,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')=$n"
-    " or translate(@itemprop,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')=$n]/@content"
-)
+_META = etree.XPath("//meta[@content]")
 _TIME_DATETIME = etree.XPath("//time[@datetime]/@datetime | //*[@itemprop='datePublished']/@datetime")
 
 
@@ -79,9 +75,14 @@ def parse_published_at(text: str) -> datetime | None:
 
 def published_at_from_meta(tree: etree._Element) -> datetime | None:
     """The publication date from meta tags (article:published_time, pubdate …) or <time datetime>."""
+    by_name: dict[str, list[str]] = {}
+    for meta in _META(tree):
+        for attr in ("property", "name", "itemprop"):
+            if key := (meta.get(attr) or "").lower():
+                by_name.setdefault(key, []).append(meta.get("content", ""))
     for name in META_DATE_NAMES:
-        for content in _META_DATE(tree, n=name):
-            if (value := parse_published_at(str(content))) is not None:
+        for content in by_name.get(name, ()):
+            if (value := parse_published_at(content)) is not None:
                 return value
     for content in _TIME_DATETIME(tree):
         if (value := parse_published_at(str(content))) is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from extractors.cleaning import clean_text
+from extractors.cleaning import clean_text, element_text, visible_len
 
 # Elements that never hold article text.
 NEVER_BODY_TAGS = ("script", "style", "noscript", "iframe", "form", "svg", "button", "select",
@@ -71,11 +71,9 @@ HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 BOLD_TAGS = frozenset({"strong", "b"})
 
 _NAMED = etree.XPath("//*[@class or @id]")
-_LABEL_CANDIDATES = etree.XPath(
-    "//h1|//h2|//h3|//h4|//h5|//h6|//strong|//b|//span|//p|//div[not(*)]|//dt|//em|//li[not(*)]")
+# Short text nodes: the only places a block label (相关推荐, 网友评论 …) can be.
+_SHORT_TEXTS = etree.XPath(f"//text()[string-length(normalize-space(.)) <= {LABEL_MAX_CHARS}]")
 _PARAGRAPHS = etree.XPath("//p|//pre|//blockquote|//li|//td|//dd")
-_LINK_TEXT = etree.XPath("string-length(normalize-space(string(.)))")
-_ANCHORS = etree.XPath(".//a")
 
 
 class NoBodyError(ValueError):
@@ -113,8 +111,8 @@ def remove(el: etree._Element) -> None:
 
 
 def text_len(el: etree._Element) -> int:
-    """Length of an element's whitespace-normalised text."""
-    return int(_LINK_TEXT(el))
+    """Length of an element's text, whitespace not counted."""
+    return visible_len(element_text(el))
 
 
 def link_density(el: etree._Element, total: int | None = None) -> float:
@@ -122,7 +120,7 @@ def link_density(el: etree._Element, total: int | None = None) -> float:
     total = text_len(el) if total is None else total
     if total == 0:
         return 0.0
-    return min(1.0, sum(text_len(a) for a in _ANCHORS(el)) / total)
+    return min(1.0, sum(text_len(a) for a in el.iter("a")) / total)
 
 
 def drop_furniture(root: etree._Element) -> None:
@@ -132,15 +130,20 @@ def drop_furniture(root: etree._Element) -> None:
         name = f"{el.get('class', '')} {el.get('id', '')}"
         if DROP_NAME.search(name) and el.getparent() is not None and text_len(el) < DROP_GUARD_SHARE * page_chars:
             remove(el)
-    for el in _LABEL_CANDIDATES(root):
-        if el.getparent() is not None and _is_label(el):
+    for el in _label_elements(root):
+        if el.getparent() is not None:
             _remove_labelled(el)
 
 
-def _is_label(el: etree._Element) -> bool:
-    """True when an element's whole text is a block label such as 相关推荐."""
-    text = clean_text(el.text_content())
-    return len(text) <= LABEL_MAX_CHARS and bool(LABEL_TEXT.match(text))
+def _label_elements(root: etree._Element) -> list[etree._Element]:
+    """Elements whose whole text is a block label such as 相关推荐 (found from short text nodes)."""
+    found = []
+    for node in _SHORT_TEXTS(root):
+        if LABEL_TEXT.match(clean_text(node)):
+            el = node.getparent()
+            if el is not None and clean_text(element_text(el)) == clean_text(node):
+                found.append(el)
+    return found
 
 
 def _remove_labelled(label: etree._Element) -> None:
@@ -174,7 +177,7 @@ def _own_text(el: etree._Element) -> str:
     parts = [el.text or ""]
     for child in el:
         if child.tag not in BLOCK_TAGS and not isinstance(child, etree._Comment) and child.tag != "a":
-            parts.append(child.text_content() if child.tag != "br" else "\n")
+            parts.append(element_text(child) if child.tag != "br" else "\n")
         parts.append(child.tail or "")
     return clean_text("".join(parts))
 
@@ -188,8 +191,8 @@ def score_containers(root: etree._Element) -> dict[etree._Element, float]:
             scores[el] = scores.get(el, 0.0) + points
 
     for para in _PARAGRAPHS(root):
-        text = clean_text(para.text_content())
-        points = _weight(text) * (1 - link_density(para, len(text)))
+        text = clean_text(element_text(para))
+        points = _weight(text) * (1 - link_density(para, visible_len(text)))
         holder = _container(para.getparent()) if para.tag not in ("td",) else para
         add(holder, points)
         add(_container(holder.getparent()) if holder is not None else None, points / 2)
@@ -249,8 +252,8 @@ def _is_bold(el: etree._Element) -> bool:
     """True when all of an inline element's text is bold (<strong>, <b>, or a wrapper of one)."""
     if el.tag in BOLD_TAGS:
         return True
-    bold = "".join(b.text_content() for b in el.iter("strong", "b"))
-    return bool(bold.strip()) and clean_text(bold) == clean_text(el.text_content())
+    bold = "".join(element_text(b) for b in el.iter("strong", "b"))
+    return bool(bold.strip()) and clean_text(bold) == clean_text(element_text(el))
 
 
 def _is_link_block(el: etree._Element) -> bool:
@@ -258,7 +261,7 @@ def _is_link_block(el: etree._Element) -> bool:
     if el.tag in ("p", "li", "dd", "dt"):
         return link_density(el) > LINK_LINE_DENSITY
     if el.tag in ("ul", "ol", "dl", "div", "section"):
-        return len(_ANCHORS(el)) >= 2 and link_density(el) > LINK_BLOCK_DENSITY
+        return sum(1 for _ in el.iter('a')) >= 2 and link_density(el) > LINK_BLOCK_DENSITY
     return False
 
 
@@ -290,7 +293,7 @@ def walk(el: etree._Element, kind: str = "p") -> Iterator[Block]:
         yield from _table_rows(el)
         return
     if tag in HEADING_TAGS or tag == "h1":
-        if text := clean_text(el.text_content()):
+        if text := clean_text(element_text(el)):
             yield Block("heading", text)
         return
     kind = "li" if tag in ("li", "dd") else kind
@@ -303,7 +306,7 @@ def walk(el: etree._Element, kind: str = "p") -> Iterator[Block]:
         elif child.tag == "br":
             yield from line.flush()
         elif isinstance(child.tag, str):
-            line.add(child.text_content(), _is_bold(child))
+            line.add(element_text(child), _is_bold(child))
         line.add(child.tail)
     yield from line.flush()
 
@@ -311,7 +314,7 @@ def walk(el: etree._Element, kind: str = "p") -> Iterator[Block]:
 def _table_rows(table: etree._Element) -> Iterator[Block]:
     """One table_row block per row, cells joined by ' | ' (nested tables are read as their own rows)."""
     for row in table.iter("tr"):
-        cells = [clean_text(cell.text_content()) for cell in row if cell.tag in ("td", "th")]
+        cells = [clean_text(element_text(cell)) for cell in row if cell.tag in ("td", "th")]
         text = " | ".join(c for c in cells if c)
         if text:
             yield Block("table_row", text)

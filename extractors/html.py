@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime
 
-import lxml.html
 from lxml import etree
 
 from extractors import generic
-from extractors.cleaning import clean_text, strip_site_suffix
+from extractors.cleaning import clean_text, element_text, strip_site_suffix
 from extractors.dates import parse_published_at, published_at_from_meta
 from extractors.decoding import UndecodableError, decode_html
 from extractors.keys import sha256_text
@@ -37,6 +37,9 @@ BYLINE_MAX_CHARS = 120  # a byline is a short line; a long element mentioning "i
 NEAR_TITLE_ELEMENTS = 4
 
 
+_LOCAL = threading.local()
+
+
 class ParseError(ValueError):
     """A page yields no article: undecodable bytes, unparsable HTML, or no findable body."""
 
@@ -61,7 +64,14 @@ def parse_html(body: bytes, url: str, *, content_type: str | None = None,
     )
 
 
-def _parse(body: bytes, url: str, content_type: str | None) -> tuple[lxml.html.HtmlElement, str]:
+def _parser() -> etree.HTMLParser:
+    """This thread's HTML parser (lxml parsers must not be shared between threads)."""
+    if (parser := getattr(_LOCAL, "parser", None)) is None:
+        parser = _LOCAL.parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    return parser
+
+
+def _parse(body: bytes, url: str, content_type: str | None) -> tuple[etree._Element, str]:
     """Decode and parse the page once; ParseError names the URL and the reason."""
     try:
         decoded = decode_html(body, content_type)
@@ -71,9 +81,11 @@ def _parse(body: bytes, url: str, content_type: str | None) -> tuple[lxml.html.H
     if not text.strip():
         raise ParseError(f"{url}: empty page")
     try:
-        root = lxml.html.document_fromstring(text)
+        root = etree.fromstring(text, _parser())
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"{url}: HTML does not parse ({exc})") from exc
+    if root is None:
+        raise ParseError(f"{url}: HTML holds no elements")
     return root, decoded.encoding
 
 
@@ -83,7 +95,7 @@ def _title(root: etree._Element, profile: Profile | None) -> str | None:
     if profile and (text := profile.text("title", root)):
         return strip_site_suffix(text, site_names)
     page_title = clean_text(_TITLE_TAG(root))
-    h1s = [t for t in (clean_text(h.text_content()) for h in _H1(root)) if t and t not in site_names]
+    h1s = [t for t in (clean_text(element_text(h)) for h in _H1(root)) if t and t not in site_names]
     for h1 in h1s:  # the <h1> that the <title> repeats is the headline, not a logo
         if h1 in page_title:
             return h1
@@ -99,16 +111,20 @@ def _published_at(root: etree._Element, profile: Profile | None) -> datetime | N
         return value
     if (value := published_at_from_meta(root)) is not None:
         return value
-    for el in _BYLINE(root):
-        text = clean_text(el.text_content())
-        if len(text) <= BYLINE_MAX_CHARS and (value := parse_published_at(text)):
-            return value
-    for h1 in _H1(root)[:1]:
+    for h1 in _H1(root)[:1]:  # the line under the headline (2025-06-05 21:37:12社保网)
         for el in list(h1.itersiblings())[:NEAR_TITLE_ELEMENTS]:
-            text = clean_text(el.text_content())
-            if len(text) <= BYLINE_MAX_CHARS and (value := parse_published_at(text)):
+            if (value := _byline_date(el)) is not None:
                 return value
+    for el in _BYLINE(root):  # an element named like a byline (class="info", id="pubtime" …)
+        if (value := _byline_date(el)) is not None:
+            return value
     return None
+
+
+def _byline_date(el: etree._Element) -> datetime | None:
+    """The date in an element when its text is short enough to be a byline."""
+    text = clean_text(element_text(el))
+    return parse_published_at(text) if len(text) <= BYLINE_MAX_CHARS else None
 
 
 def _body(root: etree._Element, profile: Profile | None, title: str | None,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from extractors.cleaning import clean_text
+from extractors.cleaning import clean_text, element_text
 from extractors.records import PageLinks
 from extractors.urls import canonical_url, site_of
 
@@ -33,6 +34,9 @@ _ID = rf"\d{{{ARTICLE_ID_DIGITS},}}"
 _ARTICLE_PATH = re.compile(rf"({_ID}[^/]*\.s?html?|/{_ID}/?|/[a-z0-9_-]*{_ID}[a-z0-9_-]*(?:\.s?html?)?)$", re.I)
 _ARTICLE_QUERY = re.compile(r"(^|&)(id|aid|articleid|newsid|tid)=\d+", re.I)
 
+# Resolved links are cached: navigation and related lists repeat the same hrefs on every page of a site.
+LINK_CACHE_SIZE = 1 << 16
+
 _ANCHOR_RE = re.compile(
     r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(.*?)</a\s*>""", re.I | re.S
 )
@@ -44,17 +48,42 @@ _BASE_HREF = etree.XPath("//base/@href")
 
 def classify_link(link: str, anchor_text: str, page_site: str) -> str | None:
     """'article', 'listing' or 'other' for an absolute URL; None when it is not a fetchable page."""
+    kind, same_site_page = _classify_url(link, page_site)
+    if same_site_page and LISTING_TEXT.match(anchor_text):
+        return "listing"
+    return kind
+
+
+@lru_cache(maxsize=LINK_CACHE_SIZE)
+def _classify_url(link: str, page_site: str) -> tuple[str | None, bool]:
+    """(kind by URL alone, whether the link is a same-site page that anchor text may call a listing)."""
     parts = urlsplit(link)
     if parts.scheme not in FETCHABLE_SCHEMES or not parts.hostname:
-        return None
+        return None, False
     path = parts.path or "/"
     if _bare_host(parts.hostname) != _bare_host(page_site) or path.lower().endswith(ASSET_SUFFIXES):
-        return "other"
-    if LISTING_TEXT.match(anchor_text) or LISTING_PATH.search(path) or LISTING_QUERY.search(parts.query):
-        return "listing"
+        return "other", False
+    if LISTING_PATH.search(path) or LISTING_QUERY.search(parts.query):
+        return "listing", True
     if _ARTICLE_PATH.search(path) or _ARTICLE_QUERY.search(parts.query):
-        return "article"
-    return "other"
+        return "article", True
+    return "other", True
+
+
+@lru_cache(maxsize=LINK_CACHE_SIZE)
+def _absolute(base_url: str, href: str) -> str:
+    """Canonical absolute URL of an href on a page (cached per base and href)."""
+    return canonical_url(urljoin(base_url, href))
+
+
+def _join_base(base_url: str, href: str) -> str:
+    """The part of the base URL an href depends on, so the cache hits across pages of one site."""
+    if href.startswith(("http://", "https://")):
+        return ""
+    if href.startswith("/") and not href.startswith("//"):
+        parts = urlsplit(base_url)
+        return f"{parts.scheme}://{parts.netloc}/"
+    return base_url
 
 
 def _bare_host(host: str) -> str:
@@ -79,7 +108,7 @@ def _anchors_of_text(text: str) -> tuple[str | None, list[tuple[str, str]]]:
 def _anchors_of_tree(tree: etree._Element) -> tuple[str | None, list[tuple[str, str]]]:
     """(base href, [(href, anchor text)]) of a parsed page."""
     base = _BASE_HREF(tree)
-    return (str(base[0]) if base else None), [(a.get("href", ""), a.text_content()) for a in _ANCHORS(tree)]
+    return (str(base[0]) if base else None), [(a.get("href", ""), element_text(a)) for a in _ANCHORS(tree)]
 
 
 def page_links(tree_or_text: etree._Element | str, url: str) -> PageLinks:
@@ -94,7 +123,7 @@ def page_links(tree_or_text: etree._Element | str, url: str) -> PageLinks:
         href = href.strip()
         if not href or href.startswith("#"):
             continue
-        link = canonical_url(urljoin(base_url, href))
+        link = _absolute(_join_base(base_url, href), href)
         kind = classify_link(link, clean_text(text), page_site)
         if kind is None or link in seen:
             continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from extractors.cleaning import element_text
 from extractors.urls import site_of
 
 
@@ -53,7 +54,7 @@ class Profile:
             return None
         found = xpath(root)
         if isinstance(found, list):
-            found = " ".join(str(x.text_content() if hasattr(x, "text_content") else x) for x in found)
+            found = " ".join(element_text(x) if isinstance(x, etree._Element) else str(x) for x in found)
         return str(found).strip() or None
 
 
