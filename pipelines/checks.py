@@ -173,12 +173,12 @@ def pages_parsed_share(release_candidate: CandidateRef) -> dg.AssetCheckResult:
     )
 
 
-# --------------------------------------------------------------------------- non-blocking
+# --------------------------------------------------------------------------- elsewhere (blocking only on raw_pages)
 
 
-@dg.asset_check(asset=raw_pages)
+@dg.asset_check(asset=raw_pages, blocking=True)
 def raw_store_not_empty(raw_pages: RawPagesRef) -> dg.AssetCheckResult:
-    """The raw store holds at least one article page (else the crawl found nothing)."""
+    """The raw store holds at least one article page; an empty one would publish an empty release."""
     return dg.AssetCheckResult(passed=raw_pages.pages > 0,
                                description=f"{raw_pages.pages} article pages in the store",
                                metadata={"pages": raw_pages.pages})

@@ -102,11 +102,10 @@ def failure_message(result: dg.ExecuteInProcessResult, data_dir: Path) -> str:
     checks = failed_blocking_checks(result)
     if checks:
         listed = "\n  ".join(checks)
-        where = (result.output_for_node("release_candidate").path
-                 if result.is_node_success("release_candidate") else data_dir / "published")
+        kept = (f"The candidate stays at {result.output_for_node('release_candidate').path} for "
+                "inspection; " if result.is_node_success("release_candidate") else "")
         return (f"blocking check failed, nothing was published:\n  {listed}\n"
-                f"The candidate stays at {where} for inspection; fix the input (or the overrides "
-                "file) and run again.")
+                f"{kept}fix the input (the site, the raw store or the overrides file) and run again.")
     steps = [f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
              for e in result.get_step_failure_events() if e.step_failure_data.error]
     listed = "\n  ".join(steps) or "see the run log above"
