@@ -6,9 +6,12 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from release_factories import BEIJING_URL, article, conflict, rule, rules_for, tables
 
-from pipelines.diff import DIFF_SCHEMA, diff_releases, readable_key
+from pipelines import schemas
+from pipelines.diff import DIFF_SCHEMA, diff_releases, diff_rows, readable_key
 
 
 def write_release(root, version, release_tables):
@@ -129,3 +132,26 @@ def test_diff_rows_have_the_published_schema(tmp_path):
 ])
 def test_readable_key(row, expected):
     assert readable_key("credit_rules", row) == expected
+
+
+bands = st.dictionaries(
+    st.tuples(st.sampled_from([None, 60, 70, 80]), st.sampled_from([None, 70, 80, 90])),
+    st.sampled_from([90.0, 100.0, 110.0]),
+    max_size=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(old=bands, new=bands)
+def test_diff_rows_match_set_arithmetic_on_keys(old, new):
+    def rows(spec):
+        table = schemas.credit_rules_table(rules_for(*[(lo, hi, v) for (lo, hi), v in spec.items()]))
+        return table.to_pylist()
+
+    changes = diff_rows("credit_rules", rows(old), rows(new))
+    by_kind = {kind: {c.key[2:] for c in changes if c.change == kind} for kind in ("added", "removed", "changed")}
+    assert by_kind["added"] == new.keys() - old.keys()
+    assert by_kind["removed"] == old.keys() - new.keys()
+    assert by_kind["changed"] == {k for k in old.keys() & new.keys() if old[k] != new[k]}
+    assert all(f.field == "monthly_yuan" for c in changes if c.change == "changed" for f in c.fields)
+    assert diff_rows("credit_rules", rows(new), rows(new)) == []

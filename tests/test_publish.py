@@ -235,3 +235,15 @@ def test_a_second_run_that_cannot_wait_exits_with_a_clear_message(tmp_path):
     assert second.returncode == 3
     assert len(versions(tmp_path)) == 1
     assert list((published(tmp_path) / ".candidates").iterdir()) == []
+
+
+@pytest.mark.parametrize(("changed", "same"), [
+    (lambda: tables(rules=rules_for((70, None, 110.0), (None, 70, 100.0))), True),   # input order
+    (lambda: tables(articles=[article(fetched_at=when("2027-01-01")),
+                              article("a2", "https://www.shebao.example/yibao/102.html")]), True),
+    (lambda: tables(rules=rules_for((None, 70, 100.0), (70, None, 110.5))), False),  # an amount
+    (lambda: tables(articles=[article(title="北京"), article("a2", "https://www.shebao.example/yibao/102.html")]), False),
+    (lambda: tables(conflicts=[]), False),
+])
+def test_content_hash_sees_content_not_order_or_fetch_times(changed, same):
+    assert (publish.content_hash(changed()) == publish.content_hash(tables())) is same
