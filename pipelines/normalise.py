@@ -23,6 +23,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from extractors.regions import find_regions, lookup
+
 # Placeholders from Unicode's private-use area: one character each, so a masked span is one
 # shingle position and can never collide with text a page really contains.
 PLACE_MARK = "\ue000"
@@ -68,8 +70,9 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?(?:%|元|块|倍|周岁|岁)?")
 VALUE_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:%|元(?:/[年月])?|块|倍|周岁|岁)")
 # Words that give an amount its period: 每月100元 and 每年100元 are different values.
 PERIOD_WORD = re.compile(r"每月|每年|按月|按年|月均|年均")
-# Fallback place finder while no region table is at hand: a short name with a city/province suffix
-# ("区" is left out: 地区, 社区 and 城区 are everywhere in these texts and name no place).
+# Candidates for county-level places, which the region table finds by full name only (宁安市, 海城市);
+# a candidate counts only when `extractors.regions.lookup` knows its tail ("区" is left out: 地区,
+# 社区 and 城区 are everywhere in these texts).
 SUFFIXED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:自治区|自治州|省|市|县)")
 # Words the fallback pattern would take for places: "城市", "全省", "各市" name no place.
 NOT_PLACES = ("城市", "都市", "超市", "上市", "该市", "本市", "全市", "各市", "全省", "本省", "各省", "该省", "外省", "全县", "本县", "各县")
@@ -128,16 +131,38 @@ def _place_pattern(places: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dic
 
 
 def find_places(normalised: str, places: Sequence[str] = ()) -> list[tuple[int, int, str]]:
-    """Spans (start, end, canonical place) of the given places, then of suffixed place names, not overlapping."""
+    """Spans (start, end, canonical name) of the places a text names, not overlapping.
+
+    In order: the given places (the article's title city, long and short form); provinces and
+    prefectures from the region table (`extractors.regions.find_regions`); suffixed names the
+    table knows by full name (counties such as 宁安市).
+    """
     pattern, canonical = _place_pattern(tuple(places))
     spans = [(m.start(), m.end(), canonical[m.group()]) for m in pattern.finditer(normalised)] if pattern else []
-    given = list(spans)
+    for mention in find_regions(normalised):
+        _add_span(spans, mention.start, mention.end, mention.region.name)
     for match in SUFFIXED_PLACE.finditer(normalised):
-        if match.group().endswith(NOT_PLACES):
-            continue
-        if not any(start < match.end() and match.start() < end for start, end, _ in given):
-            spans.append((match.start(), match.end(), match.group()))
+        region = _suffixed_region(match.group())
+        if region is not None:
+            _add_span(spans, match.end() - len(region[0]), match.end(), region[1])
     return sorted(spans)
+
+
+def _add_span(spans: list[tuple[int, int, str]], start: int, end: int, name: str) -> None:
+    if not any(s < end and start < e for s, e, _ in spans):
+        spans.append((start, end, name))
+
+
+@functools.lru_cache(maxsize=PLACE_CACHE_SIZE)
+def _suffixed_region(candidate: str) -> tuple[str, str] | None:
+    """(written name, canonical name) of the longest tail of `candidate` the region table knows."""
+    if candidate.endswith(NOT_PLACES):
+        return None
+    for start in range(len(candidate) - 1):
+        region = lookup(candidate[start:])
+        if region is not None:
+            return candidate[start:], region.name
+    return None
 
 
 def _replace_spans(text: str, spans: Sequence[tuple[int, int, str]], mark: str) -> str:

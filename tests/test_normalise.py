@@ -10,6 +10,7 @@ from pipelines.normalise import (
     DATE_MARK,
     NUMBER_MARK,
     PLACE_MARK,
+    find_places,
     mask_template,
     norm_hash,
     normalise,
@@ -91,10 +92,24 @@ def test_value_signature_tells_the_trap_apart() -> None:
     assert value_signature(a, ["宁安市"]) != value_signature(b, ["海城市"])
 
 
-def test_fallback_finds_suffixed_places_but_not_common_words() -> None:
-    sig = value_signature("在城市里，晋中市每月100元", [])
-    assert "@晋中市" in sig
-    assert "城市" not in sig.replace("晋中市", "")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("在城市里，晋中市每月100元", "@晋中市|每月|100元"),  # 城市 is no place
+        ("北京每月100元", "@北京市|每月|100元"),  # short names from the region table
+        ("上海每月100元", "@上海市|每月|100元"),
+        ("比如宁安市每月100元", "@宁安市|每月|100元"),  # a county by its full name, not "比如宁安市"
+        ("各地区每月100元", "每月|100元"),
+    ],
+)
+def test_value_signature_names_places_found_in_the_text(text: str, expected: str) -> None:
+    assert value_signature(text) == expected
+
+
+def test_find_places_spans_do_not_overlap_and_prefer_given_places() -> None:
+    text = normalise("资阳市和资阳的退休人员，以及成都")
+    spans = find_places(text, ["资阳市"])
+    assert [(text[s:e], name) for s, e, name in spans] == [("资阳市", "资阳市"), ("资阳", "资阳市"), ("成都", "成都市")]
 
 
 @pytest.mark.parametrize(
