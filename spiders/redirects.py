@@ -48,6 +48,6 @@ class LoopSafeRedirectMiddleware(RedirectMiddleware):
             known = store.known(result.url) if store is not None else None
             if known is not None and known.kind == "article":
                 raise RedirectToStored(
-                    f"redirects to {canonical_url(result.url)}, stored by an earlier crawl"
+                    f"redirects to {canonical_url(result.url)}, already stored"
                 )
         return result
