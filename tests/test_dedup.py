@@ -261,3 +261,13 @@ def test_identical_body_under_two_title_cities_stays_two_articles() -> None:
     b = make_article("/u/2.html", "海城", body)
     assert a.content_sha256 == b.content_sha256
     assert len(merge_duplicate_articles([a, b])) == 2
+
+
+def test_title_city_the_extractor_missed_is_still_masked() -> None:
+    """大同 opens the title but the region table finds it in free text only as 大同市."""
+    a = replace(make_article("/v/1.html", "大同", [INTRO.format(city="大同")], title="大同退休人员医保卡每月打入多少钱"),
+                title_region=None)
+    b = make_article("/v/2.html", "宁安", [INTRO.format(city="宁安")])
+    c = make_article("/v/3.html", "海城", [INTRO.format(city="海城")])
+    rows = cluster_paragraphs([a, b, c], settings=DedupSettings(threshold=0.95))
+    assert len({r.cluster_id for r in rows}) == 1
