@@ -2,7 +2,8 @@
 
 Agreement rules (DESIGN.md "Reconciliation" 2), each with a test in tests/test_reconcile.py:
 - the same ratio range (and the same or an unstated base) agrees, whatever illustrative
-  monthly amounts come with it;
+  monthly amounts come with it; an approximate single ratio (2%左右) inside a stated range
+  (2%~3%) agrees with it and the range is kept;
 - an approximate amount with no method beside a ratio rule refines it: the value keeps
   method ``ratio`` and its ratios, takes ``monthly_yuan`` from the amount, ``approximate`` true;
 - two amounts agree when their monthly figures are within ``MONTHLY_TOLERANCE_YUAN``
@@ -106,8 +107,20 @@ def amounts_agree(a: float | None, b: float | None, *, approximate: bool = False
 
 
 def _ratios_agree(a: Value, b: Value) -> bool:
+    """Same ratio range; or an approximate single ratio (2%左右) inside the other's range (2%~3%)."""
     pairs = ((a.ratio_min, b.ratio_min), (a.ratio_max, b.ratio_max))
-    return all(x is None or y is None or abs(x - y) <= RATIO_TOLERANCE for x, y in pairs)
+    if all(x is None or y is None or abs(x - y) <= RATIO_TOLERANCE for x, y in pairs):
+        return True
+    return _approx_point_within(a, b) or _approx_point_within(b, a)
+
+
+def _approx_point_within(point: Value, span: Value) -> bool:
+    low, high = point.ratio_min, point.ratio_max
+    if not point.approximate or low is None or high is None or abs(high - low) > RATIO_TOLERANCE:
+        return False
+    if span.ratio_min is None or span.ratio_max is None:
+        return False
+    return span.ratio_min - RATIO_TOLERANCE <= low <= span.ratio_max + RATIO_TOLERANCE
 
 
 def _refines_ratio(amount: Value) -> bool:
@@ -160,14 +173,16 @@ Weighted = Sequence[tuple[Value, int]]
 
 def _merge_ratio(ratios: Weighted, amounts: Weighted, deduction: float | None) -> Value:
     """A ratio rule, refined by the approximate amounts stated beside it."""
+    exact = [(v, w) for v, w in ratios if not v.approximate]
+    stated = exact or ratios  # 2%~3% stated exactly refines "2%左右"
     monthly = _mode((v.monthly_yuan, w) for v, w in amounts) or _mode(
         (v.monthly_yuan, w) for v, w in ratios
     )
     return Value(
         method="ratio",
         monthly_yuan=monthly,
-        ratio_min=_mode((v.ratio_min, w) for v, w in ratios),
-        ratio_max=_mode((v.ratio_max, w) for v, w in ratios),
+        ratio_min=_mode((v.ratio_min, w) for v, w in stated),
+        ratio_max=_mode((v.ratio_max, w) for v, w in stated),
         base=_mode((v.base, w) for v, w in ratios),
         # the monthly figure beside a ratio is an estimate; the ratio is exact once any source states it exactly
         approximate=bool(amounts) or all(v.approximate for v, _ in ratios),

@@ -80,6 +80,9 @@ class Override:
             return self.region_code == region_code
         return self.region is not None and (region == self.region or region.startswith(self.region))
 
+    def __str__(self) -> str:
+        return self.describe()
+
     def describe(self) -> str:
         """A short human-readable name: where it is and what key it names."""
         band = f"[{_bound(self.age_min)}, {_bound(self.age_max)})"

@@ -56,6 +56,9 @@ def test_valid_file_loads(tmp_path):
     )
     assert second.value_dict() == {"base": "regional_avg_pension"}
     assert (second.date, second.line) == (dt.date(2026, 2, 1), 12)
+    assert str(first).endswith(
+        "overrides.toml:2 110000 retiree [70, -)"
+    )  # what the run logs when unmatched
 
 
 def test_missing_file_means_no_overrides(tmp_path):

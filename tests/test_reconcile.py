@@ -118,6 +118,21 @@ def test_yearly_figure_rounded_to_the_yuan_agrees_within_tolerance():
             Value("ratio", None, 0.02, 0.02, base="contribution_base"),
             False,
         ),
+        (
+            Value("ratio", None, 0.02, 0.02, approximate=True),
+            Value("ratio", None, 0.02, 0.03),
+            True,
+        ),  # 2%左右 in 2%~3%
+        (
+            Value("ratio", None, 0.035, 0.035, approximate=True),
+            Value("ratio", None, 0.02, 0.03),
+            False,
+        ),
+        (
+            Value("ratio", None, 0.025, 0.025),
+            Value("ratio", None, 0.02, 0.03),
+            False,
+        ),  # exact point: a different rule
         (Value("ratio", None, 0.02, 0.02), Value("fixed", 80.0), False),  # fixed vs ratio
         (
             Value("ratio", None, 0.02, 0.02),
@@ -141,6 +156,13 @@ def test_exact_ratio_refines_an_approximate_one():
         [Value("ratio", None, 0.02, 0.02, approximate=True), Value("ratio", None, 0.02, 0.02)]
     )
     assert merged.approximate is False
+
+
+def test_stated_range_refines_an_approximate_ratio_inside_it():
+    merged = merge_values(
+        [Value("ratio", None, 0.02, 0.02, approximate=True), Value("ratio", None, 0.02, 0.03)]
+    )
+    assert (merged.ratio_min, merged.ratio_max, merged.approximate) == (0.02, 0.03, False)
 
 
 def test_merge_prefers_exact_amount_over_approximate():
