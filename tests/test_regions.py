@@ -96,7 +96,12 @@ def test_title_region_names_the_most_specific_place(title: str, expected: str | 
 
 @pytest.mark.parametrize(
     ("name", "short"),
-    [("深圳市", "深圳"), ("红河哈尼族彝族自治州", "红河"), ("新疆维吾尔自治区", "新疆"), ("黑龙江省", "黑龙江")],
+    [
+        ("深圳市", "深圳"),
+        ("红河哈尼族彝族自治州", "红河"),
+        ("新疆维吾尔自治区", "新疆"),
+        ("黑龙江省", "黑龙江"),
+    ],
 )
 def test_short_name(name: str, short: str) -> None:
     assert short_name(name) == short

@@ -1,0 +1,144 @@
+"""Numbers in rule sentences: yuan amounts and percentages, written in ASCII, full-width or Chinese numerals.
+
+Only the matched number spans are converted (cn2an on the span): converting a whole text
+turns 九江 into 9江 and 统一 into 统1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+# Full-width digits and signs have one-character ASCII twins, so spans keep their offsets.
+_HALFWIDTH = str.maketrans("０１２３４５６７８９．％～－／", "0123456789.%~-/")
+# Chinese numeral characters of a number span (两 for 两百; 〇 as a written zero).
+CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+# A number as written: ASCII with optional thousands separators and decimals, or Chinese numerals.
+NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?"
+# Words that make an amount vague (几十元, 数十元, 上百元, 十几元, 100多元, 100余元): no rule value.
+_VAGUE_BEFORE = re.compile(r"(?:几|数|上|好)$")
+_VAGUE_AFTER = re.compile(r"(?:几|多|余|来)")
+# A yuan amount: number, optional 万 (1.2万元), then 元 (or 块); a range (100-120元) is not one value.
+_AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<wan>万)?\s*(?:元|块钱|块)")
+# Chinese numeral characters that carry a value: a span of only 百/千/万 (百元, 万元) is a word, not a number.
+_CN_VALUE = re.compile("[零〇一二两三四五六七八九十]")
+TEN_THOUSAND = 10_000
+# A period written right after the amount: 元/年, 元/月, 元每月.
+_PERIOD_AFTER = re.compile(r"\s*(?:/|每|一)(?P<p>年|月)")
+# A percentage: 2%, 2.8%, 百分之二点五, and ranges 2%~3%, 2~3%, 2%至3%, 2%—3%, 2%-3%, 百分之二到百分之三.
+_RANGE_SEP = r"\s*(?:~|〜|～|至|到|—|–|-|－|－)\s*"
+_PERCENT = re.compile(
+    rf"(?:百分之(?P<cn_low>{NUMBER})(?:{_RANGE_SEP}(?:百分之)?(?P<cn_high>{NUMBER}))?)"
+    rf"|(?:(?P<low>{NUMBER})\s*%?(?:{_RANGE_SEP}(?P<high>{NUMBER}))?\s*%)"
+)
+_RANGE_JOIN = re.compile(_RANGE_SEP)
+
+
+class NumberFormatError(ValueError):
+    """A span that looked like a number could not be read as one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A yuan amount in a text: value as written, the period written right after it, its span."""
+
+    value: float
+    period: str | None  # "month" | "year" when the text says 元/月, 元/年; None otherwise
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    """A percentage or a range of percentages, as fractions (2%~3% → 0.02, 0.03), with its span."""
+
+    low: float
+    high: float
+    start: int
+    end: int
+
+
+def halfwidth(text: str) -> str:
+    """Full-width digits and signs as ASCII; the text keeps its length, so spans stay valid."""
+    return text.translate(_HALFWIDTH)
+
+
+def parse_number(span: str) -> float:
+    """The value of one number span: 1,800 / １８００ / 1800.0 / 一千八百 / 二点五."""
+    plain = halfwidth(span).strip().replace(",", "")
+    if not plain:
+        raise NumberFormatError("empty number span")
+    if not plain[0].isdigit() and not _CN_VALUE.search(plain):
+        raise NumberFormatError(f"no digit in {span!r}")
+    if plain[0].isdigit():
+        try:
+            return float(plain)
+        except ValueError as exc:
+            raise NumberFormatError(f"not a number: {span!r}") from exc
+    try:
+        return float(cn2an.cn2an(plain, "normal"))
+    except (ValueError, KeyError, IndexError) as exc:
+        raise NumberFormatError(f"not a Chinese numeral: {span!r}") from exc
+
+
+def _is_vague(text: str, start: int, end: int) -> bool:
+    """True for 几十元, 数十元, 上百元, 十几元, 100多元: an order of magnitude, not a value."""
+    return bool(_VAGUE_BEFORE.search(text, 0, start) or _VAGUE_AFTER.match(text, end))
+
+
+def _follows_range(text: str, start: int) -> bool:
+    """True when the number is the upper end of a range of amounts (100-120元, 100至120元)."""
+    before = text[max(0, start - 12) : start]
+    return bool(re.search(rf"(?:{NUMBER})\s*(?:元)?{_RANGE_SEP}$", before))
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Yuan amounts in ``text`` (vague ones and ranges of amounts left out), in order."""
+    text = halfwidth(text)
+    found = []
+    for match in _AMOUNT.finditer(text):
+        start, end = match.span("num")
+        if (
+            _is_vague(text, start, end)
+            or _follows_range(text, start)
+            or _starts_range(text, match.end())
+        ):
+            continue
+        try:
+            value = parse_number(match.group("num"))
+        except NumberFormatError:
+            continue
+        if match.group("wan"):
+            value *= TEN_THOUSAND
+        period = _PERIOD_AFTER.match(text, match.end())
+        found.append(
+            Amount(value, _period(period.group("p")) if period else None, start, match.end())
+        )
+    return found
+
+
+def _starts_range(text: str, end: int) -> bool:
+    """True when the amount is the lower end of a range (100元-120元)."""
+    return bool(re.match(rf"{_RANGE_SEP}(?:{NUMBER})\s*元", text[end:]))
+
+
+def _period(word: str) -> str:
+    """'month' for 月, 'year' for 年."""
+    return "year" if word == "年" else "month"
+
+
+def find_percents(text: str) -> list[Percent]:
+    """Percentages and ranges of them in ``text``, as fractions, in order."""
+    text = halfwidth(text)
+    found = []
+    for match in _PERCENT.finditer(text):
+        low_text = match.group("cn_low") or match.group("low")
+        high_text = match.group("cn_high") or match.group("high") or low_text
+        try:
+            low, high = parse_number(low_text), parse_number(high_text)
+        except NumberFormatError:
+            continue
+        found.append(Percent(round(low / 100, 6), round(high / 100, 6), match.start(), match.end()))
+    return found
