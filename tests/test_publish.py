@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from pipelines.schemas import TABLE_NAMES
 CHILD = Path(__file__).resolve().parent / "publish_child.py"
 # Bounds every wait on a child process; the children pause on go-files, never on the clock.
 CHILD_TIMEOUT = 120
+# Random-moment kills per test run: enough to land in different steps, bounded for a shared CI box.
+KILL_ATTEMPTS = 6
 
 
 def published(data_dir: Path) -> Path:
@@ -247,3 +251,31 @@ def test_a_second_run_that_cannot_wait_exits_with_a_clear_message(tmp_path):
 ])
 def test_content_hash_sees_content_not_order_or_fetch_times(changed, same):
     assert (publish.content_hash(changed()) == publish.content_hash(tables())) is same
+
+
+def assert_every_version_complete(data_dir: Path) -> None:
+    for release in publish.version_dirs(published(data_dir)):
+        for name in TABLE_NAMES:
+            pd.read_parquet(release / f"{name}.parquet")
+        pd.read_parquet(release / "diff.parquet")
+
+
+@pytest.mark.slow
+def test_kills_at_arbitrary_moments_never_break_a_release(tmp_path):
+    """Children killed at seeded random moments of a publish (bounded loop): after each kill every
+    version and `latest` load; then a normal publish succeeds and cleans up."""
+    chance = random.Random(7)
+    publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    for attempt in range(KILL_ATTEMPTS):
+        child = start_child(tmp_path, "--rules", str(8000 + attempt))
+        time.sleep(chance.uniform(0.3, 3.0))  # when to kill, not an assertion
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=CHILD_TIMEOUT)
+        latest = publish.latest_version(published(tmp_path))
+        assert latest is not None
+        assert_readable(tmp_path, latest)
+        assert_every_version_complete(tmp_path)
+    final = publish.publish(big_tables(10), tmp_path, pages=1, run_id=None)
+    assert final.published and final.parent is not None
+    assert_readable(tmp_path, final.version)
+    assert list((published(tmp_path) / ".candidates").iterdir()) == []
