@@ -44,21 +44,28 @@ def _yuan(amount: float) -> str:
 
 
 def describe_value(value: Row) -> str:
-    """A rule's value in one phrase: '100元/月', '约84元/月', '2.8% × 统筹地区…（约84元/月）'."""
+    """A rule's value in one phrase: '100元/月', '约84元/月', '2.8% × 本人养老金（约84元/月）'."""
     monthly, approx = value.get("monthly_yuan"), bool(value.get("approximate"))
     amount = None if monthly is None else f"{'约' if approx else ''}{_yuan(monthly)}元/月"
-    low, high = value.get("ratio_min"), value.get("ratio_max")
-    if low is None and high is None:
+    ratio = _ratio_text(value.get("ratio_min"), value.get("ratio_max"))
+    if ratio is None:
         text = amount or EMPTY
     else:
-        ratio = _percent(low if low is not None else high)
-        if low is not None and high is not None and abs(high - low) > 1e-9:
-            ratio = f"{_percent(low)}~{_percent(high)}"
         base = BASE_LABELS.get(value.get("base") or "", "")
         text = f"{ratio} × {base}" if base else ratio
         text += f"（{amount}）" if amount else ""
     deduction = value.get("deduction_yuan")
     return f"{text}，扣{_yuan(deduction)}元后" if deduction else text
+
+
+def _ratio_text(low: float | None, high: float | None) -> str | None:
+    """'2.8%', '2%~3%', or None when no ratio is stated."""
+    if low is None or high is None:
+        single = low if low is not None else high
+        return None if single is None else _percent(single)
+    if abs(high - low) > 1e-9:
+        return f"{_percent(low)}~{_percent(high)}"
+    return _percent(low)
 
 
 def _day(value: datetime | None) -> str:
