@@ -25,6 +25,7 @@ from pipelines.resources import PipelineConfig
 from pipelines.sample_site import SAMPLE_SITE_DIR, start_urls
 from pipelines.serve import serve_site
 from pipelines.stages import ArticleSet, CandidateRef, RawPagesRef, WorkSet
+from spiders.alias import loopback_alias
 from spiders.crawl import child_command, child_env
 from spiders.rawstore import RawStore
 
@@ -46,21 +47,23 @@ GROUP = "shebao_policy"
 
 
 @contextlib.contextmanager
-def crawl_targets(configured: Sequence[str]) -> Iterator[list[str]]:
-    """The start URLs to crawl; with none configured, the embedded sample site served on loopback."""
+def crawl_targets(configured: Sequence[str]) -> Iterator[tuple[list[str], str]]:
+    """(start URLs, URL alias) to crawl; with none configured, the embedded sample site served on
+    loopback, its pages recorded under a stable base URL whatever port it got this time."""
     if configured:
-        yield list(configured)
+        yield list(configured), ""
         return
     with serve_site(SAMPLE_SITE_DIR) as base_url:
-        yield start_urls(base_url)
+        yield start_urls(base_url), loopback_alias(base_url)
 
 
-def run_crawl_child(context: dg.AssetExecutionContext, urls: Sequence[str], data_dir: Path,
-                    summary_path: Path) -> dict[str, Any]:
+def run_crawl_child(context: dg.AssetExecutionContext, urls: Sequence[str], alias: str,
+                    data_dir: Path, summary_path: Path) -> dict[str, Any]:
     """Run `python -m spiders.crawl` through Dagster Pipes; returns the metadata the child reported."""
+    command = child_command(urls, data_dir, summary_path, url_alias=alias)
     try:
         invocation = dg.PipesSubprocessClient(cwd=str(REPO_ROOT), env=child_env()).run(
-            context=context, command=child_command(urls, data_dir, summary_path))
+            context=context, command=command)
     except dg.DagsterPipesExecutionError as exc:
         raise dg.Failure(description=f"crawl of {', '.join(urls)} failed: {exc} ({CRAWL_EXIT_MEANING}); "
                          "the crawl's stderr above says why") from exc
@@ -76,9 +79,9 @@ def raw_pages(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg
         summary_path = pipeline.work_dir / CRAWL_SUMMARY_NAME
         summary_path.parent.mkdir(parents=True, exist_ok=True)
         summary_path.unlink(missing_ok=True)
-        with crawl_targets(pipeline.start_urls) as urls:
+        with crawl_targets(pipeline.start_urls) as (urls, alias):
             context.log.info("crawling %s", ", ".join(urls))
-            metadata |= run_crawl_child(context, urls, pipeline.data_path, summary_path)
+            metadata |= run_crawl_child(context, urls, alias, pipeline.data_path, summary_path)
     pages = len(RawStore(pipeline.raw_dir))
     metadata["pages_in_store"] = pages
     return dg.Output(RawPagesRef(raw_dir=str(pipeline.raw_dir), pages=pages), metadata=metadata)
