@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from reconcile_factories import article, articles_of, claim
 
+from extractors.records import Claim
 from pipelines.merge import Value, compatible, merge_values
 from pipelines.overrides import Override
 from pipelines.reconcile import reconcile
@@ -416,3 +418,54 @@ def test_output_does_not_depend_on_claim_order():
         article("a1", "2026-01-10"), article("a2", "2026-01-10"), article("a3", "2026-01-09")
     )
     assert reconcile(claims, arts) == reconcile(list(reversed(claims)), arts)
+
+
+# --- the seeds' gold claims (third-party articles: read in place, never copied) ---------------
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _seed_inputs():
+    """Claims from seeds/gold.json (evidence replaced by a label) and one dated article per seed."""
+    lookup = pytest.importorskip("extractors.regions").lookup
+    gold = json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))
+    claims, arts = [], []
+    for seed, entry in sorted(gold.items()):
+        arts.append(article(seed, (entry["date"] or "")[:10] or None))  # a seed may be undated
+        for index, fields in enumerate(entry["claims"]):
+            region = lookup(fields["region"])
+            values = {k: v for k, v in fields.items() if k in Claim.__dataclass_fields__}
+            monthly = values.get("monthly_yuan")
+            values |= {"region": region.name, "region_code": region.code, "amount_yuan": monthly}
+            values |= {"period": "month" if monthly is not None else None}
+            values.setdefault("deduction_yuan", None)
+            values.setdefault("base", None)
+            claims.append(
+                claim(
+                    **values, article_id=seed, paragraph_ordinal=index, evidence=f"{seed}#{index}"
+                )
+            )
+    return claims, articles_of(*arts)
+
+
+@pytest.mark.skipif(not (SEEDS / "gold.json").exists(), reason=f"seeds not found at {SEEDS}")
+def test_seed_claims_agree_once_refinements_merge():
+    claims, arts = _seed_inputs()
+    result = reconcile(claims, arts)
+    rules = {(r.region, r.age_min, r.age_max): r for r in result.credit_rules}
+    shenzhen = rules[("深圳市", None, None)]
+    assert (shenzhen.method, shenzhen.ratio_min, shenzhen.monthly_yuan, shenzhen.approximate) == (
+        "ratio",
+        0.028,
+        250.0,
+        True,
+    )
+    beijing = rules[("北京市", None, 70)]
+    assert (beijing.monthly_yuan, beijing.deduction_yuan, beijing.n_independent_sources) == (
+        100.0,
+        3.0,
+        4,
+    )
+    assert rules[("上海市", 75, None)].monthly_yuan == 157.5
+    assert {r.status for r in result.credit_rules} == {"agreed"}
+    assert result.conflicts == []
