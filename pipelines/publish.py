@@ -58,6 +58,8 @@ DEFAULT_LOCK_TIMEOUT = 600.0
 STALE_CANDIDATE_SECONDS = 24 * 3600
 # Rows per batch when hashing: bounds memory, keeps the per-call overhead small.
 HASH_BATCH_ROWS = 65_536
+# Read size when taking file digests.
+DIGEST_BLOCK_BYTES = 1 << 20
 # Version ids sort by time: UTC second, then the content hash prefix for uniqueness.
 VERSION_STAMP = "%Y%m%dT%H%M%SZ"
 HASH_PREFIX_LEN = 8
@@ -137,6 +139,30 @@ def read_manifest(release: Path) -> dict[str, Any]:
         return json.loads((release / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise CandidateError(f"{release / MANIFEST_NAME}: unreadable manifest ({error})") from error
+
+
+def file_digest(path: Path) -> dict[str, Any]:
+    """Size and SHA-256 of a file, recorded in manifest.json so a copy can be verified."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        for block in iter(lambda: source.read(DIGEST_BLOCK_BYTES), b""):
+            digest.update(block)
+    return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def verify_release(release: Path) -> list[str]:
+    """Problems of a release directory (missing or altered files); empty when it is intact."""
+    try:
+        files = read_manifest(release).get("files", {})
+    except CandidateError as error:
+        return [str(error)]
+    problems = [f"{release / n}: missing" for n in files if not (release / n).is_file()]
+    problems += [
+        f"{release / n}: content differs from manifest.json"
+        for n, expected in files.items()
+        if (release / n).is_file() and file_digest(release / n) != expected
+    ]
+    return problems
 
 
 # ---------------------------------------------------------------- content hash
@@ -222,6 +248,7 @@ def write_candidate(
     for name, table in conformed.items():
         _write_table(table, candidate / f"{name}.parquet")
     _write_json(candidate / MANIFEST_NAME, {
+        "files": {f"{name}.parquet": file_digest(candidate / f"{name}.parquet") for name in TABLE_NAMES},
         "state": "candidate",
         "content_hash": content_hash(conformed),
         "schema_version": SCHEMA_VERSION,
@@ -369,11 +396,18 @@ def promote(
     now: datetime | None = None,
 ) -> PublishResult:
     """Under the publish lock: skip identical content, else diff, finish the manifest, rename, swap latest."""
-    draft = _check_candidate(candidate)
     published = published_dir(data_dir)
+    candidate = Path(candidate)
+    if candidate.resolve().parent != (published / CANDIDATES_DIRNAME).resolve():
+        raise CandidateError(
+            f"{candidate} is not under {published / CANDIDATES_DIRNAME}: a release is renamed into "
+            "place, so write it with write_candidate(…, data_dir) of the same data directory"
+        )
+    _check_candidate(candidate)  # fail fast, before waiting for the lock
     lock = FileLock(published / LOCK_NAME)
     _acquire(lock, published, lock_timeout)
     try:
+        draft = _check_candidate(candidate)  # still there: another run's cleanup may not take it
         parent = recover_latest(published)
         clean_leftovers(published, keep=candidate)
         if parent and read_manifest(published / parent).get("content_hash") == draft["content_hash"]:
@@ -415,6 +449,8 @@ def _promote_locked(
         "created_at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(),
         "diff_summary": diff.summary(),
     }
+    manifest["files"] = {**draft.get("files", {}),
+                         **{n: file_digest(candidate / n) for n in ("diff.md", "diff.parquet")}}
     _write_json(candidate / MANIFEST_NAME, manifest)
     _fsync_dir(candidate)
     target = published / version

@@ -68,6 +68,25 @@ def test_manifest_holds_what_a_reviewer_needs(tmp_path):
     assert manifest["diff_summary"]["tables"]["credit_rules"]["added"] == 2
 
 
+def test_manifest_lists_every_file_with_its_digest_and_verify_finds_tampering(tmp_path):
+    result = publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    files = json.loads((result.path / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert sorted(files) == sorted([f"{n}.parquet" for n in TABLE_NAMES] + ["diff.md", "diff.parquet"])
+    assert publish.verify_release(result.path) == []
+    with open(result.path / "diff.md", "a", encoding="utf-8") as sink:
+        sink.write("edited by hand\n")
+    (result.path / "claims.parquet").unlink()
+    assert sorted(publish.verify_release(result.path)) == [
+        f"{result.path / 'claims.parquet'}: missing",
+        f"{result.path / 'diff.md'}: content differs from manifest.json"]
+
+
+def test_a_candidate_outside_the_data_dir_is_refused(tmp_path):
+    candidate = publish.write_candidate(tables(), tmp_path / "a", pages=1, run_id=None)
+    with pytest.raises(publish.CandidateError, match="is not under"):
+        publish.promote(candidate, tmp_path / "b")
+
+
 def test_same_content_publishes_nothing_and_says_so(tmp_path):
     first = publish.publish(tables(), tmp_path, pages=48, run_id="a")
     again = publish.publish(tables(), tmp_path, pages=50, run_id="b")
