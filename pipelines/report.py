@@ -127,12 +127,12 @@ def conflicts_table(rows: Iterable[Row], *, title: str) -> Table:
         "人群",
         "年龄",
         "分歧",
-        "候选值 · 独立来源 · 最近发布",
+        "候选值 · 来源 · 最近发布",
         "选定",
         "状态",
         "理由",
     )
-    _columns(table, headers, wrap=("分歧", "候选值 · 独立来源 · 最近发布", "选定", "理由"))
+    _columns(table, headers, wrap=("分歧", "候选值 · 来源 · 最近发布", "选定", "理由"))
     for row in rows:
         chosen = json.loads(row["chosen"]) if row.get("chosen") else None
         table.add_row(
