@@ -4,7 +4,8 @@ and ``python -m spiders.crawl`` is that child.
 Child command line (also what Dagster's PipesSubprocessClient runs)::
 
     python -m spiders.crawl --start-url URL [--start-url URL ...] --data-dir DIR \
-        --summary-json FILE [--settings-json '{"RETRY_TIMES": 1}'] [--crawl-id ID]
+        --summary-json FILE [--settings-json '{"RETRY_TIMES": 1}'] [--crawl-id ID] \
+        [--url-alias http://127.0.0.1:PORT=http://sample-site.invalid]
 
 It prints one progress line per URL to stderr, writes the CrawlSummary as JSON to FILE, and, when
 launched by Dagster Pipes, logs through ``pipes.log`` and reports the summary as materialisation
@@ -30,6 +31,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from spiders.alias import UrlAlias, UrlAliasError
 from spiders.ledger import reason_key
 from spiders.rawstore import RawStore
 from spiders.records import LedgerEntry
@@ -136,6 +138,7 @@ def run_crawl(
     settings: Mapping[str, Any] | None = None,
     crawl_id: str | None = None,
     on_outcome: Callable[[LedgerEntry], None] | None = None,
+    url_alias: str = "",
 ) -> CrawlSummary:
     """Crawl in THIS process (starts Twisted's reactor: once per process; use crawl() from elsewhere)."""
     from scrapy.crawler import CrawlerProcess
@@ -163,6 +166,7 @@ def run_crawl(
             data_dir=str(data_dir),
             crawl_id=crawl_id,
             on_outcome=on_outcome,
+            url_alias=url_alias,
         )
         process.start()
         requests = (
@@ -180,6 +184,7 @@ def child_command(
     data_dir: Path,
     summary_json: Path,
     settings: Mapping[str, Any] | None = None,
+    url_alias: str = "",
 ) -> list[str]:
     """The command line of the crawl child process."""
     command = [sys.executable, "-m", "spiders.crawl"]
@@ -188,6 +193,8 @@ def child_command(
     command += ["--data-dir", str(data_dir), "--summary-json", str(summary_json)]
     if settings:
         command += ["--settings-json", json.dumps(dict(settings))]
+    if url_alias:
+        command += ["--url-alias", url_alias]
     return command
 
 
@@ -206,13 +213,17 @@ def crawl(
     progress: bool = True,
     settings: Mapping[str, Any] | None = None,
     timeout: float | None = None,
+    url_alias: str = "",
 ) -> CrawlSummary:
-    """Crawl ``start_urls`` into ``<data_dir>/raw`` in a child process, streaming its progress to stderr."""
+    """Crawl ``start_urls`` into ``<data_dir>/raw`` in a child process, streaming its progress to stderr.
+
+    ``url_alias`` ("http://127.0.0.1:PORT=http://stable.name") records a site served on an ephemeral
+    port under a stable base URL, so a second crawl recognises what the first stored."""
     if not start_urls:
         raise ValueError("crawl() needs at least one start URL")
     with tempfile.TemporaryDirectory(prefix="shebao-crawl-") as tmp:
         summary_path = Path(tmp) / "summary.json"
-        command = child_command(start_urls, Path(data_dir), summary_path, settings)
+        command = child_command(start_urls, Path(data_dir), summary_path, settings, url_alias)
         tail: deque[str] = deque(maxlen=STDERR_TAIL)
         proc = subprocess.Popen(
             command,
@@ -263,6 +274,11 @@ def _parser() -> argparse.ArgumentParser:
         "--settings-json", default="{}", help="Scrapy setting overrides as a JSON object"
     )
     parser.add_argument("--crawl-id", help="id recorded in the ledger (default: time + pid)")
+    parser.add_argument(
+        "--url-alias",
+        metavar="REAL=STABLE",
+        help="fetch from REAL base URL but record URLs under STABLE (for sites served on an ephemeral port)",
+    )
     return parser
 
 
@@ -307,43 +323,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = json.loads(args.settings_json)
-    except json.JSONDecodeError as exc:
-        print(f"--settings-json is not JSON ({exc})", file=sys.stderr)
+        UrlAlias.parse(args.url_alias)
+    except (json.JSONDecodeError, UrlAliasError) as exc:
+        print(f"crawl: bad argument: {exc}", file=sys.stderr)
         return 2
     from dagster_pipes import PipesEnvVarParamsLoader, open_dagster_pipes
 
+    options = {"settings": settings, "crawl_id": args.crawl_id, "url_alias": args.url_alias or ""}
     try:
         if not PipesEnvVarParamsLoader().is_dagster_pipes_process():
             summary = run_crawl(
-                args.start_urls,
-                args.data_dir,
-                settings=settings,
-                crawl_id=args.crawl_id,
-                on_outcome=_stderr_progress(),
+                args.start_urls, args.data_dir, on_outcome=_stderr_progress(), **options
             )
         else:
             with open_dagster_pipes() as pipes:
                 pipes.log.info(f"crawling {args.start_urls} into {args.data_dir / 'raw'}")
                 summary = run_crawl(
-                    args.start_urls,
-                    args.data_dir,
-                    settings=settings,
-                    crawl_id=args.crawl_id,
-                    on_outcome=_pipes_progress(pipes),
+                    args.start_urls, args.data_dir, on_outcome=_pipes_progress(pipes), **options
                 )
                 pipes.report_asset_materialization(metadata=summary.metadata())
-                pipes.log.info(
-                    f"crawl done: {summary.new} new, {summary.unchanged} unchanged, {summary.skipped} skipped, {summary.failed} failed"
-                )
+                pipes.log.info(done_line(summary))
     except CrawlLockedError as exc:
         print(f"crawl: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     _write_summary(summary, args.summary_json)
-    print(
-        f"crawl done: {summary.new} new, {summary.unchanged} unchanged, {summary.skipped} skipped, {summary.failed} failed; {summary.pages_in_store} pages in {summary.raw_dir}",
-        file=sys.stderr,
-    )
+    print(done_line(summary), file=sys.stderr)
     return 0
+
+
+def done_line(summary: CrawlSummary) -> str:
+    """The last progress line of a crawl."""
+    return (
+        f"crawl done: {summary.new} new, {summary.unchanged} unchanged, {summary.skipped} skipped, "
+        f"{summary.failed} failed; {summary.pages_in_store} pages in {summary.raw_dir}"
+    )
 
 
 if __name__ == "__main__":

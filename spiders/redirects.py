@@ -45,9 +45,9 @@ class LoopSafeRedirectMiddleware(RedirectMiddleware):
                     f"redirect loop: {' -> '.join([*chain, canonical_url(result.url)])}"
                 )
             store = getattr(self.crawler.spider, "store", None)
-            known = store.known(result.url) if store is not None else None
+            alias = getattr(self.crawler.spider, "alias", None)
+            target = alias.key(result.url) if alias is not None else canonical_url(result.url)
+            known = store.known(target) if store is not None else None
             if known is not None and known.kind == "article":
-                raise RedirectToStored(
-                    f"redirects to {canonical_url(result.url)}, already stored"
-                )
+                raise RedirectToStored(f"redirects to {target}, already stored")
         return result

@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 
 from extractors.decoding import Decoded, UndecodableError, decode_html, header_charset
 from extractors.urls import canonical_url
+from spiders.alias import UrlAlias
 from spiders.failures import failure_outcome
 from spiders.ledger import DUPLICATE, NOT_HTML, TRUNCATED, CrawlLedger
 from spiders.links import CrawlLinks, classify_links, extract_links, looks_like_listing, netloc_of
@@ -82,10 +83,14 @@ class SiteSpider(scrapy.Spider):
         data_dir: str | Path,
         crawl_id: str,
         on_outcome: Callable[[LedgerEntry], None] | None = None,
+        url_alias: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.start_urls = [canonical_url(u) for u in start_urls]
+        self.alias = UrlAlias.parse(
+            url_alias
+        )  # record an ephemeral loopback base under a stable name
+        self.start_urls = [self.alias.fetch(u) for u in start_urls]
         self.allowed = frozenset(netloc_of(u) for u in self.start_urls)
         self.allowed_domains = sorted({netloc.split(":")[0] for netloc in self.allowed})
         self.store = RawStore(Path(data_dir) / "raw")
@@ -109,11 +114,12 @@ class SiteSpider(scrapy.Spider):
 
     def request(self, url: str, kind: str) -> Request | None:
         """A request for ``url`` (conditional for listings already stored), or None if already scheduled."""
-        if not self.ledger.schedule(url):
+        key = self.alias.key(url)
+        if not self.ledger.schedule(key):
             return None
-        meta: dict[str, Any] = {"kind": kind, "ledger_url": canonical_url(url)}
+        meta: dict[str, Any] = {"kind": kind, "ledger_url": key}
         headers = {}
-        known = self.store.known(url) if kind != "article" else None
+        known = self.store.known(key) if kind != "article" else None
         if known is not None:
             meta["handle_httpstatus_list"] = [304]
             if etag := known.headers.get("etag"):
@@ -121,7 +127,7 @@ class SiteSpider(scrapy.Spider):
             if modified := known.headers.get("last-modified"):
                 headers["If-Modified-Since"] = modified
         return Request(
-            canonical_url(url),
+            self.alias.fetch(url),
             callback=self.parse_page,
             errback=self.on_error,
             meta=meta,
@@ -162,7 +168,7 @@ class SiteSpider(scrapy.Spider):
         }
         return FetchedPage(
             url=url,
-            final_url=response.url,
+            final_url=self.alias.key(response.url),
             status=response.status,
             body=response.body,
             headers=headers,
@@ -181,7 +187,9 @@ class SiteSpider(scrapy.Spider):
             yield from self.follow_locs(Sitemap(body))
             return
         yield from self.follow(
-            kind, decode_html(body, known.headers.get("content-type")).text, known.final_url
+            kind,
+            decode_html(body, known.headers.get("content-type")).text,
+            self.alias.fetch(known.final_url),
         )
 
     def truncated(self, response: Response, url: str) -> Iterator[Request]:
@@ -207,7 +215,7 @@ class SiteSpider(scrapy.Spider):
         new = 0
         for url in links.articles:
             if (request := self.article_request(url)) is not None:
-                new += url not in self.met_before
+                new += self.alias.key(url) not in self.met_before
                 yield request
         for url in links.listings:
             if (request := self.request(url, "listing")) is not None:
@@ -215,17 +223,18 @@ class SiteSpider(scrapy.Spider):
         if kind == "article":
             return
         for url in links.pagination:
-            if (new or self.store.known(url) is None) and (
+            if (new or self.store.known(self.alias.key(url)) is None) and (
                 request := self.request(url, "listing")
             ) is not None:
                 yield request
 
     def article_request(self, url: str) -> Request | None:
         """A request for an article not stored before; a stored one is recorded unchanged, not fetched."""
-        if self.ledger.seen(url):
+        key = self.alias.key(url)
+        if self.ledger.seen(key):
             return None
-        if self.store.known(url) is not None:
-            self.ledger.finish(url, "unchanged", "stored by an earlier crawl")
+        if self.store.known(key) is not None:
+            self.ledger.finish(key, "unchanged", "stored by an earlier crawl")
             return None
         return self.request(url, "article")
 
@@ -264,14 +273,14 @@ class SiteSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Record the outcome of a request that failed or was ignored (robots, loop, too large …)."""
         request = failure.request  # type: ignore[attr-defined]
-        url = request.meta.get("ledger_url", canonical_url(request.url))
+        url = request.meta.get("ledger_url", self.alias.key(request.url))
         state, reason, status = failure_outcome(failure, self.allowed)
         self.ledger.finish(url, state, reason, status)
 
     def on_dropped(self, request: Request, spider: Any = None) -> None:
         """The scheduler dropped a request (a redirect to a URL this crawl already fetched)."""
-        url = request.meta.get("ledger_url", canonical_url(request.url))
-        target = canonical_url(request.url)
+        url = request.meta.get("ledger_url", self.alias.key(request.url))
+        target = self.alias.key(request.url)
         reason = f"{DUPLICATE}; redirects to {target}" if target != url else DUPLICATE
         self.ledger.finish(url, "skipped", reason)
 

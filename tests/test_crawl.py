@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from extractors.decoding import decode_html
+from extractors.urls import canonical_url
+from spiders.alias import SAMPLE_SITE_BASE, UrlAlias, UrlAliasError, loopback_alias
 from spiders.crawl import CrawlSummary, child_command, child_env, crawl
 from spiders.links import (
     Link,
@@ -344,3 +346,110 @@ def test_classify_drops_assets_and_self_links_and_flags_offsite() -> None:
     assert got.articles == ("http://s.example:81/a/1.html",)
     assert got.listings == ()
     assert got.offsite == ("http://other.example/a/2.html", "http://s.example:82/a/3.html")
+
+
+# --- the embedded sample site, crawled twice on two different ephemeral ports ---------------------
+
+
+@dataclass
+class SampleCrawls:
+    """Two crawls of the sample site (each served on a fresh port, recorded under one stable base)."""
+
+    facts: object
+    store: RawStore
+    first: CrawlSummary
+    second: CrawlSummary
+
+    def ledger(self, summary: CrawlSummary) -> dict[str, tuple[str, str | None]]:
+        return {e.url: (e.state, e.reason) for e in self.store.ledger(summary.crawl_id)}
+
+
+@pytest.fixture(scope="module")
+def sample_crawls(tmp_path_factory: pytest.TempPathFactory) -> SampleCrawls:
+    site = pytest.importorskip(
+        "pipelines.sample_site", reason="the sample site generator has not landed"
+    )
+    serve_site = pytest.importorskip(
+        "pipelines.serve", reason="pipelines.serve has not landed"
+    ).serve_site
+    if not Path(site.SAMPLE_SITE_DIR).is_dir():
+        pytest.skip(f"no sample site at {site.SAMPLE_SITE_DIR}")
+    data_dir = tmp_path_factory.mktemp("sample")
+    summaries = []
+    for _ in range(2):
+        with serve_site(Path(site.SAMPLE_SITE_DIR)) as base:
+            summaries.append(
+                crawl(
+                    site.start_urls(base),
+                    data_dir,
+                    settings=FAST,
+                    progress=False,
+                    timeout=CRAWL_TIMEOUT,
+                    url_alias=loopback_alias(base),
+                )
+            )
+    return SampleCrawls(site.load_facts(), RawStore(data_dir / "raw"), *summaries)
+
+
+def _sample_url(path: str) -> str:
+    return f"{SAMPLE_SITE_BASE}/{path.lstrip('/')}"
+
+
+def test_sample_site_every_article_is_stored_once(sample_crawls: SampleCrawls) -> None:
+    stored = [p.url for p in sample_crawls.store.pages("article")]
+    expected = {_sample_url(a.path) for a in sample_crawls.facts.articles}
+    assert expected <= set(stored)
+    assert len(stored) == len(set(stored))
+    assert not [u for u in stored if "?" in u]  # tracking-parameter copies are the same page
+
+
+def test_sample_site_dead_links_fail_and_robots_are_obeyed(sample_crawls: SampleCrawls) -> None:
+    ledger = sample_crawls.ledger(sample_crawls.first)
+    for path in sample_crawls.facts.dead_links:
+        assert ledger[_sample_url(path)][0] == "failed", path
+    disallowed = {_sample_url(p) for p in sample_crawls.facts.robots_disallowed}
+    assert not disallowed & {p.url for p in sample_crawls.store.pages(None)}
+    assert {ledger[u] for u in disallowed if u in ledger} == {("skipped", "robots")}
+
+
+def test_sample_site_second_crawl_on_a_new_port_stores_nothing_new(
+    sample_crawls: SampleCrawls,
+) -> None:
+    second = sample_crawls.second
+    assert second.new == 0
+    assert second.pages_in_store == sample_crawls.first.pages_in_store
+    assert (
+        second.requests < sample_crawls.first.requests / 3
+    )  # listing pages (304s) and retries of dead links only
+
+
+@pytest.mark.parametrize(
+    ("alias", "url", "key"),
+    [
+        (
+            "http://127.0.0.1:4000=http://s.invalid",
+            "http://127.0.0.1:4000/a/1.html?utm_source=x",
+            "http://s.invalid/a/1.html",
+        ),
+        (
+            "http://127.0.0.1:4000=http://s.invalid",
+            "http://127.0.0.1:4001/a/1.html",
+            "http://127.0.0.1:4001/a/1.html",
+        ),
+        ("", "http://127.0.0.1:4000/a/1.html#top", "http://127.0.0.1:4000/a/1.html"),
+    ],
+)
+def test_url_alias_records_under_the_stable_base_and_fetches_from_the_real_one(
+    alias: str, url: str, key: str
+) -> None:
+    parsed = UrlAlias.parse(alias)
+    assert parsed.key(url) == key
+    assert parsed.fetch(key) == canonical_url(url)
+
+
+@pytest.mark.parametrize(
+    "value", ["127.0.0.1:4000=http://s.invalid", "http://127.0.0.1:4000", "http://a=b"]
+)
+def test_a_malformed_url_alias_is_refused(value: str) -> None:
+    with pytest.raises(UrlAliasError, match="--url-alias"):
+        UrlAlias.parse(value)

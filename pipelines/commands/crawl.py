@@ -11,14 +11,16 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines.commands._common import data_dir_option, start_url_option
+from spiders.alias import loopback_alias
 from spiders.crawl import CrawlError, CrawlSummary, crawl
 
 COMMANDS = ("crawl_command",)
 
 
 @contextmanager
-def sample_site_urls() -> Iterator[list[str]]:
-    """Serve the embedded sample site on 127.0.0.1 for the block; yields its start URLs."""
+def sample_site_urls() -> Iterator[tuple[list[str], str]]:
+    """Serve the embedded sample site on 127.0.0.1 for the block; yields its start URLs and the
+    --url-alias that records its pages under a stable base URL (the port changes every run)."""
     try:
         from pipelines.sample_site import SAMPLE_SITE_DIR, start_urls
         from pipelines.serve import serve_site
@@ -31,7 +33,7 @@ def sample_site_urls() -> Iterator[list[str]]:
             f"sample site not found at {SAMPLE_SITE_DIR}; pass --start-url URL"
         )
     with serve_site(Path(SAMPLE_SITE_DIR)) as base:
-        yield start_urls(base)
+        yield start_urls(base), loopback_alias(base)
 
 
 def summary_table(summary: CrawlSummary) -> Table:
@@ -54,8 +56,8 @@ def run(start_urls: Sequence[str], data_dir: Path) -> CrawlSummary:
     """Crawl the given URLs, or the served sample site when there are none."""
     if start_urls:
         return crawl(list(start_urls), data_dir)
-    with sample_site_urls() as urls:
-        return crawl(urls, data_dir)
+    with sample_site_urls() as (urls, alias):
+        return crawl(urls, data_dir, url_alias=alias)
 
 
 @click.command("crawl")
