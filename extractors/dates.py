@@ -34,8 +34,6 @@ _DATE = re.compile(
 # Meta tags that carry the publication date, in order of trust.
 META_DATE_NAMES = ("article:published_time", "og:published_time", "pubdate", "publishdate",
                    "publish_date", "published_time", "datepublished", "date", "dc.date", "dc.date.issued")
-_META = etree.XPath("//meta[@content]")
-_TIME_DATETIME = etree.XPath("//time[@datetime]/@datetime | //*[@itemprop='datePublished']/@datetime")
 
 
 def _zone(text: str | None) -> timezone | ZoneInfo:
@@ -76,15 +74,16 @@ def parse_published_at(text: str) -> datetime | None:
 def published_at_from_meta(tree: etree._Element) -> datetime | None:
     """The publication date from meta tags (article:published_time, pubdate …) or <time datetime>."""
     by_name: dict[str, list[str]] = {}
-    for meta in _META(tree):
+    times: list[str] = []
+    for el in tree.iter("meta", "time"):  # one C-level walk; XPath unions over //* cost far more
+        if el.tag == "time":
+            times.append(el.get("datetime") or "")
+            continue
         for attr in ("property", "name", "itemprop"):
-            if key := (meta.get(attr) or "").lower():
-                by_name.setdefault(key, []).append(meta.get("content", ""))
+            if key := (el.get(attr) or "").lower():
+                by_name.setdefault(key, []).append(el.get("content") or "")
     for name in META_DATE_NAMES:
         for content in by_name.get(name, ()):
             if (value := parse_published_at(content)) is not None:
                 return value
-    for content in _TIME_DATETIME(tree):
-        if (value := parse_published_at(str(content))) is not None:
-            return value
-    return None
+    return next((v for t in times if (v := parse_published_at(t)) is not None), None)

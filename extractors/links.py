@@ -76,16 +76,6 @@ def _absolute(base_url: str, href: str) -> str:
     return canonical_url(urljoin(base_url, href))
 
 
-def _join_base(base_url: str, href: str) -> str:
-    """The part of the base URL an href depends on, so the cache hits across pages of one site."""
-    if href.startswith(("http://", "https://")):
-        return ""
-    if href.startswith("/") and not href.startswith("//"):
-        parts = urlsplit(base_url)
-        return f"{parts.scheme}://{parts.netloc}/"
-    return base_url
-
-
 def _bare_host(host: str) -> str:
     """Host without a leading www. or m. (desktop and mobile pages of one site are the same site)."""
     host = host.lower()
@@ -96,19 +86,24 @@ def _bare_host(host: str) -> str:
 
 
 def _anchors_of_text(text: str) -> tuple[str | None, list[tuple[str, str]]]:
-    """(base href, [(href, anchor text)]) read from raw HTML text with one regex pass, no parse."""
+    """(base href, [(href, raw anchor html)]) read from raw HTML text with one regex pass, no parse."""
     base = _BASE_RE.search(text)
-    anchors = [
-        (html.unescape(m.group(1) or m.group(2) or m.group(3) or ""), html.unescape(_TAG_RE.sub("", m.group(4))))
-        for m in _ANCHOR_RE.finditer(text)
-    ]
+    anchors = [(html.unescape(m.group(1) or m.group(2) or m.group(3) or ""), m.group(4))
+               for m in _ANCHOR_RE.finditer(text)]
     return (base.group(1) if base else None), anchors
 
 
-def _anchors_of_tree(tree: etree._Element) -> tuple[str | None, list[tuple[str, str]]]:
-    """(base href, [(href, anchor text)]) of a parsed page."""
+def _anchors_of_tree(tree: etree._Element) -> tuple[str | None, list[tuple[str, etree._Element]]]:
+    """(base href, [(href, anchor element)]) of a parsed page."""
     base = _BASE_HREF(tree)
-    return (str(base[0]) if base else None), [(a.get("href", ""), element_text(a)) for a in _ANCHORS(tree)]
+    return (str(base[0]) if base else None), [(a.get("href", ""), a) for a in _ANCHORS(tree)]
+
+
+def _anchor_text(anchor: str | etree._Element) -> str:
+    """Visible text of an anchor given as an element or as its raw inner HTML."""
+    if isinstance(anchor, str):
+        return clean_text(html.unescape(_TAG_RE.sub("", anchor)))
+    return clean_text(anchor.text if len(anchor) == 0 else element_text(anchor))
 
 
 def page_links(tree_or_text: etree._Element | str, url: str) -> PageLinks:
@@ -116,17 +111,23 @@ def page_links(tree_or_text: etree._Element | str, url: str) -> PageLinks:
     base, anchors = (_anchors_of_text(tree_or_text) if isinstance(tree_or_text, str)
                      else _anchors_of_tree(tree_or_text))
     base_url = urljoin(url, base) if base else url
+    parts = urlsplit(base_url)
+    origin = f"{parts.scheme}://{parts.netloc}/"
     page_site, own = site_of(url), canonical_url(url)
     seen: set[str] = {own}
     buckets: dict[str, list[str]] = {"article": [], "listing": [], "other": []}
-    for href, text in anchors:
+    for href, anchor in anchors:
         href = href.strip()
         if not href or href.startswith("#"):
             continue
-        link = _absolute(_join_base(base_url, href), href)
-        kind = classify_link(link, clean_text(text), page_site)
-        if kind is None or link in seen:
+        join_base = "" if href.startswith(("http://", "https://")) else origin if href[0] == "/" and href[:2] != "//" else base_url
+        link = _absolute(join_base, href)
+        if link in seen:
             continue
-        seen.add(link)
-        buckets[kind].append(link)
+        kind, same_site_page = _classify_url(link, page_site)
+        if same_site_page and kind != "listing" and LISTING_TEXT.match(_anchor_text(anchor)):
+            kind = "listing"
+        if kind is not None:
+            seen.add(link)
+            buckets[kind].append(link)
     return PageLinks(tuple(buckets["article"]), tuple(buckets["listing"]), tuple(buckets["other"]))
