@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from pipelines import stages
 from pipelines.diff import diff_releases
 from pipelines.publish import PublishResult, promote, write_candidate
+from pipelines.records import ParagraphRow
 from pipelines.resources import PipelineConfig
 from pipelines.sample_site import SAMPLE_SITE_DIR, start_urls
 from pipelines.serve import serve_site
@@ -143,17 +144,25 @@ def paragraphs(
 ) -> dg.Output[WorkSet]:
     """One row per body paragraph with its duplicate cluster (exact and near-duplicate groups) and
     whether it is boilerplate repeated across articles; the paragraph index persists in work/."""
-    rows = stages.dedup(list(stages.read_records(Path(articles.work.records))), pipeline.work_dir)
-    work = save_stage(pipeline, "paragraphs", rows)
-    clusters = {row.cluster_id for row in rows}
-    metadata = {
-        "rows": work.rows,
-        "clusters": len(clusters),
-        "boilerplate_rows": sum(row.is_boilerplate for row in rows),
-        "table": dg.MetadataValue.path(work.table),
-    }
-    context.log.info("%d paragraphs in %d clusters", work.rows, len(clusters))
-    return dg.Output(work, metadata=metadata)
+    records = Path(articles.work.records)
+    rows = stages.dedup_stream(lambda: stages.read_records(records), pipeline.work_dir)
+    clusters: set[str] = set()
+    boilerplate = 0
+
+    def counted(stream: Iterator[ParagraphRow]) -> Iterator[ParagraphRow]:
+        nonlocal boilerplate
+        for row in stream:
+            clusters.add(row.cluster_id)
+            boilerplate += row.is_boilerplate
+            yield row
+
+    records_path, table_path = _work_paths(pipeline, "paragraphs")
+    n = stages.write_stream(records_path, table_path, "paragraphs", counted(rows))
+    work = WorkSet(records=str(records_path), table=str(table_path), rows=n)
+    context.log.info("%d paragraphs in %d clusters", n, len(clusters))
+    return dg.Output(work, metadata={"rows": n, "clusters": len(clusters),
+                                     "boilerplate_rows": boilerplate,
+                                     "table": dg.MetadataValue.path(work.table)})
 
 
 @dg.asset(group_name=GROUP, kinds={"python"})

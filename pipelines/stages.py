@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import logging
 import os
 import pickle
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,10 @@ LOG = logging.getLogger(__name__)
 TABLE_NAMES = ("articles", "paragraphs", "claims", "credit_rules", "conflicts")
 # Beside the paragraph index: the article ids it holds, so articles gone since are removed from it.
 INDEXED_IDS_NAME = "paragraph_index.articles.json"
+# Articles clustered at a time: bounds the paragraphs stage's memory, big enough to amortise calls.
+DEDUP_CHUNK = 5_000
+# Records per Parquet row group when a stage streams its table (bounded memory, good compression).
+TABLE_BATCH = 50_000
 # Suffix of a stage's record stream under <data_dir>/work/ (a stream of pickles, one per record).
 RECORDS_SUFFIX = ".pickles"
 # HTTP statuses whose stored body is an article worth parsing (anything else is skipped with its status).
@@ -83,6 +88,13 @@ class Extraction:
 # --------------------------------------------------------------------------- parse
 
 
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of up to `size` items (itertools.batched arrives only in Python 3.12)."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
 def parse_page(store: RawStore, page: RawPage) -> Article:
     """Parse one stored page; raises ParseError, or RawStoreError for an unreadable body, with the reason."""
     if page.status not in PARSEABLE_STATUSES:
@@ -124,25 +136,38 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def merge(articles: Iterable[Article]) -> list[Article]:
-    """One Article per distinct article; duplicates under other URLs become `alternate_urls`."""
-    return merge_duplicate_articles(articles)
+    """One Article per distinct article (duplicates under other URLs become `alternate_urls`),
+    sorted by article_id: later stages stream in this order and their tables come out sorted."""
+    return sorted(merge_duplicate_articles(articles), key=lambda article: article.article_id)
 
 
 def dedup(articles: Sequence[Article], work_dir: Path) -> list[ParagraphRow]:
-    """Cluster the articles' paragraphs against the index persisted in `work_dir` (then saved).
+    """Cluster the articles' paragraphs against the index persisted in `work_dir` (then saved)."""
+    return list(dedup_stream(lambda: iter(articles), work_dir))
 
-    Articles the index holds from an earlier run but that are gone now (merged into another URL)
-    are removed first, so cluster sizes count exactly the current articles.
+
+def dedup_stream(
+    read_articles: Callable[[], Iterable[Article]], work_dir: Path, chunk: int = DEDUP_CHUNK
+) -> Iterator[ParagraphRow]:
+    """Paragraph rows of every article, in article order, holding one chunk of articles at a time.
+
+    Two passes over `read_articles()`: the first adds every article to the index persisted in
+    `work_dir` (unchanged ones cost a fingerprint lookup), the second reads the final cluster ids
+    and sizes. Articles the index holds from an earlier run but that are gone now (merged into
+    another URL) are removed in between, so cluster sizes count exactly the current articles.
     """
     path = work_dir / INDEX_FILENAME
     index = ParagraphIndex.open(path)
-    current = [article.article_id for article in articles]
+    current: list[str] = []
+    for batch in batched(read_articles(), chunk):
+        cluster_paragraphs(batch, index, index.settings)
+        current += [article.article_id for article in batch]
     for stale in indexed_ids(work_dir) - set(current):
         index.remove_article(stale)
-    rows = cluster_paragraphs(articles, index, index.settings)
+    for batch in batched(read_articles(), chunk):
+        yield from cluster_paragraphs(batch, index, index.settings)
     index.save(path)
     write_json_atomic(work_dir / INDEXED_IDS_NAME, sorted(current))
-    return rows
 
 
 def indexed_ids(work_dir: Path) -> set[str]:
@@ -257,6 +282,24 @@ def write_json_atomic(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def write_stream(records_path: Path, table_path: Path, name: str, records: Iterable[Any]) -> int:
+    """Stream records into a record file and the named table's Parquet file, one batch in memory."""
+    for path in (records_path, table_path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_records = records_path.with_name(records_path.name + ".tmp")
+    tmp_table = table_path.with_name(table_path.name + ".tmp")
+    count = 0
+    with tmp_records.open("wb") as fh, pq.ParquetWriter(tmp_table, schemas.schema_of(name)) as writer:
+        for batch in batched(records, TABLE_BATCH):
+            for record in batch:
+                pickle.dump(record, fh, protocol=PICKLE_PROTOCOL)
+            writer.write_table(build_table(name, batch))
+            count += len(batch)
+    os.replace(tmp_records, records_path)
+    os.replace(tmp_table, table_path)
+    return count
 
 
 def write_table(path: Path, table: pa.Table) -> int:
