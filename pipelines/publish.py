@@ -41,7 +41,13 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from pipelines.diff import diff_releases
-from pipelines.schemas import SCHEMA_VERSION, SCHEMAS, TABLE_NAMES, VOLATILE_COLUMNS
+from pipelines.schemas import (
+    SCHEMA_VERSION,
+    SCHEMAS,
+    TABLE_NAMES,
+    VOLATILE_COLUMNS,
+    check_required,
+)
 
 log = logging.getLogger(__name__)
 
@@ -197,13 +203,12 @@ def content_hash(tables: Mapping[str, pa.Table]) -> str:
 def _conform(name: str, table: pa.Table) -> pa.Table:
     """The table with exactly the published schema, or CandidateError naming the difference."""
     schema = SCHEMAS[name]
-    if table.schema.equals(schema):
-        return table
     missing = [c for c in schema.names if c not in table.column_names]
     if missing:
         raise CandidateError(f"table {name!r} lacks columns {missing}; build it with pipelines.schemas")
     try:
-        return table.select(schema.names).cast(schema)
+        conformed = table if table.schema.equals(schema) else table.select(schema.names).cast(schema)
+        return check_required(name, conformed)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as error:
         raise CandidateError(f"table {name!r} does not fit its schema: {error}") from error
 

@@ -157,6 +157,26 @@ class UnknownTableError(KeyError):
         return f"unknown table {self.args[0]!r}; known tables: {', '.join(TABLE_NAMES)}"
 
 
+class MissingValueError(ValueError):
+    """A required (non-nullable) column holds nulls."""
+
+
+def check_required(table_name: str, table: pa.Table) -> pa.Table:
+    """The table unchanged, or MissingValueError naming the column and the key of the first bad row.
+
+    pyarrow accepts nulls in a non-nullable field without complaint; a published file must not."""
+    for field in table.schema:
+        if field.nullable or table.column(field.name).null_count == 0:
+            continue
+        bad = table.column(field.name).is_null().to_pylist().index(True)
+        key = key_of(table_name, table.slice(bad, 1).to_pylist()[0])
+        raise MissingValueError(
+            f"{table_name}.{field.name} is required but null in {table.column(field.name).null_count} "
+            f"row(s), first at key {key}"
+        )
+    return table
+
+
 def schema_of(table_name: str) -> pa.Schema:
     """The schema of a published table, or UnknownTableError naming the known ones."""
     try:
@@ -194,7 +214,7 @@ def _table(table_name: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
         for field in schema:
             if field.type == TIMESTAMP:
                 row[field.name] = as_shanghai(row[field.name])
-    return pa.Table.from_pylist(ordered, schema=schema)
+    return check_required(table_name, pa.Table.from_pylist(ordered, schema=schema))
 
 
 def _article_row(article: Article) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pytest
 from release_factories import article, big_tables, rules_for, tables, when
 
 from pipelines import publish
-from pipelines.schemas import TABLE_NAMES
+from pipelines.schemas import ARTICLES, TABLE_NAMES
 
 CHILD = Path(__file__).resolve().parent / "publish_child.py"
 # Bounds every wait on a child process; the children pause on go-files, never on the clock.
@@ -131,6 +131,11 @@ def test_version_ids_increase_even_within_one_second(tmp_path):
     (lambda t: {k: v for k, v in t.items() if k != "conflicts"}, "missing \\['conflicts'\\]"),
     (lambda t: {**t, "credit_rules": t["credit_rules"].drop_columns(["evidence"])}, "lacks columns \\['evidence'\\]"),
     (lambda t: {**t, "extra": pa.table({"a": [1]})}, "unknown \\['extra'\\]"),
+    (lambda t: {**t, "articles": pa.Table.from_pylist(
+        [{**row, "url": None} for row in t["articles"].to_pylist()], schema=ARTICLES)},
+     "articles.url is required but null in 2 row"),
+    (lambda t: {**t, "articles": t["articles"].set_column(
+        1, "url", pa.array([None, "u"], pa.string()))}, "Casting field 'url' with null values"),
 ])
 def test_a_malformed_release_is_refused_before_anything_is_written(tmp_path, broken, message):
     with pytest.raises(publish.CandidateError, match=message):

@@ -128,3 +128,8 @@ def test_unknown_table_names_the_known_ones():
 
 def test_empty_tables_have_the_schema():
     assert schemas.credit_rules_table([]).schema.equals(schemas.CREDIT_RULES)
+
+
+def test_a_null_in_a_required_column_is_refused_with_its_key():
+    with pytest.raises(schemas.MissingValueError, match=r"credit_rules.status is required .* key \('110000', 'retiree', 70, None\)"):
+        schemas.credit_rules_table([rule(status=None)])
