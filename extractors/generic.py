@@ -34,7 +34,8 @@ DROP_GUARD_SHARE = 0.6
 LABELS = ("相关推荐", "相关阅读", "相关文章", "相关链接", "相关资讯", "热门文章", "热门推荐", "热门阅读", "热点文章",
           "热点推荐", "猜你喜欢", "推荐阅读", "延伸阅读", "最新文章", "最新资讯", "大家都在看", "你可能感兴趣",
           "您可能感兴趣", "网友评论", "精彩评论", "最新评论", "发表评论", "全部评论", "热门评论", "评论区", "评论",
-          "排行榜", "阅读排行", "点击排行", "精彩推荐", "为你推荐", "推荐文章")
+          "排行榜", "阅读排行", "点击排行", "精彩推荐", "为你推荐", "推荐文章", "热门问答", "大家都在问",
+          "网友问答", "常见问题")
 LABEL_TEXT = re.compile(r"^[【\[]?\s*(" + "|".join(LABELS) + r")\s*[】\]]?\s*[:：]?$")
 LABEL_MAX_CHARS = 16  # a label line is short; longer lines mentioning 评论 are prose
 # Siblings after a label are removed until one this long with little link text (the article itself).
@@ -70,6 +71,8 @@ CONTAINER_TAGS = frozenset({"div", "article", "section", "main", "td", "body", "
 BLOCK_TAGS = frozenset({"p", "div", "article", "section", "main", "ul", "ol", "dl", "dt", "dd", "li", "table",
                         "thead", "tbody", "tfoot", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                         "blockquote", "pre", "header", "center", "figure", "figcaption", "hr", "address"})
+# A table cell longer than this holds running text: the table lays out the page, it is not data.
+DATA_CELL_MAX_CHARS = 200
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 BOLD_TAGS = frozenset({"strong", "b"})
 
@@ -81,7 +84,7 @@ _PAGE_TEXT = etree.XPath("string(/)")
 _LABEL_IN_TEXT = re.compile("|".join(LABELS))
 # Paragraph-like elements that score their container (list items are left out: menus and
 # sidebars are lists, and scoring them costs more than the body's own lists add).
-_PARAGRAPHS = etree.XPath("//p|//pre|//blockquote|//td")
+_PARAGRAPHS = etree.XPath("//p|//pre|//blockquote|//td[not(.//table or .//div or .//p)]")
 
 
 class NoBodyError(ValueError):
@@ -298,8 +301,11 @@ def walk(el: etree._Element, kind: str = "p", out: list[Block] | None = None) ->
     tag = el.tag
     if not isinstance(tag, str) or _is_link_block(el):
         return out
-    if tag == "table":
+    if tag == "table" and not _is_layout_table(el):
         out.extend(_table_rows(el))
+    elif tag in ("table", "tbody", "thead", "tr"):
+        for child in el:
+            walk(child, kind, out)
     elif tag in HEADING_TAGS or tag == "h1":
         if text := clean_text(element_text(el)):
             out.append(Block("heading", text))
@@ -329,6 +335,13 @@ def _walk_mixed(el: etree._Element, kind: str, out: list[Block]) -> None:
         if child.tail:
             parts.append((child.tail, False))
     _emit(out, parts, kind)
+
+
+def _is_layout_table(table: etree._Element) -> bool:
+    """True for tables that lay out a page (a nested table, or a cell holding a whole text) rather than data."""
+    if any(nested is not table for nested in table.iter("table")):
+        return True
+    return any(text_len(cell) > DATA_CELL_MAX_CHARS for cell in table.iter("td", "th"))
 
 
 def _table_rows(table: etree._Element) -> Iterator[Block]:

@@ -58,6 +58,11 @@ class Profile:
         return str(found).strip() or None
 
 
+def has_class(name: str) -> str:
+    """XPath predicate: the element's class attribute holds the whole word ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
 def _registered() -> tuple[Profile, ...]:
     """Every known layout, most specific first."""
     from extractors.profiles import sample_site

@@ -1,7 +1,36 @@
-"""Profiles of the embedded sample site's templates (data/sample_site, pipelines.sample_site)."""
+"""Profiles of the embedded sample site's three templates (data/sample_site, pipelines.sample_site).
+
+The site is served on loopback ports and under aliases, so these profiles match by markup, not host.
+"""
 
 from __future__ import annotations
 
-from extractors.profiles import Profile
+from extractors.profiles import Profile, has_class
 
-PROFILES: tuple[Profile, ...] = ()
+DESKTOP = Profile(
+    name="sample_site.desktop",
+    signature=f"boolean(//div[@id='article-content' and {has_class('article-content')}])",
+    body=f"//div[@id='article-content' and {has_class('article-content')}]",
+    title=f"string(//h1[{has_class('article-title')}])",
+    published=f"string(//div[{has_class('article-info')}]//span[{has_class('pubtime')}])",
+    drop=(f"//div[@id='article-content']//div[{has_class('share')}]",),
+)
+
+# Old table layout: a <td id="zoom"> with <br>-separated text, title in <td class="biaoti">.
+LEGACY = Profile(
+    name="sample_site.legacy",
+    signature=f"boolean(//td[@id='zoom' and {has_class('content')}])",
+    body=f"//td[@id='zoom' and {has_class('content')}]",
+    title=f"string(//td[{has_class('biaoti')}])",
+    published=f"string(//td[{has_class('info')}])",
+)
+
+MOBILE = Profile(
+    name="sample_site.mobile",
+    signature=f"boolean(//article[{has_class('m-article')}]/section[{has_class('m-body')}])",
+    body=f"//article[{has_class('m-article')}]/section[{has_class('m-body')}]",
+    title=f"string(//article[{has_class('m-article')}]//h1[{has_class('m-title')}])",
+    published=f"string(//article[{has_class('m-article')}]//time/@datetime)",
+)
+
+PROFILES = (DESKTOP, LEGACY, MOBILE)

@@ -1,0 +1,157 @@
+"""parse_html on hand-made 社保网-style pages: fields, body, traps left out, and the corpus gate."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from extractors.dates import SHANGHAI
+from extractors.html import ParseError, parse_html
+from extractors.keys import sha256_text
+from extractors.records import Article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+BASE = "http://www.shebao.example/yibao/20260203/"
+# The share of corpus checks that must pass; raise it when extraction improves, never lower it.
+MIN_CORPUS_SCORE = 1.0
+
+
+@dataclass(frozen=True)
+class Case:
+    """What must and must not come out of one fixture page."""
+
+    file: str
+    title: str
+    published_at: datetime | None
+    encoding: str
+    must: tuple[str, ...]  # substrings that some body paragraph holds
+    must_not: tuple[str, ...]  # traps: substrings no body paragraph may hold
+    kinds: dict[str, int]  # minimum number of paragraphs of each kind
+    content_type: str | None = None
+
+
+TRAPS_DESKTOP = ("武汉市", "厦门市", "青岛市", "广州", "北京每月划入999元", "分享到", "当前位置", "上一篇", "发布时间")
+CASES = [
+    Case("desktop_div_content.html", "嘉兴退休人员医保个人账户每月划入多少钱？", datetime(2026, 2, 3, 10, 20, tzinfo=SHANGHAI),
+         "utf-8", ("杭州市规定", "南京市退休人员70周岁以下", "不满70周岁 | 110元", "拨打12393", "温馨提示"),
+         TRAPS_DESKTOP, {"heading": 2, "table_row": 3, "li": 2}),
+    Case("old_br_template_gbk.html", "资阳退休人员医保卡每月打入多少钱", datetime(2025, 6, 5, 21, 37, 12, tzinfo=SHANGHAI),
+         "gb18030", ("成都市退休人员个人账户", "泸州市退休人员每月定额划入85元", "可以携带社保卡"),
+         ("内江市", "眉山", "乐山", "自贡", "社保网首页", "21:37:12"), {"heading": 2, "p": 4}),
+    Case("lying_header_gbk.html", "眉山退休人员医保卡每月打入多少钱", datetime(2025, 6, 5, 21, 37, 12, tzinfo=SHANGHAI),
+         "gb18030", ("成都市退休人员个人账户",), ("内江市",), {"p": 4}, content_type="text/html; charset=utf-8"),
+    Case("mobile_article.html", "2026年合肥职工医保个人账户返钱标准", datetime(2026, 8, 21, 9, 30, tzinfo=SHANGHAI),
+         "utf-8", ("合肥市退休人员个人账户按本人基本养老金的2%", "在职职工的个人账户", "家庭成员共济"),
+         ("芜湖", "蚌埠", "淮南", "猜你喜欢", "仅供参考"), {"heading": 2, "p": 4}),
+    Case("age_band_table.html", "青岛医保个人账户按年龄划入标准一览", datetime(2026, 3, 5, 8, 0, tzinfo=SHANGHAI),
+         "utf-8", ("70周岁以下 | 定额 | １００元", "80周岁及以上 | 定额 | 140元", "2%至3%"),
+         ("标签", "友情链接"), {"table_row": 4}),
+    Case("gb18030_no_charset.html", "宁德职工医保个人账户划入比例", datetime(2025, 11, 18, tzinfo=SHANGHAI),
+         "gb18030", ("一百二十元", "百分之二", "2025年1月1日起执行"), ("莆田市", "排行榜", "电话"), {"p": 4}),
+    Case("classless_sidebar.html", "昆明退休职工医保每月到账多少", datetime(2026, 8, 1, 9, 30, tzinfo=SHANGHAI),
+         "utf-8", ("不满70周岁的每月划入100元", "一般次月补发"),
+         ("大理州", "曲靖市", "楚雄", "玉溪", "猜你喜欢", "医保政策 ·"), {"p": 4}),
+]
+
+
+def parse_case(case: Case) -> Article:
+    return parse_html((FIXTURES / case.file).read_bytes(), BASE + case.file, content_type=case.content_type)
+
+
+def corpus_checks(case: Case, article: Article) -> list[tuple[str, bool]]:
+    """Named pass/fail checks of one page (trafilatura-style evaluation: must / must-not)."""
+    body = [p.text for p in article.paragraphs]
+    checks = [("title", article.title == case.title), ("published_at", article.published_at == case.published_at),
+              ("encoding", article.encoding == case.encoding)]
+    checks += [(f"must {s}", any(s in t for t in body)) for s in case.must]
+    checks += [(f"must not {s}", not any(s in t for t in body)) for s in case.must_not]
+    kinds = [p.kind for p in article.paragraphs]
+    checks += [(f"kind {k}>={n}", kinds.count(k) >= n) for k, n in case.kinds.items()]
+    return checks
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
+def test_fixture_page(case: Case) -> None:
+    failed = [name for name, ok in corpus_checks(case, parse_case(case)) if not ok]
+    assert failed == []
+
+
+def test_corpus_gate() -> None:
+    results = [ok for case in CASES for _, ok in corpus_checks(case, parse_case(case))]
+    score = sum(results) / len(results)
+    assert score >= MIN_CORPUS_SCORE, f"corpus score {score:.3f} fell below the pinned {MIN_CORPUS_SCORE}"
+
+
+def test_article_fields() -> None:
+    url = BASE + "desktop_div_content.html?utm_source=wx#top"
+    fetched = datetime(2026, 2, 4, 8, 0, tzinfo=SHANGHAI)
+    article = parse_html((FIXTURES / "desktop_div_content.html").read_bytes(), url, fetched_at=fetched)
+    assert article.url == BASE + "desktop_div_content.html"
+    assert article.site == "www.shebao.example"
+    assert article.fetched_at == fetched
+    assert article.extractor == "generic"
+    assert article.content_sha256 == sha256_text("\n".join(p.text for p in article.paragraphs))
+    assert [p.ordinal for p in article.paragraphs] == list(range(len(article.paragraphs)))
+    table = [p for p in article.paragraphs if p.kind == "table_row"]
+    assert {p.section for p in table} == {"年龄不同，标准也不同"}  # the bold line above the table
+
+
+def test_links_are_kept_apart_from_the_body() -> None:
+    article = parse_case(CASES[0])
+    assert "http://www.shebao.example/yibao/20260101/998.html" in article.links.articles
+    assert "http://www.shebao.example/yibao/" in article.links.listings
+    assert "http://www.shebao.example/about.html" in article.links.other
+    assert not any("广州" in p.text for p in article.paragraphs)
+
+
+def test_published_at_is_timezone_aware_everywhere() -> None:
+    for case in CASES:
+        published = parse_case(case).published_at
+        assert published is not None and published.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ((FIXTURES / "listing_only.html").read_bytes(), "no element with enough paragraph text"),
+        (b"", "empty page"),
+        (b"\x89PNG\r\n\x1a\n" + os.urandom(64) + bytes(range(256)) * 4, "undecodable"),
+        ("<html><body><p>短</p></body></html>".encode(), "no element"),
+    ],
+)
+def test_parse_error_names_url_and_reason(body: bytes, reason: str) -> None:
+    with pytest.raises(ParseError, match=reason) as info:
+        parse_html(body, BASE + "x.html")
+    assert BASE + "x.html" in str(info.value)
+
+
+def test_xhtml_with_encoding_declaration() -> None:
+    page = ('<?xml version="1.0" encoding="gbk"?><html><head><title>测试页_社保网</title></head><body>'
+            '<div><p>泸州市退休人员每月定额划入85元，扣除3元大病医疗保险后实际到账82元，按月发放。</p></div>'
+            "</body></html>").encode("gbk")
+    article = parse_html(page, BASE + "x.html")
+    assert article.title == "测试页"
+    assert article.paragraphs[0].text.startswith("泸州市")
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("资阳医保卡余额怎么查询_社保网", "资阳医保卡余额怎么查询"),
+        ("福州职工医保 - 社保网", "福州职工医保"),
+        ("合肥医保返钱标准 - 社保网手机版", "合肥医保返钱标准"),
+        ("宁德医保划入比例｜社保网", "宁德医保划入比例"),
+        ("社保网 | 北京医保划入标准", "北京医保划入标准"),
+        ("2025年-2026年医保返钱标准", "2025年-2026年医保返钱标准"),
+        ("北京 - 医保划入", "北京 - 医保划入"),
+        ("社保网", "社保网"),
+    ],
+)
+def test_site_suffix_is_stripped_from_titles(raw: str, title: str) -> None:
+    from extractors.cleaning import strip_site_suffix
+
+    assert strip_site_suffix(raw) == title
