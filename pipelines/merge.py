@@ -202,14 +202,16 @@ def _specificity(value: Value) -> tuple[Any, ...]:
 
 
 def group_compatible(
-    items: Sequence[T], value_of: Callable[[T], Value]
+    items: Sequence[T], value_of: Callable[[T], Value], weight_of: Callable[[list[T]], int] = len
 ) -> list[tuple[Value, list[T]]]:
     """Partition items into groups of agreeing values; each group with its merged value.
 
     Equal values are pooled first, so the work grows with the number of distinct values, not
     of items (a boilerplate rule is stated by thousands of claims with one value). Values are
     then taken most specific first and each joins the first group it agrees with, so an
-    approximate amount refines the ratio rule seen before it. Deterministic for a given input.
+    approximate amount refines the ratio rule seen before it. ``weight_of`` says how much the
+    items stating one value count when agreeing amounts merge (reconcile: independent sources,
+    so copies of a boilerplate paragraph cannot sway the figure). Deterministic for a given input.
     """
     pooled: dict[Value, list[T]] = {}
     for item in items:
@@ -219,7 +221,8 @@ def group_compatible(
         for index, (merged, members) in enumerate(groups):
             if compatible(merged, value):
                 members.append(value)
-                groups[index] = (merge_values(members, [len(pooled[m]) for m in members]), members)
+                weights = [weight_of(pooled[m]) for m in members]
+                groups[index] = (merge_values(members, weights), members)
                 break
         else:
             groups.append((value, [value]))

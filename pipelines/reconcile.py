@@ -29,7 +29,7 @@ from pipelines.merge import (
 from pipelines.overrides import Override
 from pipelines.records import Candidate, Conflict, CreditRule
 from pipelines.resolve import decide
-from pipelines.sources import count_sources
+from pipelines.sources import count_sources, source_key
 from pipelines.support import build_candidate, ranked_evidence, seen_dates, source_urls
 
 Key = tuple[str, str, int | None, int | None]  # (region_code, population, age_min, age_max)
@@ -122,13 +122,18 @@ def reconcile_key(
     claims: Sequence[Claim], articles: Mapping[str, Article], override: Override | None = None
 ) -> tuple[CreditRule, Conflict | None]:
     """One key's claims → its credit rule and, when values disagree, its conflict."""
-    groups = group_compatible(claims, claim_value)
+    groups = group_compatible(claims, claim_value, independent_weight)
     candidates = [build_candidate(value, members, articles) for value, members in groups]
     order = sorted(range(len(groups)), key=lambda i: _candidate_rank(candidates[i]))
     groups = [groups[i] for i in order]
     candidates = [candidates[i] for i in order]
     outcome, conflict = _decide(claims, groups, candidates, override)
     return _rule(claims, outcome, articles), conflict
+
+
+def independent_weight(claims: list[Claim]) -> int:
+    """How much the claims stating one value count when agreeing values merge: their distinct sources."""
+    return len({source_key(claim) for claim in claims})
 
 
 def _candidate_rank(candidate: Candidate) -> tuple[Any, ...]:

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reconcile_factories import article, articles_of, claim
 
 from extractors.records import Claim
@@ -469,3 +471,54 @@ def test_seed_claims_agree_once_refinements_merge():
     assert rules[("上海市", 75, None)].monthly_yuan == 157.5
     assert {r.status for r in result.credit_rules} == {"agreed"}
     assert result.conflicts == []
+
+
+# --- properties ------------------------------------------------------------------------------
+
+AMOUNTS = st.sampled_from([90.0, 100.0, 100.3, 110.0])
+CLAIMS = st.lists(
+    st.builds(
+        lambda aid, cluster, amount, band, approx: claim(
+            article_id=aid,
+            cluster_id=cluster,
+            monthly_yuan=amount,
+            age_min=band[0],
+            age_max=band[1],
+            approximate=approx,
+            method=None if approx else "fixed",
+        ),
+        st.sampled_from(["a1", "a2", "a3"]),
+        st.sampled_from(["c1", "c2", "c3", None]),
+        AMOUNTS,
+        st.sampled_from([(None, 70), (70, None)]),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=12,
+)
+PROPERTY_ARTICLES = articles_of(
+    article("a1", "2025-01-01"), article("a2", "2025-06-01"), article("a3", None)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(CLAIMS, st.randoms(use_true_random=False))
+def test_reconcile_is_independent_of_claim_order(claims, rng):
+    shuffled = list(claims)
+    rng.shuffle(shuffled)
+    assert reconcile(claims, PROPERTY_ARTICLES) == reconcile(shuffled, PROPERTY_ARTICLES)
+
+
+@settings(max_examples=100, deadline=None)
+@given(CLAIMS)
+def test_copies_of_a_clustered_claim_add_mentions_not_sources(claims):
+    clustered = [c for c in claims if c.cluster_id]
+    before = reconcile(claims, PROPERTY_ARTICLES)
+    after = reconcile(claims + clustered, PROPERTY_ARTICLES)
+    assert [r.n_independent_sources for r in before.credit_rules] == [
+        r.n_independent_sources for r in after.credit_rules
+    ]
+    assert [(r.monthly_yuan, r.status) for r in before.credit_rules] == [
+        (r.monthly_yuan, r.status) for r in after.credit_rules
+    ]
+    assert len(before.credit_rules) == len({(c.age_min, c.age_max) for c in claims})
