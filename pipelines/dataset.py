@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -161,13 +161,22 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def load(table: str, version: str = "latest", data_dir: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
-    """One published table of a release as a DataFrame with proper dtypes."""
-    schema_of(table)
+def load(
+    table: str,
+    version: str = "latest",
+    data_dir: Path = DEFAULT_DATA_DIR,
+    *,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One published table of a release as a DataFrame with proper dtypes (optionally some columns)."""
+    schema = schema_of(table)
+    unknown = [c for c in columns or () if c not in schema.names]
+    if unknown:
+        raise DatasetError(f"{table} has no column {unknown}; its columns: {', '.join(schema.names)}")
     path = release_path(version, data_dir) / f"{table}.parquet"
     if not path.is_file():
         raise DatasetError(f"{path} is missing; this release has {_tables_in(path.parent)}")
-    return to_frame(pq.read_table(path))
+    return to_frame(pq.read_table(path, columns=list(columns) if columns else None))
 
 
 def _tables_in(release: Path) -> str:

@@ -218,9 +218,12 @@ def _num_rows(release: Path | None, table: str) -> int:
 def diff_rows(
     table: str, old_rows: Iterable[Mapping[str, Any]], new_rows: Iterable[Mapping[str, Any]]
 ) -> list[RowChange]:
-    """Added, removed and changed keys of one table, in key order."""
-    old_by_key = {key_of(table, r): r for r in old_rows}
-    new_by_key = {key_of(table, r): r for r in new_rows}
+    """Added, removed and changed keys of one table, in key order.
+
+    A key that repeats (a release the uniqueness check would block) is matched occurrence by
+    occurrence, so the diff still shows every row instead of silently keeping one."""
+    old_by_key = _by_key(table, old_rows)
+    new_by_key = _by_key(table, new_rows)
     changes: list[RowChange] = []
     for key in sorted(old_by_key.keys() | new_by_key.keys(), key=sort_key):
         before, after = old_by_key.get(key), new_by_key.get(key)
@@ -233,6 +236,18 @@ def diff_rows(
             if fields:
                 changes.append(RowChange(table, "changed", key, before, after, fields))
     return changes
+
+
+def _by_key(table: str, rows: Iterable[Mapping[str, Any]]) -> dict[tuple[Any, ...], Mapping[str, Any]]:
+    """Rows by key; the n-th repeat of a key gets the key plus (n,) so that none is lost."""
+    found: dict[tuple[Any, ...], Mapping[str, Any]] = {}
+    for row in rows:
+        key = key_of(table, row)
+        repeat = 0
+        while key + ((repeat,) if repeat else ()) in found:
+            repeat += 1
+        found[key + ((repeat,) if repeat else ())] = row
+    return found
 
 
 def compare_fields(

@@ -99,3 +99,12 @@ def test_conflicts_load_with_readable_candidates(two_releases):
     conflicts = dataset.load("conflicts", data_dir=data_dir)
     assert conflicts.loc[0, "candidate_values"][0].startswith('{"monthly_yuan":140.0}')
     assert conflicts["age_min"].isna().all()
+
+
+def test_some_columns_only(two_releases):
+    data_dir, _, _ = two_releases
+    frame = dataset.load("paragraphs", data_dir=data_dir, columns=["article_id", "is_boilerplate"])
+    assert list(frame.columns) == ["article_id", "is_boilerplate"]
+    assert str(frame.is_boilerplate.dtype) == "boolean"
+    with pytest.raises(dataset.DatasetError, match="no column \\['txt'\\]; its columns: article_id"):
+        dataset.load("paragraphs", data_dir=data_dir, columns=["txt"])

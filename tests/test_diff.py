@@ -155,3 +155,10 @@ def test_diff_rows_match_set_arithmetic_on_keys(old, new):
     assert by_kind["changed"] == {k for k in old.keys() & new.keys() if old[k] != new[k]}
     assert all(f.field == "monthly_yuan" for c in changes if c.change == "changed" for f in c.fields)
     assert diff_rows("credit_rules", rows(new), rows(new)) == []
+
+
+def test_a_repeated_key_is_matched_occurrence_by_occurrence():
+    old = schemas.credit_rules_table(rules_for((70, None, 110.0))).to_pylist()
+    new = schemas.credit_rules_table(rules_for((70, None, 110.0), (70, None, 115.0))).to_pylist()
+    changes = diff_rows("credit_rules", old, new)
+    assert [(c.change, c.row["monthly_yuan"]) for c in changes] == [("added", 115.0)]

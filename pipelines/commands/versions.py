@@ -38,13 +38,15 @@ def versions_table(infos: list[VersionInfo], published: Path) -> Table:
     table.add_column("version", no_wrap=True)
     table.add_column("created (Asia/Shanghai)", no_wrap=True)
     table.add_column("parent", no_wrap=True)
+    table.add_column("pages", justify="right")
     for _name, header in COUNT_COLUMNS:
         table.add_column(header, justify="right")
     table.add_column("", no_wrap=True)
     for info in infos:
         created = info.created_at.astimezone(TZINFO).strftime("%Y-%m-%d %H:%M:%S") if info.created_at else "?"
         counts = [str(info.row_counts.get(name, "?")) for name, _header in COUNT_COLUMNS]
-        table.add_row(info.version, created, info.parent or "—", *counts,
+        pages = "?" if info.pages is None else str(info.pages)
+        table.add_row(info.version, created, info.parent or "—", pages, *counts,
                       LATEST_MARK if info.is_latest else "")
     return table
 
