@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,12 @@ PROGRESS_FIELDS = ("new_pages", "unchanged_pages", "failed", "pages_in_store", "
 # Steps that materialise assets (the rest are checks, reported when they are evaluated).
 STAGE_STEPS = ("raw_pages", "articles", "paragraphs", "claims", "reconciled", "release_candidate",
                "published_release")
-# Dagster's own console logger only speaks up for warnings; progress lines come from the events.
-DAGSTER_LOG_LEVEL = "WARNING"
+# Dagster's own console logger stays quiet: progress lines and warnings come from the event listener.
+DAGSTER_LOG_LEVEL = "CRITICAL"
+# Dagster's note on each step left out after a failure; the final message already says what failed.
+ENGINE_SKIP_PREFIX = "Dependencies for step"
+# Warnings (skipped pages, unmatched overrides) printed per run; the rest stay in the run history.
+MAX_WARNINGS_SHOWN = 10
 
 
 def run_config(start_urls: Sequence[str], data_dir: Path, crawl: bool,
@@ -51,7 +57,7 @@ def progress_line(event: Any) -> str | None:
         check = event.asset_check_evaluation_data
         mark = "✓" if check.passed else ("✗" if check.severity == dg.AssetCheckSeverity.ERROR else "!")
         return f"    {mark} check {check.check_name}: {check.description or ''}"
-    if kind == "STEP_FAILURE":
+    if kind == "STEP_FAILURE" and event.step_key in STAGE_STEPS:  # a failed check has its ✗ line
         error = event.step_failure_data.error
         return f"✗ {event.step_key} failed: {error.message.strip() if error else 'no error recorded'}"
     if kind == "STEP_SKIPPED":
@@ -66,15 +72,29 @@ def _materialized_line(materialization: Any) -> str:
     return f"✓ {materialization.asset_key.to_user_string()}  " + " ".join(shown)
 
 
-def echo_progress(entry: Any) -> None:
-    """Print the progress line of an event log entry, if it has one."""
-    line = progress_line(entry.dagster_event)
-    if line:
-        click.echo(line)
+class ProgressPrinter:
+    """Event listener printing stage lines and the first few warnings of a run."""
+
+    def __init__(self) -> None:
+        self.warnings = 0
+
+    def __call__(self, entry: Any) -> None:
+        line = progress_line(entry.dagster_event) if entry.is_dagster_event else self.warning(entry)
+        if line:
+            click.echo(line)
+
+    def warning(self, entry: Any) -> str | None:
+        """`! message` for a warning logged by a stage, until MAX_WARNINGS_SHOWN have been shown."""
+        if entry.level < logging.WARNING or entry.user_message.startswith(ENGINE_SKIP_PREFIX):
+            return None
+        self.warnings += 1
+        if self.warnings > MAX_WARNINGS_SHOWN:
+            return None if self.warnings > MAX_WARNINGS_SHOWN + 1 else "    ! … more warnings in the run history"
+        return f"    ! {entry.user_message}"
 
 
 def execute(config: dict[str, Any], data_dir: Path,
-            listener: Callable[[Any], None] = echo_progress) -> dg.ExecuteInProcessResult:
+            listener: Callable[[Any], None] | None = None) -> dg.ExecuteInProcessResult:
     """Run the release job in process against the persistent instance in <data_dir>/dagster_home."""
     # Loaded here, not at import: every CLI command imports this module, and the definitions pull in
     # every stage (Scrapy, lxml, pyarrow), which `shebao-policy --help` should not pay for.
@@ -84,8 +104,10 @@ def execute(config: dict[str, Any], data_dir: Path,
     home.mkdir(parents=True, exist_ok=True)
     instance = dg.DagsterInstance.from_config(str(home))
     run_id = str(uuid.uuid4())  # Dagster run ids are UUID4 strings; known up front to listen to it
-    instance.add_event_listener(run_id, listener)
+    instance.add_event_listener(run_id, listener or ProgressPrinter())
     job = defs.resolve_job_def(JOB_NAME)
+    # Pipes' message reader is marked preview in Dagster 1.13; the warning says nothing to a user.
+    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
     return job.execute_in_process(run_config=config, instance=instance, run_id=run_id,
                                   raise_on_error=False)
 
