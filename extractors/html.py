@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from itertools import islice
 
@@ -45,11 +46,13 @@ class ParseError(ValueError):
 
 
 def parse_html(body: bytes, url: str, *, content_type: str | None = None,
-               fetched_at: datetime | None = None) -> Article:
-    """Parse one page into an Article (title, date, body paragraphs with sections, links)."""
+               fetched_at: datetime | None = None, profiles: Sequence[Profile] | None = None) -> Article:
+    """Parse one page into an Article (title, date, body paragraphs with sections, links).
+
+    ``profiles`` replaces the registered site profiles (``()`` forces the generic path)."""
     root, encoding = _parse(body, url, content_type)
     links = page_links(root, url)
-    profile = pick_profile(root, url)
+    profile = pick_profile(root, url, profiles)
     title = _title(root, profile)
     published = _published_at(root, profile)
     extractor, blocks = _body(root, profile, title, url)

@@ -19,6 +19,8 @@ FETCHABLE_SCHEMES = ("http", "https")
 ASSET_SUFFIXES = (".css", ".js", ".json", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico",
                   ".bmp", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".mp3", ".mp4",
                   ".xml", ".txt", ".woff", ".woff2", ".ttf")
+# Paths of views that are never articles or listings to follow: print versions, admin, login, search.
+NON_CONTENT_PATH = re.compile(r"/(print|printpage|admin|login|logout|register|search|member|user|comment|share)(/|\.|$)|[_-]print\.", re.I)
 # Anchor texts of pagination and listing links (下一页, 尾页, 更多, a bare page number …).
 LISTING_TEXT = re.compile(r"^(下一页|上一页|下页|上页|首页|尾页|末页|更多|更多>>|查看更多|next|prev|previous|more|»|«|>|<|>>|<<|\d{1,4}|\[\d{1,4}\])$", re.I)
 # URL paths of listing pages: index/list/category/tag/page directories, list_2.html, index_3.html, ?page=2.
@@ -62,6 +64,8 @@ def _classify_url(link: str, page_site: str) -> tuple[str | None, bool]:
         return None, False
     path = parts.path or "/"
     if _bare_host(parts.hostname) != _bare_host(page_site) or path.lower().endswith(ASSET_SUFFIXES):
+        return "other", False
+    if NON_CONTENT_PATH.search(path):
         return "other", False
     if LISTING_PATH.search(path) or LISTING_QUERY.search(parts.query):
         return "listing", True

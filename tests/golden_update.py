@@ -19,6 +19,10 @@ from extractors.records import Article
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN_DIR = REPO / "tests" / "golden"
 FIXTURES_DIR = REPO / "tests" / "fixtures" / "html"
+SAMPLE_SITE_DIR = REPO / "data" / "sample_site"
+SAMPLE_FACTS_PATH = REPO / "data" / "sample_facts.json"
+# The sample site is recorded under this stable alias by the crawler, whatever port served it.
+SAMPLE_BASE_URL = "http://sample-site.invalid"
 # Pages are parsed as if fetched from this origin, so article ids and links are stable in the files.
 GOLDEN_BASE_URL = "http://www.shebao.example"
 # Fixture pages that are not articles (they test ParseError) have no golden file.
@@ -47,9 +51,25 @@ def fixture_pages() -> Iterator[GoldenPage]:
                              f"{GOLDEN_BASE_URL}/fixtures/{source.name}", FIXTURE_CONTENT_TYPES.get(source.name))
 
 
+def sample_facts() -> dict[str, Any]:
+    """The sample site generator's facts (data/sample_facts.json); empty when the site is absent."""
+    if not SAMPLE_FACTS_PATH.exists():
+        return {}
+    return json.loads(SAMPLE_FACTS_PATH.read_text(encoding="utf-8"))
+
+
+def sample_site_pages() -> Iterator[GoldenPage]:
+    """The sample site's article pages, with the Content-Type the server sends for each."""
+    for article in sample_facts().get("articles", []):
+        path = article["path"]
+        name = path.removesuffix(".html").replace("/", "_")
+        yield GoldenPage(GOLDEN_DIR / "sample_site" / f"{name}.json", SAMPLE_SITE_DIR / path,
+                         f"{SAMPLE_BASE_URL}/{path}", article.get("content_type"))
+
+
 def all_pages() -> list[GoldenPage]:
     """Every page that has (or should have) a golden file."""
-    return [*fixture_pages()]
+    return [*fixture_pages(), *sample_site_pages()]
 
 
 def article_snapshot(article: Article) -> dict[str, Any]:

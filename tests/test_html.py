@@ -155,3 +155,47 @@ def test_site_suffix_is_stripped_from_titles(raw: str, title: str) -> None:
     from extractors.cleaning import strip_site_suffix
 
     assert strip_site_suffix(raw) == title
+
+
+# --- the embedded sample site: its generator knows every page's title, date, body and traps ---
+
+from tests.golden_update import SAMPLE_BASE_URL, SAMPLE_SITE_DIR, sample_facts  # noqa: E402
+
+SAMPLE_ARTICLES = sample_facts().get("articles", [])
+needs_site = pytest.mark.skipif(not SAMPLE_ARTICLES, reason="data/sample_site and data/sample_facts.json are missing")
+
+
+def parse_sample(article: dict, generic_only: bool = False) -> Article:
+    body = (SAMPLE_SITE_DIR / article["path"]).read_bytes()
+    return parse_html(body, f"{SAMPLE_BASE_URL}/{article['path']}", content_type=article.get("content_type"),
+                      profiles=() if generic_only else None)
+
+
+@needs_site
+@pytest.mark.parametrize("generic_only", [False, True], ids=["profile", "generic"])
+def test_sample_site_bodies_match_the_generator(generic_only: bool) -> None:
+    wrong = []
+    for article in SAMPLE_ARTICLES:
+        parsed = parse_sample(article, generic_only)
+        got = [(p.kind, p.text) for p in parsed.paragraphs]
+        want = [(p["kind"], p["text"]) for p in article["paragraphs"]]
+        published = parsed.published_at.isoformat() if parsed.published_at else None
+        # title_region is extractors.regions' (its own tests); golden files pin it per page
+        if (got, parsed.title, published) != (want, article["title"], article["published_at"]):
+            wrong.append(article["path"])
+    assert wrong == []
+
+
+@needs_site
+def test_sample_site_profiles_cover_every_template() -> None:
+    extractors = {(a["template"], parse_sample(a).extractor) for a in SAMPLE_ARTICLES}
+    assert all(name.startswith("sample_site.") for _, name in extractors)
+    assert len({t for t, _ in extractors}) == len(extractors)  # one profile per template
+
+
+@needs_site
+@pytest.mark.parametrize("generic_only", [False, True], ids=["profile", "generic"])
+def test_no_sample_trap_reaches_a_body(generic_only: bool) -> None:
+    leaks = [(a["path"], trap["text"]) for a in SAMPLE_ARTICLES for trap in a.get("traps", [])
+             if any(trap["text"] in p.text or p.text in trap["text"] for p in parse_sample(a, generic_only).paragraphs)]
+    assert leaks == []

@@ -27,6 +27,9 @@ PAGE = "http://www.shebao.example/yibao/20260203/1001.html"
         ("http://www.shebao.example/yibao/20260203/1001_2.html", "下一页", "listing"),
         ("http://www.shebao.example/tag/qingdao/", "青岛", "listing"),
         ("http://www.shebao.example/about.html", "关于我们", "other"),
+        ("http://www.shebao.example/print/1000.html", "打印本页", "other"),  # print view of an article
+        ("http://www.shebao.example/admin/login.html", "管理登录", "other"),
+        ("http://www.shebao.example/search/?q=医保", "搜索", "other"),
         ("http://www.shebao.example/static/site.css", "", "other"),
         ("http://www.shebao.example/img/2026/0101/123.jpg", "", "other"),
         ("https://beian.miit.gov.cn/12345.html", "ICP备", "other"),  # off-site
