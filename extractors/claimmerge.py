@@ -1,0 +1,131 @@
+"""Drafts of one article → Claims: age bands paired across the article, sanity bounds, repeats merged."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from extractors.agebands import AgeBand, close_pairs
+from extractors.records import Claim
+
+if TYPE_CHECKING:
+    from extractors.claims import Evidence
+
+# Monthly credits outside this range are misreads (a pension of 3700元, a fee of 1元), not rules.
+MIN_MONTHLY_YUAN, MAX_MONTHLY_YUAN = 5.0, 1000.0
+# Ratios above 12% are reimbursement or contribution rates, not account credits.
+MAX_RATIO = 0.12
+MONTHS_PER_YEAR = 12
+
+
+def drafts_to_claims(found: Sequence[Evidence], article_id: str) -> list[Claim]:
+    """Claims of an article: bands paired per place, each rule once with its other evidence."""
+    found = _pair_bands(found)
+    claims = [c for e in found if (c := _claim(e, article_id)) is not None]
+    return _merge(claims)
+
+
+def _pair_bands(found: Sequence[Evidence]) -> list[Evidence]:
+    """70岁以下 next to 70岁及以上 for the same place: the lower band stops below 70."""
+    bands: dict[tuple[str, str], list[AgeBand]] = defaultdict(list)
+    for e in found:
+        if e.draft.band is not None:
+            bands[_place_key(e)].append(e.draft.band)
+    fixed = {key: close_pairs(values) for key, values in bands.items()}
+    out = []
+    for e in found:
+        if e.draft.band is not None:
+            e = replace(e, draft=replace(e.draft, band=fixed[_place_key(e)][e.draft.band]))
+        out.append(e)
+    return out
+
+
+def _place_key(e: Evidence) -> tuple[str, str]:
+    """Who a band is for: place and population."""
+    return (e.draft.regions[0].code, e.draft.population)
+
+
+def _claim(e: Evidence, article_id: str) -> Claim | None:
+    """One Claim from one draft, or None when its value is out of the sane range."""
+    d = e.draft
+    band = d.band or AgeBand(None, None)
+    common = dict(
+        region=d.regions[0].name,
+        region_code=d.regions[0].code,
+        population=d.population,
+        age_min=band.age_min,
+        age_max=band.age_max,
+        approximate=d.approximate,
+        evidence=e.sentence,
+        article_id=article_id,
+        paragraph_ordinal=e.ordinal,
+    )
+    if d.kind == "percent":
+        if not 0 < d.low <= d.high <= MAX_RATIO:
+            return None
+        return Claim(
+            **common,
+            method="ratio",
+            monthly_yuan=None,
+            amount_yuan=None,
+            period=None,
+            ratio_min=d.low,
+            ratio_max=d.high,
+            base=d.base,
+            deduction_yuan=None,
+        )
+    period = d.period or "month"
+    monthly = round(d.low / MONTHS_PER_YEAR if period == "year" else d.low, 2)
+    if not MIN_MONTHLY_YUAN <= monthly <= MAX_MONTHLY_YUAN:
+        return None
+    return Claim(
+        **common,
+        method=None if d.approximate else "fixed",
+        monthly_yuan=monthly,
+        amount_yuan=d.low,
+        period=period,
+        ratio_min=None,
+        ratio_max=None,
+        base=None,
+        deduction_yuan=d.deduction,
+    )
+
+
+def rule_key(claim: Claim) -> tuple:
+    """What makes two claims the same rule: place, people, band, method and values."""
+    return (
+        claim.region_code,
+        claim.population,
+        claim.age_min,
+        claim.age_max,
+        claim.method,
+        claim.monthly_yuan,
+        claim.ratio_min,
+        claim.ratio_max,
+        claim.approximate,
+    )
+
+
+def _merge(claims: list[Claim]) -> list[Claim]:
+    """One claim per rule; later statements add their sentence, base and deduction if missing."""
+    merged: dict[tuple, Claim] = {}
+    for claim in claims:
+        key = rule_key(claim)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = claim
+            continue
+        more = first.evidence_more
+        if claim.evidence != first.evidence and claim.evidence not in more:
+            more = (*more, claim.evidence)
+        merged[key] = replace(
+            first,
+            evidence_more=more,
+            base=first.base or claim.base,
+            deduction_yuan=first.deduction_yuan
+            if first.deduction_yuan is not None
+            else claim.deduction_yuan,
+        )
+    return list(merged.values())

@@ -1,0 +1,132 @@
+"""Word lists and small tests that decide what a number in a rule sentence means.
+
+Each pattern carries a one-line reason; claims.py applies them while scanning a sentence.
+Text given to these functions is already half-width (extractors.numbers.halfwidth).
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.records import BASES
+
+REGIONAL_AVG, INDIVIDUAL, CONTRIBUTION = BASES
+
+# Worked examples about an unnamed place or person: 若某地…按3%计算, 假如某市…, 再算一笔账.
+HYPOTHETICAL = re.compile(
+    r"某(?:地|市|省|县|区|城市|统筹地区|人|位|退休)|假如|假设|假定|举个例子|打个比方|算一笔账|算笔账"
+)
+# A conditional with a computation is a worked example too (若按3%计算, 如果…×…).
+_CONDITIONAL = re.compile(r"若|如果|倘若|要是")
+_COMPUTATION = re.compile(r"计算|算下来|算出|×|\*|=|乘以")
+# Places spoken of as the whole country: a national statement (全国普遍2%~3%, 大部分地区采用…).
+NATIONAL_STRONG = re.compile(
+    r"全国|国家(?:规定|要求|层面|统一)|大部分地区|大多数地区|多数地区|多数统筹地区|各地"
+)
+# Weaker national wording, used only when no place is named anywhere near (一般为2%左右).
+NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多")
+# Words that make a sentence about crediting the personal account (not reimbursement or fees).
+CREDIT = re.compile(r"划入|划拨|划转|返|计入|打入|打到|到账|进账|注入|拨入|存入|入账|个人账户|账户")
+# Context that makes a number a pension, wage, base or fee rather than a credit (养老金为3700元).
+NOT_CREDIT_BEFORE = re.compile(
+    r"(?:养老金|工资|基数|收入|缴费|缴纳|费用|报销|起付|封顶|限额|余额|医疗费|药费|保费)[^，,；;。元%]{0,4}$"
+)
+# Percentages of something other than the credit: reimbursement, contribution rates, raises.
+NOT_CREDIT_RATIO = re.compile(
+    r"报销|起付|自付|缴费比例|缴纳|费率|单位缴|增长|上涨|涨幅|调整幅度|提高了"
+)
+# Approximation before a value (约160元, 可以达到250元) and after it (250元左右).
+APPROX_BEFORE = re.compile(
+    r"(?:约|大约|大概|大致|可以达到|可达到|可达|能达到|差不多|将近|接近|近)\s*(?:为|是|在)?\s*$"
+)
+APPROX_AFTER = re.compile(r"\s*(?:左右|上下|出头)")
+# A monthly gloss after a yearly amount: 1680元(月均140元), 每年1890元，月均157.5元.
+GLOSS_BEFORE = re.compile(
+    r"[(（,，;；]?\s*(?:月均|平均每月|每月平均|折合每月|相当于每月|即每月|合每月)\s*$"
+)
+# Deductions: 扣除3元大病医疗保险后 — the amount is what arrives, net.
+DEDUCTION_BEFORE = re.compile(r"(?:扣除|扣减|扣掉|减去|扣)\s*$")
+# Period words before an amount (nearest wins): 每年1680元, 按年度定额划入, 每月100元.
+_PERIOD_WORDS = re.compile(
+    r"(?P<year>每年|每人每年|全年|一年|按年|年度定额|年划入|年返|年金额)|(?P<month>每月|每个月|按月|月均|月划入|月返|每人每月)"
+)
+# Bases of a ratio: the regional average pension, the retiree's own pension, the contribution base.
+_BASE_WORDS = re.compile(
+    r"(?P<own>本人(?:基本)?养老金|个人(?:基本)?养老金|本人.{0,4}养老金)"
+    r"|(?P<avg>(?:平均|人均)(?:基本)?养老金|上年度.{0,8}养老金|当地.{0,8}养老金)"
+    r"|(?P<base>缴费基数|缴费工资|工资基数)"
+)
+# A statement of what ratios in a section are computed on: 以人均养老金水平为基准, 基于…人均养老金.
+_BASE_STATEMENT = re.compile(
+    r"以([^，,。；;]{0,30}?)为(?:基准|基数|依据|标准)|基于([^，,。；;]{0,30})"
+)
+# Words that make a value a rule for people still working (在职职工: often a ratio of the base).
+EMPLOYEE = re.compile(r"在职职工|在职人员|在职参保|在职员工|在职")
+RETIREE = re.compile(r"退休")
+# A fixed-amount rule named as such.
+FIXED_WORDS = re.compile(r"定额|固定金额")
+# Distribution over listed places: 北京、甘肃等地，返款金额分别为100元…和120元.
+RESPECTIVELY = re.compile(r"分别")
+# Joiners between places of one list (北京、甘肃 / 上海和重庆).
+PLACE_LIST_GAP = re.compile(r"^\s*(?:、|和|及|与|以及|,|，|或)\s*$")
+
+
+def is_hypothetical(sentence: str) -> bool:
+    """True for a worked example (某地, 假如, 若…按3%计算): it states no rule."""
+    if HYPOTHETICAL.search(sentence):
+        return True
+    return bool(_CONDITIONAL.search(sentence) and _COMPUTATION.search(sentence))
+
+
+def is_approximate(text: str, start: int, end: int, clause_from: int) -> bool:
+    """True when the value at text[start:end] is hedged (约, 可以达到 … 左右)."""
+    return bool(APPROX_BEFORE.search(text, clause_from, start) or APPROX_AFTER.match(text, end))
+
+
+def period_before(text: str, start: int, clause_from: int) -> str | None:
+    """'year'/'month' from the nearest period word in the clause before an amount, else None."""
+    last = None
+    for match in _PERIOD_WORDS.finditer(text, clause_from, start):
+        last = "year" if match.group("year") else "month"
+    return last
+
+
+def period_in(text: str) -> str | None:
+    """'year'/'month' named anywhere in a short text such as a table header cell."""
+    match = _PERIOD_WORDS.search(text) or re.search(r"(?P<year>年)|(?P<month>月)", text)
+    if match is None:
+        return None
+    return "year" if match.group("year") else "month"
+
+
+def base_before(text: str, start: int) -> str | None:
+    """What a ratio applies to, from the nearest base phrase before it in the sentence."""
+    last = None
+    for match in _BASE_WORDS.finditer(text, 0, start):
+        last = match
+    return _base_of(last)
+
+
+def base_in(text: str) -> str | None:
+    """The last base phrase of a text (不再依据个人养老金，而是以人均养老金为基准 → the average)."""
+    last = None
+    for match in _BASE_WORDS.finditer(text):
+        last = match
+    return _base_of(last)
+
+
+def _base_of(match: re.Match[str] | None) -> str | None:
+    """Map a base-phrase match to its BASES name."""
+    if match is None:
+        return None
+    if match.group("own"):
+        return INDIVIDUAL
+    return REGIONAL_AVG if match.group("avg") else CONTRIBUTION
+
+
+def base_statement(text: str) -> str | None:
+    """The base a text declares for the ratios around it (以人均养老金水平为基准 → the average)."""
+    for match in _BASE_STATEMENT.finditer(text):
+        if (base := base_in(match.group(1) or match.group(2))) is not None:
+            return base
+    return None

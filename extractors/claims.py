@@ -1,0 +1,154 @@
+"""Credit-rule claims of an article: every sentence and table row read for the rules it states.
+
+The place of a claim is the one its sentence or table row names; when a sentence names none,
+the place of an earlier sentence of the paragraph, of the lead-in before a list or table, or of
+the section heading — never the SEO city of the title (DESIGN.md "Semantics").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from extractors import claimrules as rules
+from extractors.claimmerge import drafts_to_claims
+from extractors.numbers import halfwidth
+from extractors.records import Article, Claim, Paragraph
+from extractors.regions import Region, find_regions, lookup, title_region
+from extractors.sentences import split_sentences
+from extractors.sentencescan import CELL_SEPARATOR, Draft, SentenceContext, scan
+
+# Paragraph kinds that are read for claims; headings only give context.
+READ_KINDS = ("p", "li", "table_row")
+# Kinds that follow a lead-in paragraph whose place they may inherit (北京市的标准如下： + items).
+LISTED_KINDS = ("li", "table_row")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A draft with the sentence it came from and where."""
+
+    draft: Draft
+    sentence: str
+    ordinal: int
+
+
+def extract_claims(article: Article) -> list[Claim]:
+    """Every credit rule the article's body states, one claim per rule (repeats merged)."""
+    return drafts_to_claims(list(iter_evidence(article)), article.article_id)
+
+
+def _seo_region(article: Article) -> Region | None:
+    """The city injected into the title: never a fallback place for a claim."""
+    name = article.title_region or (title_region(article.title) if article.title else None)
+    return lookup(name) if name else None
+
+
+def _places(text: str, seo: Region | None) -> tuple[Region, ...]:
+    """Distinct places a text names, without the title's SEO city."""
+    seen = dict.fromkeys(m.region for m in find_regions(halfwidth(text)))
+    return tuple(r for r in seen if r != seo)
+
+
+def _single_place(text: str, seo: Region | None) -> tuple[Region, ...] | None:
+    """The one place a text names as a fallback; () when it names several (ambiguous), None when none."""
+    places = _places(text, seo)
+    if not places:
+        return None
+    return places if len(places) == 1 else ()
+
+
+def _read_paragraph(
+    paragraphs: Sequence[Paragraph], index: int, seo: Region | None, base: str | None
+) -> list[Evidence]:
+    """Evidence from one paragraph: its sentences, or its cells when it is a table row."""
+    paragraph = paragraphs[index]
+    outer = _outer_fallback(paragraphs, index, seo)
+    if paragraph.kind == "table_row":
+        return _read_row(paragraphs, index, outer)
+    found: list[Evidence] = []
+    fallback = outer
+    for sentence in split_sentences(paragraph.text):
+        ctx = SentenceContext(fallback=fallback, base=base)
+        found += [Evidence(d, sentence.text, paragraph.ordinal) for d in scan(sentence.text, ctx)]
+        named = _single_place(sentence.text, seo)
+        fallback = fallback if named is None else named
+    return found
+
+
+def _outer_fallback(
+    paragraphs: Sequence[Paragraph], index: int, seo: Region | None
+) -> tuple[Region, ...]:
+    """The place around a paragraph: the lead-in of its list or table, else its section heading."""
+    paragraph = paragraphs[index]
+    if paragraph.kind in LISTED_KINDS:
+        lead = _lead_in(paragraphs, index)
+        if lead is not None and (places := _single_place(lead.text, seo)) is not None:
+            return places
+    heading = paragraph.section or _heading_before(paragraphs, index)
+    return (_single_place(heading, seo) or ()) if heading else ()
+
+
+def _lead_in(paragraphs: Sequence[Paragraph], index: int) -> Paragraph | None:
+    """The paragraph just before the run of list items or table rows that holds ``index``."""
+    kind = paragraphs[index].kind
+    while index > 0 and paragraphs[index - 1].kind == kind:
+        index -= 1
+    return paragraphs[index - 1] if index > 0 else None
+
+
+def _heading_before(paragraphs: Sequence[Paragraph], index: int) -> str | None:
+    """Text of the nearest heading paragraph above ``index`` (when sections are not filled in)."""
+    for paragraph in reversed(paragraphs[:index]):
+        if paragraph.kind == "heading":
+            return paragraph.text
+    return None
+
+
+def _table_run(paragraphs: Sequence[Paragraph], index: int) -> list[Paragraph]:
+    """The consecutive table rows that hold ``index``."""
+    start = index
+    while start > 0 and paragraphs[start - 1].kind == "table_row":
+        start -= 1
+    end = index
+    while end + 1 < len(paragraphs) and paragraphs[end + 1].kind == "table_row":
+        end += 1
+    return list(paragraphs[start : end + 1])
+
+
+def _is_header(row: Paragraph) -> bool:
+    """A header row states no value (地区 | 年龄段 | 每月划入)."""
+    return not scan(row.text, SentenceContext(fallback=(), credit_context=True))
+
+
+def _read_row(
+    paragraphs: Sequence[Paragraph], index: int, outer: tuple[Region, ...]
+) -> list[Evidence]:
+    """Evidence from one table row, read with its table's header cells as context."""
+    row = paragraphs[index]
+    run = _table_run(paragraphs, index)
+    header_row = run[0] if _is_header(run[0]) else None
+    if header_row is row:
+        return []
+    header = tuple(header_row.text.split(CELL_SEPARATOR.strip())) if header_row else ()
+    context_text = " ".join(
+        filter(None, (header_row.text if header_row else "", row.section or ""))
+    )
+    lead = _lead_in(paragraphs, index)
+    credit = bool(rules.CREDIT.search(context_text) or (lead and rules.CREDIT.search(lead.text)))
+    ctx = SentenceContext(
+        fallback=outer, header=tuple(c.strip() for c in header), credit_context=credit
+    )
+    return [Evidence(d, row.text, row.ordinal) for d in scan(row.text, ctx)]
+
+
+def iter_evidence(article: Article) -> Iterator[Evidence]:
+    """Every value read from the article, in order, before repeats are merged."""
+    seo = _seo_region(article)
+    section, base = None, None
+    for index, paragraph in enumerate(article.paragraphs):
+        if paragraph.section != section:  # a new section forgets the base the last one declared
+            section, base = paragraph.section, None
+        base = rules.base_statement(halfwidth(paragraph.text)) or base
+        if paragraph.kind in READ_KINDS:
+            yield from _read_paragraph(article.paragraphs, index, seo, base)

@@ -1,0 +1,261 @@
+"""Read one rule sentence (or table row) into drafts: each yuan amount or percentage with its place,
+age band, population, period, base, hedging and deduction.
+
+A left-to-right scan: places, age bands and population words set the state that the next
+value takes. Which place a value belongs to when the sentence names none is the caller's
+business (``SentenceContext.fallback``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from extractors import claimrules as rules
+from extractors.agebands import AgeBand, find_age_bands
+from extractors.numbers import find_amounts, find_percents, halfwidth
+from extractors.regions import NATIONAL, Region, find_regions
+from extractors.sentences import clause_start
+
+# A band in brackets right after a value belongs to that value: 100元(70岁以下).
+_BRACKET_AFTER_VALUE = re.compile(r"^\s*[(（]\s*$")
+# Table cells are joined by " | "; a bar also ends a clause for period and hedge words.
+CELL_SEPARATOR = " | "
+
+
+@dataclass(slots=True)
+class Draft:
+    """One value read from a sentence, before it becomes a Claim."""
+
+    kind: str  # "amount" | "percent"
+    low: float  # the amount in yuan, or the low end of a ratio (fraction)
+    high: float
+    start: int
+    end: int
+    regions: tuple[Region, ...] = ()
+    band: AgeBand | None = None
+    population: str = "retiree"
+    period: str | None = None
+    base: str | None = None
+    approximate: bool = False
+    deduction: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceContext:
+    """What the caller knows around a sentence: a fallback place, table header cells, credit context."""
+
+    fallback: tuple[Region, ...] = ()
+    header: tuple[str, ...] = ()  # header cells of the table a row belongs to
+    credit_context: bool = False  # the table header or section is about crediting the account
+    base: str | None = None  # the base the section declares for its ratios (以人均养老金为基准)
+
+
+@dataclass(slots=True)
+class _State:
+    """What the scan has seen so far in the sentence."""
+
+    regions: list[Region] = field(default_factory=list)
+    region_end: int = -1
+    band: AgeBand | None = None
+    population: str = "retiree"
+    period: str | None = None
+    drafts: list[Draft] = field(default_factory=list)
+    deductions: list[tuple[float, int]] = field(default_factory=list)
+
+
+def _events(text: str) -> list[tuple[int, int, str, object]]:
+    """Everything the scan reacts to, as (start, end, kind, payload), in text order."""
+    events: list[tuple[int, int, str, object]] = []
+    events += [(m.start, m.end, "region", m.region) for m in find_regions(text)]
+    events += [
+        (m.start(), m.end(), "region", NATIONAL) for m in rules.NATIONAL_STRONG.finditer(text)
+    ]
+    events += [(m.start, m.end, "band", m.band) for m in find_age_bands(text)]
+    events += [
+        (m.start(), m.end(), "population", "employee") for m in rules.EMPLOYEE.finditer(text)
+    ]
+    events += [(m.start(), m.end(), "population", "retiree") for m in rules.RETIREE.finditer(text)]
+    events += [(a.start, a.end, "amount", a) for a in find_amounts(text)]
+    events += [(p.start, p.end, "percent", p) for p in find_percents(text)]
+    return sorted(events, key=lambda e: (e[0], -e[1]))
+
+
+def _on_region(state: _State, text: str, start: int, end: int, region: Region) -> None:
+    """A place: extends a list (北京、甘肃) or starts a new subject (resets band and period)."""
+    gap = text[state.region_end : start] if state.region_end >= 0 else None
+    if gap is not None and state.regions and rules.PLACE_LIST_GAP.match(gap):
+        if region not in state.regions:
+            state.regions.append(region)
+    elif not state.regions or region not in state.regions or state.drafts:
+        state.regions, state.band, state.period = [region], None, None
+    state.region_end = end
+
+
+def _on_band(state: _State, text: str, start: int, band: AgeBand) -> None:
+    """An age band: belongs to the value just before it when bracketed (100元(70岁以下)), else to what follows."""
+    last = state.drafts[-1] if state.drafts else None
+    if (
+        last is not None
+        and last.band is None
+        and _BRACKET_AFTER_VALUE.match(text[last.end : start])
+    ):
+        last.band = band
+    else:
+        state.band = band
+
+
+def _on_amount(state: _State, text: str, amount, ctx: SentenceContext) -> None:
+    """A yuan amount: a deduction, a monthly gloss, a pension figure, or a credited amount."""
+    clause = _clause_from(text, amount.start)
+    before = text[clause : amount.start]
+    if rules.DEDUCTION_BEFORE.search(before):
+        state.deductions.append((amount.value, amount.start))
+        return
+    last = state.drafts[-1] if state.drafts else None
+    if (
+        last is not None
+        and last.kind == "amount"
+        and rules.GLOSS_BEFORE.search(text[last.end : amount.start])
+    ):
+        last.period = last.period or "year"
+        return
+    if rules.NOT_CREDIT_BEFORE.search(before):
+        return
+    period = amount.period or rules.period_before(text, amount.start, clause) or state.period
+    state.period = period
+    state.drafts.append(
+        _draft(state, text, "amount", amount.value, amount.value, amount, clause, period)
+    )
+
+
+def _on_percent(state: _State, text: str, percent, ctx: SentenceContext) -> None:
+    """A percentage: a ratio of some base, unless the clause is about reimbursement or fees."""
+    clause = _clause_from(text, percent.start)
+    if rules.NOT_CREDIT_RATIO.search(text, clause, percent.start):
+        return
+    draft = _draft(state, text, "percent", percent.low, percent.high, percent, clause, None)
+    draft.base = rules.base_before(text, percent.start) or ctx.base
+    state.drafts.append(draft)
+
+
+def _draft(
+    state: _State, text: str, kind: str, low: float, high: float, span, clause: int, period
+) -> Draft:
+    """A draft value carrying the scan's current place, band and population."""
+    return Draft(
+        kind,
+        low,
+        high,
+        span.start,
+        span.end,
+        tuple(state.regions),
+        state.band,
+        state.population,
+        period,
+        approximate=rules.is_approximate(text, span.start, span.end, clause),
+    )
+
+
+def _clause_from(text: str, pos: int) -> int:
+    """Start of the clause at ``pos``; a table cell boundary also starts a clause."""
+    bar = text.rfind("|", 0, pos)
+    return max(clause_start(text, pos), bar + 1)
+
+
+def _attach_deductions(state: _State) -> None:
+    """Give each deduction (扣除3元) to the nearest credited amount."""
+    amounts = [d for d in state.drafts if d.kind == "amount"]
+    for value, pos in state.deductions:
+        if amounts:
+            nearest = min(amounts, key=lambda d: min(abs(d.start - pos), abs(d.end - pos)))
+            nearest.deduction = value
+
+
+def scan(text: str, ctx: SentenceContext = SentenceContext()) -> list[Draft]:
+    """Drafts of every credited value in one sentence; [] for worked examples and non-credit text."""
+    text = halfwidth(text)
+    if rules.is_hypothetical(text) or not (ctx.credit_context or rules.CREDIT.search(text)):
+        return []
+    state = _State()
+    for start, end, kind, payload in _events(text):
+        if kind == "region":
+            _on_region(state, text, start, end, payload)
+        elif kind == "band":
+            _on_band(state, text, start, payload)
+        elif kind == "population":
+            state.population = payload
+        elif kind == "amount":
+            _on_amount(state, text, payload, ctx)
+        else:
+            _on_percent(state, text, payload, ctx)
+    _attach_deductions(state)
+    drafts = _apply_header(state.drafts, text, ctx.header)
+    return _assign_places(drafts, text, ctx)
+
+
+def _apply_header(drafts: list[Draft], text: str, header: tuple[str, ...]) -> list[Draft]:
+    """In a table row, a value's column header may give its period (年划入金额) or band (70岁以下)."""
+    if not header:
+        return drafts
+    for draft in drafts:
+        column = text.count("|", 0, draft.start)
+        if column >= len(header):
+            continue
+        cell = header[column]
+        draft.period = draft.period or (rules.period_in(cell) if draft.kind == "amount" else None)
+        if draft.band is None:
+            bands = find_age_bands(cell)
+            draft.band = bands[0].band if bands else None
+    return drafts
+
+
+def _assign_places(drafts: list[Draft], text: str, ctx: SentenceContext) -> list[Draft]:
+    """Places for drafts: 分别 spreads values over a list; a value with no place takes the fallback."""
+    out: list[Draft] = []
+    for regions, group in _by_regions(drafts):
+        if not regions:
+            regions = ctx.fallback or ((NATIONAL,) if rules.NATIONAL_WEAK.search(text) else ())
+            if not regions:
+                continue
+        if len(regions) > 1 and rules.RESPECTIVELY.search(text):
+            out += _respectively(regions, group)
+        else:
+            out += [replace(d, regions=(r,)) for d in group for r in regions]
+    return out
+
+
+def _by_regions(drafts: list[Draft]) -> list[tuple[tuple[Region, ...], list[Draft]]]:
+    """Consecutive drafts grouped by the place list they were read under."""
+    groups: list[tuple[tuple[Region, ...], list[Draft]]] = []
+    for draft in drafts:
+        if groups and groups[-1][0] == draft.regions:
+            groups[-1][1].append(draft)
+        else:
+            groups.append((draft.regions, [draft]))
+    return groups
+
+
+def _respectively(regions: tuple[Region, ...], drafts: list[Draft]) -> list[Draft]:
+    """北京、甘肃…分别为100元(70岁以下)/110元(70岁以上)和120元: a run of age bands is one place's."""
+    runs: list[list[Draft]] = []
+    for draft in drafts:
+        continues = (
+            runs
+            and draft.band is not None
+            and draft.band.age_min is not None
+            and runs[-1][-1].band is not None
+        )
+        if continues:
+            runs[-1].append(draft)
+        else:
+            runs.append([draft])
+    if len(runs) != len(regions):
+        if len(drafts) != len(regions):
+            return []  # cannot tell which value is whose: no claim rather than a wrong one
+        runs = [[d] for d in drafts]
+    return [
+        replace(d, regions=(region,))
+        for region, run in zip(regions, runs, strict=True)
+        for d in run
+    ]
