@@ -11,6 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from dagster import (
+    MaterializeResult,
+    PipesSubprocessClient,
+    asset,
+    materialize,
+)
 
 from extractors.decoding import decode_html
 from extractors.urls import canonical_url
@@ -453,3 +459,27 @@ def test_url_alias_records_under_the_stable_base_and_fetches_from_the_real_one(
 def test_a_malformed_url_alias_is_refused(value: str) -> None:
     with pytest.raises(UrlAliasError, match="--url-alias"):
         UrlAlias.parse(value)
+
+
+def test_under_dagster_pipes_the_child_reports_its_summary_as_materialisation_metadata(
+    tmp_path: Path,
+) -> None:
+    with serve(MockSite(n_articles=2)) as base:
+        command = child_command([f"{base}/list/"], tmp_path, tmp_path / "summary.json", FAST)
+
+        @asset(required_resource_keys={"pipes"})
+        def raw_pages(context) -> MaterializeResult:  # noqa: ANN001 - dagster resolves context by name
+            return context.resources.pipes.run(
+                command=command, context=context, env=child_env()
+            ).get_materialize_result()
+
+        result = materialize([raw_pages], resources={"pipes": PipesSubprocessClient()})
+    metadata = {
+        k: v.value
+        for k, v in result.asset_materializations_for_node("raw_pages")[0].metadata.items()
+    }
+    assert (
+        metadata["new_pages"] == 2 + 2 + 2 + 1
+    )  # articles 1-2, flaky, busy, the GBK pair and the listing
+    assert metadata["by_reason"]["skipped: robots"] == 1
+    assert metadata["ledger_path"] == str(tmp_path / "raw" / "ledger.jsonl")
