@@ -83,8 +83,9 @@ def raw_pages(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg
         with crawl_targets(pipeline.start_urls) as (urls, alias):
             context.log.info("crawling %s", ", ".join(urls))
             metadata |= run_crawl_child(context, urls, alias, pipeline.data_path, summary_path)
-    pages = len(RawStore(pipeline.raw_dir))
-    metadata["pages_in_store"] = pages
+    store = RawStore(pipeline.raw_dir)
+    pages = sum(1 for _ in store.pages(kind="article"))
+    metadata |= {"pages_in_store": len(store), "article_pages": pages}
     return dg.Output(RawPagesRef(raw_dir=str(pipeline.raw_dir), pages=pages), metadata=metadata)
 
 

@@ -19,7 +19,7 @@ from pipelines.schedules import JOB_NAME
 COMMANDS = ("run",)
 
 # Metadata shown on a stage's progress line, in this order, when the materialisation has it.
-PROGRESS_FIELDS = ("new_pages", "unchanged_pages", "failed", "pages_in_store", "rows", "pages_skipped",
+PROGRESS_FIELDS = ("new_pages", "unchanged_pages", "failed", "article_pages", "rows", "pages_skipped",
                    "duplicates_merged", "clusters", "unresolved", "rows_credit_rules",
                    "unresolved_conflicts", "version", "published")
 # Steps that materialise assets (the rest are checks, reported when they are evaluated).
@@ -148,7 +148,7 @@ def summary_lines(result: dg.ExecuteInProcessResult, data_dir: Path) -> list[str
         head,
         f"rows: {rows}",
         f"conflicts: {candidate.rows.get('conflicts', 0)} ({candidate.unresolved} unresolved)",
-        f"pages: {candidate.pages} in the raw store, {candidate.skipped} skipped by the parser",
+        f"pages: {candidate.pages} article pages in the raw store, {candidate.skipped} skipped by the parser",
         f"files: {data_dir / 'published' / 'latest'}/",
     ]
 
