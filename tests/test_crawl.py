@@ -478,8 +478,7 @@ def test_under_dagster_pipes_the_child_reports_its_summary_as_materialisation_me
         k: v.value
         for k, v in result.asset_materializations_for_node("raw_pages")[0].metadata.items()
     }
-    assert (
-        metadata["new_pages"] == 2 + 2 + 2 + 1
-    )  # articles 1-2, flaky, busy, the GBK pair and the listing
+    # articles 1-2, flaky, busy, the two GBK pages and both listing pages
+    assert metadata["new_pages"] == 8
     assert metadata["by_reason"]["skipped: robots"] == 1
     assert metadata["ledger_path"] == str(tmp_path / "raw" / "ledger.jsonl")
