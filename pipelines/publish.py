@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from pipelines.diff import diff_releases
+from pipelines.diff import ReleaseDiff, diff_releases
 from pipelines.schemas import (
     SCHEMA_VERSION,
     SCHEMAS,
@@ -250,21 +250,32 @@ def write_candidate(
     conformed = {name: _conform(name, tables[name]) for name in TABLE_NAMES}
     candidate = published_dir(data_dir) / CANDIDATES_DIRNAME / _candidate_name()
     candidate.mkdir(parents=True)
-    for name, table in conformed.items():
+    try:
+        _write_candidate_files(candidate, conformed, {
+            "pages": pages,
+            "dagster_run_id": run_id,
+            "code_version": code_version or current_code_version(),
+        })
+    except BaseException:
+        shutil.rmtree(candidate, ignore_errors=True)  # a failed write leaves nothing behind
+        raise
+    return candidate
+
+
+def _write_candidate_files(candidate: Path, tables: Mapping[str, pa.Table], run: Mapping[str, Any]) -> None:
+    """The tables, then the draft manifest naming their digests, then the directory entry, on disk."""
+    for name, table in tables.items():
         _write_table(table, candidate / f"{name}.parquet")
     _write_json(candidate / MANIFEST_NAME, {
-        "files": {f"{name}.parquet": file_digest(candidate / f"{name}.parquet") for name in TABLE_NAMES},
+        **run,
         "state": "candidate",
-        "content_hash": content_hash(conformed),
+        "content_hash": content_hash(tables),
         "schema_version": SCHEMA_VERSION,
-        "row_counts": {name: table.num_rows for name, table in conformed.items()},
-        "pages": pages,
-        "dagster_run_id": run_id,
-        "code_version": code_version or current_code_version(),
+        "row_counts": {name: table.num_rows for name, table in tables.items()},
+        "files": {f"{name}.parquet": file_digest(candidate / f"{name}.parquet") for name in tables},
         "written_at": datetime.now(UTC).isoformat(),
     })
     _fsync_dir(candidate)
-    return candidate
 
 
 def _check_candidate(candidate: Path) -> dict[str, Any]:
@@ -437,9 +448,26 @@ def _unchanged(published: Path, version: str) -> PublishResult:
     )
 
 
+def _final_manifest(
+    candidate: Path, draft: dict[str, Any], version: str, parent: str | None, now: datetime | None,
+    diff: ReleaseDiff,
+) -> dict[str, Any]:
+    """The draft manifest completed with version, parent, creation time, diff counts and digests."""
+    manifest = {key: value for key, value in draft.items() if key not in ("state", "written_at")}
+    return manifest | {
+        "version": version,
+        "parent": parent,
+        "created_at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(),
+        "diff_summary": diff.summary(),
+        "files": {**draft.get("files", {}),
+                  **{n: file_digest(candidate / n) for n in ("diff.md", "diff.parquet")}},
+    }
+
+
 def _promote_locked(
     candidate: Path, published: Path, draft: dict[str, Any], parent: str | None, now: datetime | None
 ) -> PublishResult:
+    """Diff against the parent, finish the manifest, rename into place, swap `latest`."""
     version = new_version_id(draft["content_hash"], parent, now)
     diff = diff_releases(
         published / parent if parent else None, candidate, old_name=parent, new_name=version
@@ -447,23 +475,14 @@ def _promote_locked(
     markdown = diff.markdown()
     _write_text(candidate / "diff.md", markdown)
     _write_table(diff.rows, candidate / "diff.parquet")
-    manifest = {key: value for key, value in draft.items() if key not in ("state", "written_at")}
-    manifest |= {
-        "version": version,
-        "parent": parent,
-        "created_at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(),
-        "diff_summary": diff.summary(),
-    }
-    manifest["files"] = {**draft.get("files", {}),
-                         **{n: file_digest(candidate / n) for n in ("diff.md", "diff.parquet")}}
+    manifest = _final_manifest(candidate, draft, version, parent, now, diff)
     _write_json(candidate / MANIFEST_NAME, manifest)
     _fsync_dir(candidate)
-    target = published / version
-    os.rename(candidate, target)
+    os.rename(candidate, published / version)
     _fsync_dir(published)
     _swap_latest(published, version)
     return PublishResult(
-        version=version, path=target, published=True, parent=parent,
+        version=version, path=published / version, published=True, parent=parent,
         reason=f"new content against {parent}" if parent else "first release",
         content_hash=manifest["content_hash"], row_counts=manifest["row_counts"],
         diff_summary=manifest["diff_summary"], diff_markdown=markdown,

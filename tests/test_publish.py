@@ -144,6 +144,16 @@ def test_a_malformed_release_is_refused_before_anything_is_written(tmp_path, bro
         (published(tmp_path) / ".candidates").iterdir())
 
 
+def test_a_failed_candidate_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    def disk_full(_table, _path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish, "_write_table", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        publish.write_candidate(tables(), tmp_path, pages=1, run_id=None)
+    assert list((published(tmp_path) / ".candidates").iterdir()) == []
+
+
 def test_an_incomplete_candidate_is_not_promoted(tmp_path):
     candidate = publish.write_candidate(tables(), tmp_path, pages=1, run_id=None)
     (candidate / "claims.parquet").unlink()
