@@ -136,6 +136,10 @@ BOILERPLATE_STATEMENTS: tuple[Statement, ...] = (
 
 # Written into single articles, one phrasing drawn per article.
 ARTICLE_STATEMENTS: tuple[Statement, ...] = (
+    Statement("national_range", (NATIONAL,), (
+        "从全国范围看，退休人员个人账户的划入比例一般在当地月人均基本养老金的⟦0l:2⟧%至⟦0h:3⟧%之间。",
+        "就全国来说，多数地方按当地月人均基本养老金的⟦0l:２⟧%—⟦0h:３⟧%给退休人员划入个人账户。",
+    )),
     Statement("shanghai", (SH_LOW, SH_HIGH), (
         "上海市退休人员的个人账户按年度定额划入：不满75周岁的每年⟦0a:1680⟧元，75周岁及以上的每年⟦1a:1890⟧元。",
         "在上海，退休人员个人账户实行按年定额划入，不满75周岁的每年划入⟦0a:1,680⟧元，75周岁及以上的每年划入⟦1a:1,890⟧元。",
