@@ -288,6 +288,8 @@ def _is_link_block(el: etree._Element) -> bool:
 
 def _emit(out: list[Block], parts: list[tuple[str, bool]], kind: str) -> None:
     """Turn the inline parts of one line into a Block (heading when it looks like a section title)."""
+    if not parts:
+        return
     text = clean_text("".join(t for t, _ in parts))
     if text:
         bold_only = all(b for t, b in parts if t.strip())
@@ -299,7 +301,13 @@ def walk(el: etree._Element, kind: str = "p", out: list[Block] | None = None) ->
     """Blocks of an element in document order: headings, paragraphs split at <br>, list items, table rows."""
     out = [] if out is None else out
     tag = el.tag
-    if not isinstance(tag, str) or _is_link_block(el):
+    if not isinstance(tag, str):
+        return out
+    if len(el) == 0 and tag not in HEADING_TAGS and tag != "h1":  # a leaf: plain text, no links to weigh
+        if text := clean_text(el.text):
+            out.append(Block("heading" if _is_heading_line(text, False) else "li" if tag in ("li", "dd") else kind, text))
+        return out
+    if _is_link_block(el):
         return out
     if tag == "table" and not _is_layout_table(el):
         out.extend(_table_rows(el))
@@ -316,10 +324,6 @@ def walk(el: etree._Element, kind: str = "p", out: list[Block] | None = None) ->
 
 def _walk_mixed(el: etree._Element, kind: str, out: list[Block]) -> None:
     """Mixed content: inline text accumulates into a line; <br> and block children end the line."""
-    if len(el) == 0:  # the common case: a paragraph of plain text
-        if text := clean_text(el.text):
-            out.append(Block("heading" if _is_heading_line(text, False) else kind, text))
-        return
     parts: list[tuple[str, bool]] = [(el.text, False)] if el.text else []
     for child in el:
         tag = child.tag

@@ -36,6 +36,7 @@ _ID = rf"\d{{{ARTICLE_ID_DIGITS},}}"
 _ARTICLE_PATH = re.compile(rf"({_ID}[^/]*\.s?html?|/{_ID}/?|/[a-z0-9_-]*{_ID}[a-z0-9_-]*(?:\.s?html?)?)$", re.I)
 _ARTICLE_QUERY = re.compile(r"(^|&)(id|aid|articleid|newsid|tid)=\d+", re.I)
 
+LISTING_TEXT_MAX_CHARS = 12  # the longest listing word above, with room for spaces and brackets
 # Resolved links are cached: navigation and related lists repeat the same hrefs on every page of a site.
 LINK_CACHE_SIZE = 1 << 16
 
@@ -44,8 +45,6 @@ _ANCHOR_RE = re.compile(
 )
 _TAG_RE = re.compile(r"<[^>]+>")
 _BASE_RE = re.compile(r"""<base\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
-_ANCHORS = etree.XPath("//a[@href]")
-_BASE_HREF = etree.XPath("//base/@href")
 
 
 def classify_link(link: str, anchor_text: str, page_site: str) -> str | None:
@@ -75,9 +74,11 @@ def _classify_url(link: str, page_site: str) -> tuple[str | None, bool]:
 
 
 @lru_cache(maxsize=LINK_CACHE_SIZE)
-def _absolute(base_url: str, href: str) -> str:
-    """Canonical absolute URL of an href on a page (cached per base and href)."""
-    return canonical_url(urljoin(base_url, href))
+def _resolve(join_base: str, href: str, page_site: str) -> tuple[str, str | None, bool]:
+    """(canonical absolute URL, kind by URL, same-site page) of an href, cached: navigation and
+    related lists repeat the same hrefs on every page of a site."""
+    link = canonical_url(urljoin(join_base, href))
+    return (link, *_classify_url(link, page_site))
 
 
 def _bare_host(host: str) -> str:
@@ -99,8 +100,8 @@ def _anchors_of_text(text: str) -> tuple[str | None, list[tuple[str, str]]]:
 
 def _anchors_of_tree(tree: etree._Element) -> tuple[str | None, list[tuple[str, etree._Element]]]:
     """(base href, [(href, anchor element)]) of a parsed page."""
-    base = _BASE_HREF(tree)
-    return (str(base[0]) if base else None), [(a.get("href", ""), a) for a in _ANCHORS(tree)]
+    base = next((b.get("href") for b in tree.iter("base") if b.get("href")), None)
+    return base, [(href, a) for a in tree.iter("a") if (href := a.get("href"))]
 
 
 def _anchor_text(anchor: str | etree._Element) -> str:
@@ -108,6 +109,13 @@ def _anchor_text(anchor: str | etree._Element) -> str:
     if isinstance(anchor, str):
         return clean_text(html.unescape(_TAG_RE.sub("", anchor)))
     return clean_text(anchor.text if len(anchor) == 0 else element_text(anchor))
+
+
+def _says_listing(anchor: str | etree._Element) -> bool:
+    """True when an anchor's text is a pagination/listing word (下一页, 更多, a page number)."""
+    if not isinstance(anchor, str) and len(anchor) == 0 and len(anchor.text or "") > LISTING_TEXT_MAX_CHARS:
+        return False  # long plain anchor texts are headlines; skip the regex
+    return bool(LISTING_TEXT.match(_anchor_text(anchor)))
 
 
 def page_links(tree_or_text: etree._Element | str, url: str) -> PageLinks:
@@ -125,11 +133,10 @@ def page_links(tree_or_text: etree._Element | str, url: str) -> PageLinks:
         if not href or href.startswith("#"):
             continue
         join_base = "" if href.startswith(("http://", "https://")) else origin if href[0] == "/" and href[:2] != "//" else base_url
-        link = _absolute(join_base, href)
+        link, kind, same_site_page = _resolve(join_base, href, page_site)
         if link in seen:
             continue
-        kind, same_site_page = _classify_url(link, page_site)
-        if same_site_page and kind != "listing" and LISTING_TEXT.match(_anchor_text(anchor)):
+        if same_site_page and kind != "listing" and _says_listing(anchor):
             kind = "listing"
         if kind is not None:
             seen.add(link)
