@@ -24,13 +24,22 @@ NATIONAL_STRONG = re.compile(
     r"全国|国家(?:规定|要求|层面|统一)|大部分地区|大多数地区|多数地区|多数统筹地区|各地"
 )
 # Weaker national wording, used only when no place is named anywhere near (一般为2%左右).
-NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多")
+NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多|原则上")
 # Words that make a sentence about crediting the personal account (not reimbursement or fees).
 CREDIT = re.compile(r"划入|划拨|划转|返|计入|打入|打到|到账|进账|注入|拨入|存入|入账|个人账户|账户")
 # Context that makes a number a pension, wage, base or fee rather than a credit (养老金为3700元).
 NOT_CREDIT_BEFORE = re.compile(
-    r"(?:养老金|工资|基数|收入|缴费|缴纳|费用|报销|起付|封顶|限额|余额|医疗费|药费|保费)[^，,；;。元%]{0,4}$"
+    r"(?:养老金|工资|基数|收入|缴|交|费用|报销|起付|封顶|限额|余额|医疗费|药费|保费|自付|支付|津贴|补贴|补助)"
+    r"[^，,；;。元%]{0,4}$"
 )
+# Table columns of something other than the credit: fees, reimbursement, allowances.
+NOT_CREDIT_HEADER = re.compile(r"报销|起付|封顶|缴费(?!基数)|缴纳|自付|津贴|补贴|补助|养老金(?!的)")
+# A difference, not a level: 比北京多10元, 每月增加10元, 提高了5元 (but 提高到120元 is a level).
+DELTA_BEFORE = re.compile(
+    r"(?:多|少|高出|低于|增加了?|提高了?|上调了?|增长了?|上涨了?|涨了|减少了?|降低了?|相差|差了?)\s*$"
+)
+# Periods a claim cannot hold (每季度, 每半年): such amounts are left out rather than misread as monthly.
+OTHER_PERIOD_BEFORE = re.compile(r"季度|按季|每季|半年")
 # Percentages of something other than the credit: reimbursement, contribution rates, raises.
 NOT_CREDIT_RATIO = re.compile(
     r"报销|起付|自付|缴费比例|缴纳|费率|单位缴|增长|上涨|涨幅|调整幅度|提高了"

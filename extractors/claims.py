@@ -7,12 +7,13 @@ the section heading — never the SEO city of the title (DESIGN.md "Semantics").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from extractors import claimrules as rules
 from extractors.claimmerge import drafts_to_claims
-from extractors.numbers import halfwidth
+from extractors.numbers import NUMBER, halfwidth
 from extractors.records import Article, Claim, Paragraph
 from extractors.regions import Region, find_regions, lookup, title_region
 from extractors.sentences import split_sentences
@@ -20,6 +21,8 @@ from extractors.sentencescan import CELL_SEPARATOR, Draft, SentenceContext, scan
 
 # Paragraph kinds that are read for claims; headings only give context.
 READ_KINDS = ("p", "li", "table_row")
+# A table cell holding only a number (its unit is in the header: 每月划入（元）).
+_BARE_NUMBER = re.compile(rf"^\s*(?:{NUMBER})\s*$")
 # Kinds that follow a lead-in paragraph whose place they may inherit (北京市的标准如下： + items).
 LISTED_KINDS = ("li", "table_row")
 
@@ -64,16 +67,28 @@ def _read_paragraph(
     """Evidence from one paragraph: its sentences, or its cells when it is a table row."""
     paragraph = paragraphs[index]
     outer = _outer_fallback(paragraphs, index, seo)
+    credit = _credit_around(paragraphs, index)
     if paragraph.kind == "table_row":
-        return _read_row(paragraphs, index, outer)
+        return _read_row(paragraphs, index, outer, credit)
     found: list[Evidence] = []
     fallback = outer
     for sentence in split_sentences(paragraph.text):
-        ctx = SentenceContext(fallback=fallback, base=base)
+        ctx = SentenceContext(fallback=fallback, base=base, credit_context=credit)
         found += [Evidence(d, sentence.text, paragraph.ordinal) for d in scan(sentence.text, ctx)]
         named = _single_place(sentence.text, seo)
         fallback = fallback if named is None else named
+        credit = credit or bool(rules.CREDIT.search(sentence.text))  # 问：…划入多少？答：100元。
     return found
+
+
+def _credit_around(paragraphs: Sequence[Paragraph], index: int) -> bool:
+    """True when the section heading or the lead-in of a list/table speaks of crediting the account."""
+    paragraph = paragraphs[index]
+    heading = paragraph.section or _heading_before(paragraphs, index) or ""
+    lead = _lead_in(paragraphs, index) if paragraph.kind in LISTED_KINDS else None
+    return bool(
+        rules.CREDIT.search(heading) or (lead is not None and rules.CREDIT.search(lead.text))
+    )
 
 
 def _outer_fallback(
@@ -122,7 +137,7 @@ def _is_header(row: Paragraph) -> bool:
 
 
 def _read_row(
-    paragraphs: Sequence[Paragraph], index: int, outer: tuple[Region, ...]
+    paragraphs: Sequence[Paragraph], index: int, outer: tuple[Region, ...], credit: bool
 ) -> list[Evidence]:
     """Evidence from one table row, read with its table's header cells as context."""
     row = paragraphs[index]
@@ -130,16 +145,32 @@ def _read_row(
     header_row = run[0] if _is_header(run[0]) else None
     if header_row is row:
         return []
-    header = tuple(header_row.text.split(CELL_SEPARATOR.strip())) if header_row else ()
-    context_text = " ".join(
-        filter(None, (header_row.text if header_row else "", row.section or ""))
-    )
-    lead = _lead_in(paragraphs, index)
-    credit = bool(rules.CREDIT.search(context_text) or (lead and rules.CREDIT.search(lead.text)))
-    ctx = SentenceContext(
-        fallback=outer, header=tuple(c.strip() for c in header), credit_context=credit
-    )
-    return [Evidence(d, row.text, row.ordinal) for d in scan(row.text, ctx)]
+    header = _cells(header_row.text) if header_row else ()
+    credit = credit or bool(header_row and rules.CREDIT.search(header_row.text))
+    ctx = SentenceContext(fallback=outer, header=header, credit_context=credit)
+    return [Evidence(d, row.text, row.ordinal) for d in scan(_with_units(row.text, header), ctx)]
+
+
+def _cells(text: str) -> tuple[str, ...]:
+    """Cells of a table row (joined by " | " upstream)."""
+    return tuple(cell.strip() for cell in text.split(CELL_SEPARATOR.strip()))
+
+
+def _with_units(text: str, header: tuple[str, ...]) -> str:
+    """Bare numbers under a header that gives the unit (金额（元）, 比例（%）) get the unit appended."""
+    cells = _cells(text)
+    out = []
+    for column, cell in enumerate(cells):
+        unit = _unit_of(header[column]) if column < len(header) else None
+        out.append(cell + unit if unit and _BARE_NUMBER.match(halfwidth(cell)) else cell)
+    return CELL_SEPARATOR.join(out)
+
+
+def _unit_of(header_cell: str) -> str | None:
+    """ "元" or "%" when a header cell names the unit of its column."""
+    if "元" in header_cell:
+        return "元"
+    return "%" if "%" in halfwidth(header_cell) else None
 
 
 def iter_evidence(article: Article) -> Iterator[Evidence]:

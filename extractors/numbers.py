@@ -13,6 +13,8 @@ import cn2an
 
 # Full-width digits and signs have one-character ASCII twins, so spans keep their offsets.
 _HALFWIDTH = str.maketrans("０１２３４５６７８９．％～－／", "0123456789.%~-/")
+# A full-width comma between digits is a thousands separator (１，８００元), one character like ",".
+_WIDE_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 # Chinese numeral characters of a number span (两 for 两百; 〇 as a written zero).
 CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 # A number as written: ASCII with optional thousands separators and decimals, or Chinese numerals.
@@ -26,7 +28,7 @@ _AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<wan>万)?\s*(?:元|块钱|块)")
 _CN_VALUE = re.compile("[零〇一二两三四五六七八九十]")
 TEN_THOUSAND = 10_000
 # A period written right after the amount: 元/年, 元/月, 元每月.
-_PERIOD_AFTER = re.compile(r"\s*(?:/|每|一)(?P<p>年|月)")
+_PERIOD_AFTER = re.compile(r"\s*(?:/|每|一)(?:人\s*[·.•/]?\s*)?(?P<p>年|月)")
 # A percentage: 2%, 2.8%, 百分之二点五, and ranges 2%~3%, 2~3%, 2%至3%, 2%—3%, 2%-3%, 百分之二到百分之三.
 _RANGE_SEP = r"\s*(?:~|〜|～|至|到|—|–|-|－|－)\s*"
 _PERCENT = re.compile(
@@ -62,7 +64,7 @@ class Percent:
 
 def halfwidth(text: str) -> str:
     """Full-width digits and signs as ASCII; the text keeps its length, so spans stay valid."""
-    return text.translate(_HALFWIDTH)
+    return _WIDE_THOUSANDS.sub(",", text.translate(_HALFWIDTH))
 
 
 def parse_number(span: str) -> float:

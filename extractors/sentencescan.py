@@ -60,6 +60,9 @@ class _State:
     band: AgeBand | None = None
     population: str = "retiree"
     period: str | None = None
+    band_list: list[AgeBand] = field(default_factory=list)  # 70岁以下、70岁及以上的…分别为…
+    band_list_end: int = -1
+    band_list_used: int = 0  # values already given a band from band_list
     drafts: list[Draft] = field(default_factory=list)
     deductions: list[tuple[float, int]] = field(default_factory=list)
 
@@ -92,7 +95,7 @@ def _on_region(state: _State, text: str, start: int, end: int, region: Region) -
     state.region_end = end
 
 
-def _on_band(state: _State, text: str, start: int, band: AgeBand) -> None:
+def _on_band(state: _State, text: str, start: int, end: int, band: AgeBand) -> None:
     """An age band: belongs to the value just before it when bracketed (100元(70岁以下)), else to what follows."""
     last = state.drafts[-1] if state.drafts else None
     if (
@@ -101,8 +104,20 @@ def _on_band(state: _State, text: str, start: int, band: AgeBand) -> None:
         and _BRACKET_AFTER_VALUE.match(text[last.end : start])
     ):
         last.band = band
-    else:
-        state.band = band
+        return
+    state.band = band
+    listed = state.band_list and rules.PLACE_LIST_GAP.match(text[state.band_list_end : start])
+    state.band_list = [*state.band_list, band] if listed else [band]
+    state.band_list_end, state.band_list_used = end, 0
+
+
+def _band_for_next_value(state: _State, text: str) -> AgeBand | None:
+    """The band of the next value: in turn from a listed run when the sentence says 分别, else the current one."""
+    if len(state.band_list) < 2 or not rules.RESPECTIVELY.search(text):
+        return state.band
+    index = state.band_list_used
+    state.band_list_used += 1
+    return state.band_list[index] if index < len(state.band_list) else None
 
 
 def _on_amount(state: _State, text: str, amount, ctx: SentenceContext) -> None:
@@ -120,7 +135,9 @@ def _on_amount(state: _State, text: str, amount, ctx: SentenceContext) -> None:
     ):
         last.period = last.period or "year"
         return
-    if rules.NOT_CREDIT_BEFORE.search(before):
+    if rules.NOT_CREDIT_BEFORE.search(before) or rules.DELTA_BEFORE.search(before):
+        return
+    if rules.OTHER_PERIOD_BEFORE.search(before):
         return
     period = amount.period or rules.period_before(text, amount.start, clause) or state.period
     state.period = period
@@ -150,7 +167,7 @@ def _draft(
         span.start,
         span.end,
         tuple(state.regions),
-        state.band,
+        _band_for_next_value(state, text),
         state.population,
         period,
         approximate=rules.is_approximate(text, span.start, span.end, clause),
@@ -182,7 +199,7 @@ def scan(text: str, ctx: SentenceContext = SentenceContext()) -> list[Draft]:
         if kind == "region":
             _on_region(state, text, start, end, payload)
         elif kind == "band":
-            _on_band(state, text, start, payload)
+            _on_band(state, text, start, end, payload)
         elif kind == "population":
             state.population = payload
         elif kind == "amount":
@@ -198,16 +215,18 @@ def _apply_header(drafts: list[Draft], text: str, header: tuple[str, ...]) -> li
     """In a table row, a value's column header may give its period (年划入金额) or band (70岁以下)."""
     if not header:
         return drafts
+    kept = []
     for draft in drafts:
         column = text.count("|", 0, draft.start)
-        if column >= len(header):
+        cell = header[column] if column < len(header) else ""
+        if rules.NOT_CREDIT_HEADER.search(cell):
             continue
-        cell = header[column]
+        kept.append(draft)
         draft.period = draft.period or (rules.period_in(cell) if draft.kind == "amount" else None)
         if draft.band is None:
             bands = find_age_bands(cell)
             draft.band = bands[0].band if bands else None
-    return drafts
+    return kept
 
 
 def _assign_places(drafts: list[Draft], text: str, ctx: SentenceContext) -> list[Draft]:

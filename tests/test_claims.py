@@ -1,0 +1,387 @@
+"""Claim extraction, one test per rule of DESIGN.md "Semantics", on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.claims import extract_claims
+from extractors.records import Article, Claim, Paragraph
+
+SEO_TITLE = "资阳退休人员医保卡每月打入多少钱"
+
+Block = tuple[str, str] | tuple[str, str, str]  # (kind, text) or (kind, text, section)
+
+
+def article(*blocks: Block | str, title: str | None = SEO_TITLE) -> Article:
+    """An article of body blocks; a bare string is a paragraph."""
+    paragraphs = []
+    for ordinal, block in enumerate(blocks):
+        kind, text, section = ("p", block, None) if isinstance(block, str) else (*block, None)[:3]
+        paragraphs.append(Paragraph(ordinal=ordinal, text=text, section=section, kind=kind))
+    return Article(
+        article_id="a1",
+        url="http://example.test/a1.html",
+        site="example.test",
+        title=title,
+        published_at=None,
+        fetched_at=None,
+        title_region=None,
+        content_sha256="x",
+        extractor="test",
+        paragraphs=tuple(paragraphs),
+    )
+
+
+def claims_of(*blocks: Block | str, title: str | None = SEO_TITLE) -> list[Claim]:
+    return extract_claims(article(*blocks, title=title))
+
+
+def summary(claim: Claim) -> tuple:
+    """The fields most tests look at: place, band, method, monthly amount, ratios."""
+    return (
+        claim.region,
+        claim.age_min,
+        claim.age_max,
+        claim.method,
+        claim.monthly_yuan,
+        claim.ratio_min,
+        claim.ratio_max,
+    )
+
+
+# ----------------------------------------------------------------------------- places
+
+
+def test_place_is_the_sentences_never_the_title_city() -> None:
+    claims = claims_of("说到外地的做法，北京市退休人员每月定额划入100元。")
+    assert [c.region for c in claims] == ["北京市"]
+    assert [c.region_code for c in claims] == ["110000"]
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        # the heading names only the title's SEO city: no place to take
+        [
+            ("heading", "一、资阳退休人员每月划入多少？"),
+            ("p", "退休人员每月划入90元。", "一、资阳退休人员每月划入多少？"),
+        ],
+        # a lead-in naming the SEO city does not lend it to the next sentence
+        ["以下情况供资阳的朋友参考。退休人员每月划入90元。"],
+        # no place anywhere
+        ["退休人员每月可以划入90元。"],
+    ],
+)
+def test_no_claim_without_a_named_place(blocks: list) -> None:
+    assert claims_of(*blocks) == []
+
+
+@pytest.mark.parametrize(
+    ("blocks", "region"),
+    [
+        # the sentence names no place: the heading's place (not the SEO city) is taken
+        (
+            [
+                ("heading", "二、广州市的划入办法"),
+                ("p", "退休人员按本人养老金的2%划入个人账户。", "二、广州市的划入办法"),
+            ],
+            "广州市",
+        ),
+        # an earlier sentence of the paragraph names the place
+        (["成都市去年调整了个人账户的办法。退休人员现在每月划入165元。"], "成都市"),
+        # a question names the place, the answer states the value
+        (["问：南宁退休人员每月划入多少？答：每月95元。"], "南宁市"),
+        # list items inherit the lead-in's place
+        ([("p", "兰州市的标准如下："), ("li", "退休人员每月定额划入110元")], "兰州市"),
+    ],
+)
+def test_place_falls_back_to_the_paragraph_or_heading(blocks: list, region: str) -> None:
+    assert [c.region for c in claims_of(*blocks)] == [region]
+
+
+# ----------------------------------------------------------------------------- examples and national
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "假如某市人均养老金为4000元，按2%划入就是每月80元。",
+        "若按3%计算，一位养老金3500元的退休人员每月划入105元。",
+        "某地规定退休人员每月划入120元。",
+        "打个比方，养老金3000元的人按2%每月划入60元。",
+        "再算一笔账：当地平均养老金4200元，按2.5%划入是105元。",
+    ],
+)
+def test_worked_examples_yield_nothing(sentence: str) -> None:
+    assert claims_of(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "low", "high", "approximate"),
+    [
+        ("全国普遍按平均养老金的2%~3%划入退休人员个人账户。", 0.02, 0.03, False),
+        ("国家要求退休人员的划入额度控制在当地平均养老金的2%左右。", 0.02, 0.02, True),
+        ("大部分地区按2%—3%的比例划入个人账户。", 0.02, 0.03, False),
+        ("一般按当地平均养老金的2%划入。", 0.02, 0.02, False),
+    ],
+)
+def test_national_statements_yield_quanguo(
+    sentence: str, low: float, high: float, approximate: bool
+) -> None:
+    (claim,) = claims_of(sentence)
+    assert (claim.region, claim.region_code) == ("全国", "000000")
+    assert (claim.method, claim.ratio_min, claim.ratio_max, claim.approximate) == (
+        "ratio",
+        low,
+        high,
+        approximate,
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "经济欠发达地区每月划入的钱只有几十元。",
+        "上海、重庆、山东对高龄退休人员的划入有倾斜。",
+        "北京市的划入标准在全国算比较高的。",
+        "拨打12393可以查询每月划入的金额。",
+    ],
+)
+def test_statements_without_a_value_yield_nothing(sentence: str) -> None:
+    assert claims_of(sentence) == []
+
+
+# ----------------------------------------------------------------------------- age bands
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bands"),
+    [
+        (
+            "北京市70岁以下的退休人员每月划入100元，70岁及以上的每月划入110元。",
+            [(None, 70), (70, None)],
+        ),
+        ("重庆市74岁以下每月划入95元，75岁及以上每月划入115元。", [(None, 75), (75, None)]),
+        (
+            "天津市不满70周岁的每月划入105元，70周岁至79周岁的每月划入115元，80周岁及以上的每月划入125元。",
+            [(None, 70), (70, 80), (80, None)],
+        ),
+        ("河北省年满70周岁的退休人员每月划入120元。", [(70, None)]),
+        ("山西省70岁以下的退休人员每月划入100元。", [(None, 71)]),  # alone, 以下 includes 70
+        (
+            "辽宁省70岁以下、70岁及以上的退休人员每月分别划入100元和110元。",
+            [(None, 70), (70, None)],
+        ),
+        ("吉林省返款为100元（70岁以下）/110元（70岁以上）。", [(None, 70), (70, None)]),
+    ],
+)
+def test_age_bands_are_half_open(sentence: str, bands: list[tuple]) -> None:
+    assert [(c.age_min, c.age_max) for c in claims_of(sentence)] == bands
+
+
+def test_bands_pair_across_sentences_of_one_article() -> None:
+    claims = claims_of(
+        "山东省70岁以下的退休人员每月划入100元。", "山东省70岁及以上的退休人员每月划入125元。"
+    )
+    assert [(c.age_min, c.age_max) for c in claims] == [(None, 70), (70, None)]
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "monthly", "amount", "period"),
+    [
+        ("西安市每月定额划入１３０元。", 130.0, 130.0, "month"),
+        ("西安市每月定额划入一百三十元。", 130.0, 130.0, "month"),
+        ("南京市每年划入1,800元，分月到账。", 150.0, 1800.0, "year"),
+        ("南京市每年划入１，８００元。", 150.0, 1800.0, "year"),
+        ("上海市退休人员每年划入1680元。", 140.0, 1680.0, "year"),
+        ("上海市退休人员划入标准为1680元/年。", 140.0, 1680.0, "year"),
+        ("九江市退休人员每月划入八十五元。", 85.0, 85.0, "month"),  # 九江 stays a name
+        (
+            "上海市每年划入1680元（月均140元）。",
+            140.0,
+            1680.0,
+            "year",
+        ),  # the gloss is no second claim
+    ],
+)
+def test_amounts_in_any_writing_become_monthly(
+    sentence: str, monthly: float, amount: float, period: str
+) -> None:
+    (claim,) = claims_of(sentence)
+    assert (claim.monthly_yuan, claim.amount_yuan, claim.period, claim.method) == (
+        monthly,
+        amount,
+        period,
+        "fixed",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "low", "high"),
+    [
+        ("江苏省按平均养老金的百分之二点五划入。", 0.025, 0.025),
+        ("浙江省按平均养老金的2%至3%划入。", 0.02, 0.03),
+        ("福建省按平均养老金的2%—3%划入。", 0.02, 0.03),
+        ("广东省按平均养老金的2%-3%划入。", 0.02, 0.03),
+        ("深圳市按本人养老金的２．８％划入。", 0.028, 0.028),
+    ],
+)
+def test_ratios_become_fractions(sentence: str, low: float, high: float) -> None:
+    (claim,) = claims_of(sentence)
+    assert (claim.method, claim.ratio_min, claim.ratio_max) == ("ratio", low, high)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "base"),
+    [
+        ("深圳市按本人基本养老金的2.8%划入。", "individual_pension"),
+        ("江苏省按上年度月人均基本养老金的2.5%划入。", "regional_avg_pension"),
+        ("湖南省按当地平均养老金的2%划入。", "regional_avg_pension"),
+        ("广州市在职职工按本人缴费基数的2%划入个人账户。", "contribution_base"),
+    ],
+)
+def test_ratio_base(sentence: str, base: str) -> None:
+    (claim,) = claims_of(sentence)
+    assert claim.base == base
+
+
+def test_base_declared_for_the_section() -> None:
+    claims = claims_of(
+        ("p", "划入基数：以退休人员所在地区的人均养老金水平为基准，而不是本人养老金。", "比例"),
+        ("p", "全国普遍采用2%~3%的划入比例。", "比例"),
+    )
+    assert [c.base for c in claims] == ["regional_avg_pension"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "approximate", "method"),
+    [
+        ("武汉市退休人员每月到账约160元。", True, None),
+        ("深圳市退休人员每月到账可以达到250元左右。", True, None),
+        ("武汉市退休人员每月到账在160元上下。", True, None),
+        ("武汉市退休人员每月定额划入160元。", False, "fixed"),
+    ],
+)
+def test_hedged_amounts_are_approximate_without_method(
+    sentence: str, approximate: bool, method: str | None
+) -> None:
+    (claim,) = claims_of(sentence)
+    assert (claim.approximate, claim.method) == (approximate, method)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "福州市退休人员每月到账97元（已扣除3元大病保险）。",
+        "福州市扣除3元大病保险后，退休人员每月实际到账97元。",
+        "福州市退休人员每月到账97元，这是扣除3元大病保险后的金额。",
+    ],
+)
+def test_deduction_is_kept_and_is_no_claim(sentence: str) -> None:
+    (claim,) = claims_of(sentence)
+    assert (claim.monthly_yuan, claim.deduction_yuan) == (97.0, 3.0)
+
+
+def test_employees_and_retirees_in_one_sentence() -> None:
+    claims = claims_of("广州市在职职工按本人缴费基数的2%划入，退休人员按平均养老金的2.5%划入。")
+    assert [(c.population, c.ratio_min, c.base) for c in claims] == [
+        ("employee", 0.02, "contribution_base"),
+        ("retiree", 0.025, "regional_avg_pension"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "北京市人均养老金为每月4000元，个人账户按比例划入。",  # a pension figure, no credit value
+        "北京市住院报销比例为90%，个人账户另行划入。",
+        "北京市灵活就业人员每月缴费500元，其中一部分划入个人账户。",
+        "上海市每月划入的钱比北京市多40元。",  # a difference, not a level
+        "北京市80岁以上老人每月领取高龄津贴100元，与个人账户划入无关。",
+        "苏州市个人账户每季度划入300元。",  # a period a claim cannot hold
+        "各地每月划入的金额在100-200元之间。",  # a range of amounts is no value
+    ],
+)
+def test_numbers_that_are_not_credits_yield_nothing(sentence: str) -> None:
+    assert claims_of(sentence) == []
+
+
+# ----------------------------------------------------------------------------- lists, tables, repeats
+
+
+def test_respectively_spreads_values_over_listed_places() -> None:
+    claims = claims_of(
+        "北京、甘肃等地按定额划入，返款金额分别为100元（70岁以下）/110元（70岁以上）和120元。"
+    )
+    assert [summary(c) for c in claims] == [
+        ("北京市", None, 70, "fixed", 100.0, None, None),
+        ("北京市", 70, None, "fixed", 110.0, None, None),
+        ("甘肃省", None, None, "fixed", 120.0, None, None),
+    ]
+
+
+def test_one_value_for_several_places_applies_to_each() -> None:
+    claims = claims_of("安徽、江西两省退休人员每月定额划入70元。")
+    assert [c.region for c in claims] == ["安徽省", "江西省"]
+
+
+def test_table_rows_with_header_context() -> None:
+    claims = claims_of(
+        ("p", "部分地区的划入标准见下表。"),
+        ("table_row", "地区 | 年龄段 | 划入方式 | 年划入金额"),
+        ("table_row", "上海市 | 不满75周岁 | 定额 | 1680元"),
+        ("table_row", "上海市 | 75周岁及以上 | 定额 | 1890元"),
+    )
+    assert [(c.region, c.age_min, c.age_max, c.monthly_yuan, c.period) for c in claims] == [
+        ("上海市", None, 75, 140.0, "year"),
+        ("上海市", 75, None, 157.5, "year"),
+    ]
+    assert claims[0].evidence == "上海市 | 不满75周岁 | 定额 | 1680元"
+
+
+def test_wide_table_bands_and_units_from_the_header() -> None:
+    claims = claims_of(
+        ("table_row", "地区 | 70岁以下每月划入（元） | 70岁及以上每月划入（元）"),
+        ("table_row", "北京市 | 100 | 110"),
+    )
+    assert [summary(c) for c in claims] == [
+        ("北京市", None, 70, "fixed", 100.0, None, None),
+        ("北京市", 70, None, "fixed", 110.0, None, None),
+    ]
+
+
+def test_table_of_fees_yields_nothing() -> None:
+    claims = claims_of(
+        ("table_row", "地区 | 住院起付线 | 报销比例"),
+        ("table_row", "北京市 | 1300元 | 90%"),
+        title="北京医保每月划入多少",
+    )
+    assert claims == []
+
+
+def test_list_items_are_read() -> None:
+    claims = claims_of(("li", "厦门市：按平均养老金的2.5%划入个人账户"))
+    assert [(c.region, c.ratio_min) for c in claims] == [("厦门市", 0.025)]
+
+
+def test_paragraph_with_line_breaks() -> None:
+    claims = claims_of("北京市每月定额划入100元\n甘肃省每月定额划入120元")
+    assert [(c.region, c.monthly_yuan) for c in claims] == [("北京市", 100.0), ("甘肃省", 120.0)]
+
+
+def test_rule_stated_twice_is_one_claim_with_both_sentences() -> None:
+    first = "西安市退休人员每月定额划入130元。"
+    second = "再提醒一次，西安市退休人员每月的划入标准是130元。"
+    (claim,) = claims_of(first, "中间说点别的。", second)
+    assert claim.evidence == first
+    assert claim.evidence_more == (second,)
+    assert claim.paragraph_ordinal == 0
+
+
+def test_claims_carry_provenance_and_no_cluster() -> None:
+    (claim,) = claims_of("无关的开头。", "西安市退休人员每月定额划入130元。")
+    assert (claim.article_id, claim.paragraph_ordinal, claim.cluster_id) == ("a1", 1, None)
+    assert claim.evidence == "西安市退休人员每月定额划入130元。"
