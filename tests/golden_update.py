@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from extractors.claims import extract_claims
 from extractors.html import parse_html
 from extractors.records import Article
 
@@ -80,7 +81,7 @@ def article_snapshot(article: Article) -> dict[str, Any]:
 
 
 def snapshot(page: GoldenPage) -> dict[str, Any]:
-    """Everything a golden file holds for one page: article fields, paragraphs, links."""
+    """Everything a golden file holds for one page: article fields, paragraphs, links, claims."""
     article = parse_html(page.source.read_bytes(), page.url, content_type=page.content_type)
     return {
         "source": page.source.relative_to(REPO).as_posix(),
@@ -89,6 +90,7 @@ def snapshot(page: GoldenPage) -> dict[str, Any]:
         "article": article_snapshot(article),
         "paragraphs": [asdict(p) for p in article.paragraphs],
         "links": asdict(article.links),
+        "claims": [asdict(claim) for claim in extract_claims(article)],
     }
 
 

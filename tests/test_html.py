@@ -199,3 +199,13 @@ def test_no_sample_trap_reaches_a_body(generic_only: bool) -> None:
     leaks = [(a["path"], trap["text"]) for a in SAMPLE_ARTICLES for trap in a.get("traps", [])
              if any(trap["text"] in p.text or p.text in trap["text"] for p in parse_sample(a, generic_only).paragraphs)]
     assert leaks == []
+
+
+@needs_site
+def test_no_claim_names_a_region_that_only_traps_mention() -> None:
+    from extractors.claims import extract_claims
+
+    trap_regions = set(sample_facts().get("trap_regions", ()))
+    leaked = [(a["path"], c.region, c.evidence) for a in SAMPLE_ARTICLES
+              for c in extract_claims(parse_sample(a)) if c.region in trap_regions]
+    assert trap_regions and leaked == []
