@@ -92,8 +92,8 @@ class _Handler(BaseHTTPRequestHandler):
         if found is None:
             self._send(HTTPStatus.NOT_FOUND, b"<h1>404 Not Found</h1>", "text/html; charset=utf-8", {}, send_body)
             return
-        body, content_type, mtime = found
-        headers = {"ETag": '"' + hashlib.sha256(body).hexdigest() + '"',
+        body, content_type, mtime, stored = found
+        headers = {"ETag": '"' + hashlib.sha256(stored).hexdigest() + '"',
                    "Last-Modified": email.utils.formatdate(mtime, usegmt=True)}
         if self._not_modified(headers["ETag"], mtime):
             self._send(HTTPStatus.NOT_MODIFIED, b"", None, headers, False)
@@ -139,18 +139,21 @@ class _SiteServer(ThreadingHTTPServer):
         self.config = ServeConfig.load(self.root)
         self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
 
-    def resolve(self, url_path: str) -> tuple[bytes, str, float] | None:
-        """(body, Content-Type, mtime) of a URL path, or None (missing, a directory, outside the root, the config)."""
+    def resolve(self, url_path: str) -> tuple[bytes, str, float, bytes] | None:
+        """(body, Content-Type, mtime, bytes as stored) of a URL path, or None (missing, a directory,
+        outside the root, the config). The ETag hashes the stored bytes, so a templated file (robots.txt,
+        sitemaps) keeps its validator when the site is served again on another port."""
         if url_path.endswith("/"):
             url_path += "index.html"
         file = (self.root / url_path.lstrip("/")).resolve()
         if not file.is_relative_to(self.root) or not file.is_file() or file.name == SERVE_CONFIG_NAME:
             return None
-        body = file.read_bytes()
+        stored = file.read_bytes()
+        body = stored
         if url_path in self.config.templated:
-            body = body.replace(BASE_URL_TOKEN.encode(), self.base_url.encode())
+            body = stored.replace(BASE_URL_TOKEN.encode(), self.base_url.encode())
         ctype = self.config.content_types.get(url_path, default_content_type(url_path))
-        return body, ctype, file.stat().st_mtime
+        return body, ctype, file.stat().st_mtime, stored
 
 
 @contextmanager

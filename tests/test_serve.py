@@ -83,6 +83,15 @@ def test_robots_gets_the_real_base_url(tiny_site: Path) -> None:
     assert body.decode() == f"Sitemap: {base}/sitemap.xml\n"
 
 
+def test_templated_file_keeps_its_etag_on_another_port(tiny_site: Path) -> None:
+    """A re-crawl on a new port revalidates robots.txt with a 304 instead of storing a new copy."""
+    with serve_site(tiny_site) as base:
+        _, first, _ = fetch(base + "/robots.txt")
+    with serve_site(tiny_site) as base:
+        status, _, _ = fetch(base + "/robots.txt", {"If-None-Match": first["ETag"]})
+    assert status == 304
+
+
 def test_server_stops_on_exit(tiny_site: Path) -> None:
     with serve_site(tiny_site) as base:
         port = int(base.rsplit(":", 1)[1])
