@@ -20,7 +20,7 @@ from pipelines.publish import (
     read_manifest,
     version_dirs,
 )
-from pipelines.schemas import TABLE_NAMES, UnknownTableError, schema_of
+from pipelines.schemas import TABLE_NAMES, UnknownTableError, pandas_dtype, schema_of
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -141,18 +141,9 @@ def manifest(version: str = "latest", data_dir: Path = DEFAULT_DATA_DIR) -> dict
     return read_manifest(release_path(version, data_dir))
 
 
-def _pandas_type(arrow_type: pa.DataType) -> Any:
-    """Nullable pandas dtypes for integers and booleans; the defaults for the rest."""
-    if pa.types.is_integer(arrow_type):
-        return pd.Int64Dtype()
-    if pa.types.is_boolean(arrow_type):
-        return pd.BooleanDtype()
-    return None
-
-
 def to_frame(table: pa.Table) -> pd.DataFrame:
     """A DataFrame: Int64 / boolean / str / float64 / datetime64[us, Asia/Shanghai], lists as lists."""
-    frame = table.to_pandas(types_mapper=_pandas_type)
+    frame = table.to_pandas(types_mapper=pandas_dtype)
     for column_field in table.schema:
         if pa.types.is_list(column_field.type):
             frame[column_field.name] = pd.Series(

@@ -47,6 +47,7 @@ from pipelines.schemas import (
     TABLE_NAMES,
     VOLATILE_COLUMNS,
     check_required,
+    with_pandas_metadata,
 )
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ def _fsync_dir(path: Path) -> None:
 def _write_table(table: pa.Table, path: Path) -> None:
     """One Parquet file, flushed to disk before returning."""
     with open(path, "wb") as sink:
-        pq.write_table(table, sink, compression=COMPRESSION)
+        pq.write_table(with_pandas_metadata(table), sink, compression=COMPRESSION)
         sink.flush()
         os.fsync(sink.fileno())
 

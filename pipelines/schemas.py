@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pyarrow as pa
 
 from extractors.records import Article, Claim
@@ -323,6 +324,23 @@ CONVERTERS: dict[str, Callable[[Iterable[Any]], pa.Table]] = {
     "credit_rules": credit_rules_table,
     "conflicts": conflicts_table,
 }
+
+
+def pandas_dtype(arrow_type: pa.DataType) -> Any:
+    """Nullable pandas dtypes for integers and booleans (Int64, boolean); None = pyarrow's default."""
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    return None
+
+
+def with_pandas_metadata(table: pa.Table) -> pa.Table:
+    """The table with pandas metadata naming those dtypes, so that a plain `pd.read_parquet` of
+    the file gives Int64 ages and boolean flags instead of floats and objects."""
+    frame = table.schema.empty_table().to_pandas(types_mapper=pandas_dtype)
+    metadata = pa.Schema.from_pandas(frame, preserve_index=False).metadata or {}
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
 
 
 def empty_table(table_name: str) -> pa.Table:

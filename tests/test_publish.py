@@ -53,6 +53,13 @@ def test_first_publish_writes_a_complete_release(tmp_path):
     assert list((published(tmp_path) / ".candidates").iterdir()) == []
 
 
+def test_a_plain_read_parquet_of_latest_gets_nullable_dtypes(tmp_path):
+    publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    rules = pd.read_parquet(published(tmp_path) / "latest" / "credit_rules.parquet")
+    assert (str(rules.age_min.dtype), str(rules.approximate.dtype)) == ("Int64", "boolean")
+    assert rules.age_min.isna().tolist() == [True, False]
+
+
 def test_manifest_holds_what_a_reviewer_needs(tmp_path):
     moment = datetime(2026, 11, 23, 12, 5, 1, tzinfo=UTC)
     candidate = publish.write_candidate(tables(), tmp_path, pages=48, run_id="run-1", code_version="0.1.0")
