@@ -2,6 +2,7 @@
 
     generate_site(out_dir, n_articles=48, seed=7) -> SiteFacts    write the site (and return its facts)
     iter_site_pages(n_articles, seed=7) -> Iterator[SitePage]     the same pages in memory, streaming
+    iter_site_articles(n_articles, seed=7)                        (article page, its ArticleFacts), streaming
     load_facts(path=SAMPLE_FACTS_PATH) -> SiteFacts               the committed facts
     start_urls(base_url) -> list[str]                             where a crawl starts
 
@@ -26,6 +27,7 @@ from pipelines.sample_site.site import (
     SAMPLE_SITE_DIR,
     SiteDirError,
     generate_site,
+    iter_site_articles,
     iter_site_pages,
     load_facts,
     start_urls,
@@ -34,5 +36,5 @@ from pipelines.sample_site.site import (
 __all__ = [
     "SAMPLE_FACTS_PATH", "SAMPLE_SITE_DIR", "ArticleFacts", "ChangedRegion", "ExpectedClaim", "ExpectedRule",
     "FactsFileError", "ParagraphFact", "SiteDirError", "SiteFacts", "SitePage", "TrapFact", "generate_site",
-    "iter_site_pages", "load_facts", "start_urls",
+    "iter_site_articles", "iter_site_pages", "load_facts", "start_urls",
 ]

@@ -150,7 +150,8 @@ def _reconcile(mentions: list[tuple[str, ArticleFacts, ExpectedClaim]]) -> Expec
 
 def changed_region(articles: Iterable[ArticleFacts]) -> ChangedRegion | None:
     """The Chengdu change, when both the old and the new articles exist on this site."""
-    old, new = [], []
+    old: list[ArticleFacts] = []
+    new: list[ArticleFacts] = []
     for art in articles:
         for claim in art.expected_claims:
             if _claim_key(claim) == CD_OLD.key:

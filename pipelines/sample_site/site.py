@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipelines.sample_site.build import RenderedArticle, site_pages
-from pipelines.sample_site.facts import FactsCollector
-from pipelines.sample_site.records import SiteFacts, SitePage, load_facts_file
+from pipelines.sample_site.facts import FactsCollector, article_facts
+from pipelines.sample_site.records import ArticleFacts, SiteFacts, SitePage, load_facts_file
 from pipelines.serve import BASE_URL_TOKEN, SERVE_CONFIG_NAME, ServeConfig, default_content_type
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,6 +26,17 @@ def iter_site_pages(n_articles: int, seed: int = DEFAULT_SEED) -> Iterator[SiteP
     """Every page of the site, streamed in constant memory (benchmarks at 100k articles)."""
     for item in site_pages(n_articles, seed):
         yield item.page if isinstance(item, RenderedArticle) else item
+
+
+def iter_site_articles(n_articles: int, seed: int = DEFAULT_SEED) -> Iterator[tuple[SitePage, ArticleFacts]]:
+    """Article pages (copies included) with their facts, streamed: ground truth for benchmarks at scale.
+
+    ``unique_paragraphs`` is left empty (it needs the whole site); ``paragraphs[].boilerplate_id``
+    says which body paragraphs the generator repeated.
+    """
+    for item in site_pages(n_articles, seed):
+        if isinstance(item, RenderedArticle):
+            yield item.page, article_facts(item)
 
 
 def start_urls(base_url: str) -> list[str]:
