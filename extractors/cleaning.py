@@ -45,18 +45,18 @@ def join_cells(cells: list[str]) -> str:
 def strip_site_suffix(title: str, site_names: tuple[str, ...] = ()) -> str:
     """Remove trailing (then leading) site names such as `_社保网` or ` - 社保网` from a page title."""
     title = clean_text(title)
-    while (seps := list(_TITLE_SEPARATOR.finditer(title))) and _is_site_name(title[seps[-1].end():], site_names):
+    while (seps := list(_TITLE_SEPARATOR.finditer(title))) and is_site_name(title[seps[-1].end():], site_names):
         if len(title[: seps[-1].start()]) < MIN_TITLE_CHARS:
             break
         title = title[: seps[-1].start()]
-    while (seps := list(_TITLE_SEPARATOR.finditer(title))) and _is_site_name(title[: seps[0].start()], site_names):
+    while (seps := list(_TITLE_SEPARATOR.finditer(title))) and is_site_name(title[: seps[0].start()], site_names):
         if len(title[seps[0].end():]) < MIN_TITLE_CHARS:
             break
         title = title[seps[0].end():]
     return title
 
 
-def _is_site_name(segment: str, site_names: tuple[str, ...]) -> bool:
+def is_site_name(segment: str, site_names: tuple[str, ...]) -> bool:
     """True when a title segment is the site's name rather than part of the headline."""
     segment = segment.strip()
     if not segment:

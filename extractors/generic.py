@@ -22,7 +22,8 @@ NEVER_BODY_TAGS = ("script", "style", "noscript", "iframe", "form", "svg", "butt
                    "textarea", "input", "nav", "aside", "footer", "template", "object", "embed")
 # class/id words of page furniture (trafilatura's "discard" xpaths, plus pinyin names seen on Chinese sites).
 DROP_NAME = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|side|sidebox|aside|right|comments?|pinglun|reply|"
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|side|sidebox|aside|right|comments?|pinglun|reply|cmt|"
+    r"discuss|liuyan|guestbook|statement|disclaimer|shengming|mianze|"
     r"footer|foot|related|relate|xiangguan|recommend|tuijian|share|sharebar|bdshare|breadcrumbs?|crumbs?|"
     r"bread|position|location|ads?|advert|banner|guanggao|hot|hotnews|remen|rank|paihang|toolbar|"
     r"pager|pagination|pages|copyright|login|search|friendlinks?|links|youqing|tags|keywords)(?=$|[\s_-]|\d)",
@@ -64,6 +65,8 @@ SENTENCE_PUNCT = re.compile(r"[。；;，,！!]")
 META_LINE = re.compile(r"^(发布时间|发布日期|更新时间|时间|来源|作者|编辑|责任编辑|浏览|阅读|点击|字号)\s*[:：]")
 META_MAX_CHARS = 80
 _STARTS_WITH_DATE = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+# Reader comments quoted without any markup that says so (网友“老李”：…, 匿名用户：…): never article text.
+COMMENT_LINE = re.compile(r"^(网友|匿名用户|匿名网友|热心网友|游客|用户\d*)\s*[“\"「]?[^：:，。“”]{0,16}[”\"」]?\s*[：:]")
 # Lines that navigate between articles.
 NAV_LINE = re.compile(r"^(上一篇|下一篇|上一页|下一页|返回列表|返回首页|分享到|打印本页|关闭窗口)")
 
@@ -71,6 +74,7 @@ CONTAINER_TAGS = frozenset({"div", "article", "section", "main", "td", "body", "
 BLOCK_TAGS = frozenset({"p", "div", "article", "section", "main", "ul", "ol", "dl", "dt", "dd", "li", "table",
                         "thead", "tbody", "tfoot", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                         "blockquote", "pre", "header", "center", "figure", "figcaption", "hr", "address"})
+MAX_COLSPAN = 20  # a colspan larger than this is a layout accident, not columns of data
 # A table cell longer than this holds running text: the table lays out the page, it is not data.
 DATA_CELL_MAX_CHARS = 200
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
@@ -82,9 +86,9 @@ _TEXT_LEN = etree.XPath("string-length(normalize-space())")
 _PAGE_TEXT = etree.XPath("string(/)")
 # A label somewhere in the page text (found with one regex over the text, before any tree search).
 _LABEL_IN_TEXT = re.compile("|".join(LABELS))
-# Paragraph-like elements that score their container (list items are left out: menus and
-# sidebars are lists, and scoring them costs more than the body's own lists add).
-_PARAGRAPHS = etree.XPath("//p|//pre|//blockquote|//td[not(.//table or .//div or .//p)]")
+# Paragraph-like elements that score their container: list items only without links (menus and
+# link lists are lists too), table cells only when they are leaves (layout cells hold the page).
+_PARAGRAPHS = etree.XPath("//p|//pre|//blockquote|//dd|//li[not(.//a)]|//td[not(.//table or .//div or .//p)]")
 
 
 class NoBodyError(ValueError):
@@ -349,12 +353,45 @@ def _is_layout_table(table: etree._Element) -> bool:
 
 
 def _table_rows(table: etree._Element) -> Iterator[Block]:
-    """One table_row block per row, cells joined by ' | ' (nested tables are read as their own rows)."""
+    """One table_row block per row, cells joined by ' | '; a rowspan cell (a region spanning its age
+    bands) is repeated in the rows it spans, so every row names what it is about."""
+    spans: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
     for row in table.iter("tr"):
-        cells = [clean_text(element_text(cell)) for cell in row if cell.tag in ("td", "th")]
+        cells = _row_cells(row, spans)
         text = " | ".join(c for c in cells if c)
         if text:
             yield Block("table_row", text)
+
+
+def _row_cells(row: etree._Element, spans: dict[int, tuple[str, int]]) -> list[str]:
+    """Cell texts of one row with the cells of earlier rowspans filled in at their columns."""
+    own = [cell for cell in row if cell.tag in ("td", "th")]
+    cells: list[str] = []
+    column = index = 0
+    while index < len(own) or column in spans:
+        if column in spans:  # a cell from a row above spans down into this row
+            text, left = spans.pop(column)
+            if left > 1:
+                spans[column] = (text, left - 1)
+            cells.append(text)
+            column += 1
+            continue
+        cell = own[index]
+        index += 1
+        text = clean_text(element_text(cell))
+        if (rowspan := _int(cell.get("rowspan"))) > 1:
+            spans[column] = (text, rowspan - 1)
+        cells.append(text)
+        column += min(max(_int(cell.get("colspan")), 1), MAX_COLSPAN)
+    return cells
+
+
+def _int(value: str | None) -> int:
+    """An integer attribute (rowspan/colspan), 1 when missing or malformed."""
+    try:
+        return int(value or 1)
+    except ValueError:
+        return 1
 
 
 def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> list[Block]:
@@ -365,7 +402,8 @@ def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> li
         for block in walk(root):
             if len(block.text) <= LABEL_MAX_CHARS and LABEL_TEXT.match(block.text):
                 return blocks
-            if block.text == title or is_meta_line(block.text) or NAV_LINE.match(block.text):
+            if block.text == title or is_meta_line(block.text) or NAV_LINE.match(block.text) \
+                    or COMMENT_LINE.match(block.text):
                 continue
             blocks.append(block)
     return blocks

@@ -11,7 +11,7 @@ from itertools import islice
 from lxml import etree
 
 from extractors import generic
-from extractors.cleaning import clean_text, element_text, strip_site_suffix
+from extractors.cleaning import clean_text, element_text, is_site_name, strip_site_suffix
 from extractors.dates import parse_published_at, published_at_from_meta
 from extractors.decoding import UndecodableError, decode_html
 from extractors.keys import sha256_text
@@ -99,8 +99,9 @@ def _title(root: etree._Element, profile: Profile | None) -> str | None:
     if profile and (text := profile.text("title", root)):
         return strip_site_suffix(text, site_names)
     page_title = clean_text(_TITLE_TAG(root))
-    h1s = [t for t in (clean_text(element_text(h)) for h in _H1(root)) if t and t not in site_names]
-    for h1 in h1s:  # the <h1> that the <title> repeats is the headline, not a logo
+    # a logo <h1>社保网</h1> is not a headline (gov_trs_editor_gb2312.html)
+    h1s = [t for t in (clean_text(element_text(h)) for h in _H1(root)) if t and not is_site_name(t, site_names)]
+    for h1 in h1s:  # the <h1> that the <title> repeats is the headline
         if h1 in page_title:
             return h1
     for candidate in (clean_text(_OG_TITLE(root)), page_title, *h1s):
@@ -120,11 +121,12 @@ def _published_at(root: etree._Element, profile: Profile | None) -> datetime | N
             if (value := _byline_date(el)) is not None:
                 return value
     headline = next(iter(_H1(root)), None)
-    scope = headline.getparent() if headline is not None and headline.getparent() is not None else root
-    for el in _NAMED(scope):  # an element named like a byline, next to the headline when there is one
-        if len(el) <= BYLINE_MAX_CHILDREN and BYLINE_NAME.search(f"{el.get('class', '')} {el.get('id', '')}") \
-                and (value := _byline_date(el)) is not None:
-            return value
+    near = headline.getparent() if headline is not None else None
+    for scope in (near, root) if near is not None else (root,):  # by the headline first, then anywhere
+        for el in _NAMED(scope):  # an element named like a byline (class="info", id="pubtime" …)
+            if len(el) <= BYLINE_MAX_CHILDREN and BYLINE_NAME.search(f"{el.get('class', '')} {el.get('id', '')}") \
+                    and (value := _byline_date(el)) is not None:
+                return value
     return None
 
 

@@ -34,6 +34,8 @@ def texts(body_html: str) -> list[str]:
         '<aside><p>武汉市退休人员医保个人账户每月划入180元，这是侧栏。</p></aside>',
         '<div><h3>猜你喜欢</h3><p>武汉市退休人员医保个人账户每月划入180元，点击了解。</p></div>',
         '<div>网友评论</div><div><p>我在楚雄，退休人员每月划入医保个人账户75元。</p></div>',
+        '<ul class="cmt-list"><li>匿名用户：武汉市退休人员每月划入医保个人账户180元。</li></ul>',
+        '<div class="statement"><p>声明：青岛市每月划入170元的说法有误请联系我们。</p></div>',
     ],
 )
 def test_furniture_with_rule_like_text_is_left_out(furniture: str) -> None:
@@ -75,6 +77,21 @@ def test_related_list_inside_the_article_ends_the_body() -> None:
 )
 def test_bylines_and_article_navigation_are_not_body(line: str) -> None:
     assert line not in texts(f"<div>{BODY_P}<p>{line}</p>{PROSE}</div>")
+
+
+@pytest.mark.parametrize("comment", ["网友“老李头”：武汉这边每月划入180元。", "匿名用户：武汉市每月划入180元。",
+                                     "用户123：我在武汉，每月划入180元。"])
+def test_unmarked_reader_comments_are_not_body(comment: str) -> None:
+    assert comment not in texts(f"<div>{BODY_P}<p>{comment}</p>{PROSE}</div>")
+
+
+def test_rowspan_cells_are_repeated_in_the_rows_they_span() -> None:
+    body = blocks_of(f"<div>{BODY_P}<table><tr><th>地区</th><th>年龄</th><th>金额</th></tr>"
+                     '<tr><td rowspan="2">衢州市</td><td>75周岁以下</td><td>95元</td></tr>'
+                     "<tr><td>75周岁及以上</td><td>115元</td></tr>"
+                     '<tr><td colspan="2">合计</td><td>—</td></tr></table></div>')
+    assert [b.text for b in body if b.kind == "table_row"] == [
+        "地区 | 年龄 | 金额", "衢州市 | 75周岁以下 | 95元", "衢州市 | 75周岁及以上 | 115元", "合计 | —"]
 
 
 def test_a_dated_rule_sentence_is_body() -> None:
