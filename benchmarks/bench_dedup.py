@@ -1,21 +1,23 @@
 """Dedup benchmark: paragraphs/s and peak memory of clustering, and boilerplate precision/recall, per site size.
 
 Each size runs in its own child process (a clean heap, so the peak is this size's own): the
-synthetic site of `pipelines.sample_site.iter_site_pages` is parsed with `parse_html`, then
-`merge_duplicate_articles` + `cluster_paragraphs` are timed with the peak RSS of that step
-(`benchmarks.memory.measure`). The boilerplate flag is scored against what the generator knows
-it repeated (`SiteFacts.boilerplate`, positives) and wrote once (`unique_paragraphs`, negatives).
+synthetic site of the sample-site generator is streamed, every article page is parsed with
+`parse_html`, then `merge_duplicate_articles` + `cluster_paragraphs` are timed with the peak RSS
+of that step (`benchmarks.memory.measure`). The boilerplate flag is scored against what the
+generator knows: a paragraph rendered from one of its templates (`ParagraphFact.boilerplate_id`)
+is boilerplate, a paragraph of no template whose text occurs in one distinct article is not.
 
     python -m benchmarks.bench_dedup --sizes 1000,10000
+    python -m benchmarks.bench_dedup --sweep        # settings grid on the committed sample site
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
-import tempfile
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -36,110 +38,96 @@ BENCH_HOST = "http://bench.shebao.example"
 DEFAULT_SIZES = "1000,10000"
 
 
-def site_articles(n_articles: int, seed: int) -> list[Article]:
-    """Parse every article page of the synthetic site of `n_articles` (skipped pages are counted, not fatal)."""
+@dataclass(slots=True)
+class Truth:
+    """What the generator wrote: per (url, normalised text) whether it came from a template."""
+
+    templated: dict[tuple[str, str], bool]
+    copies: Counter[str]  # normalised text -> distinct original articles holding it
+
+    def label(self, url: str, text: str) -> bool | None:
+        """True = boilerplate, False = written once, None = not scored (a shared non-template text)."""
+        key = normalise(text)
+        templated = self.templated.get((url, key))
+        if templated is None:
+            return None
+        if templated:
+            return True
+        return False if self.copies[key] == 1 else None
+
+
+def _rendered_articles(n_articles: int, seed: int) -> Iterator[Any]:
+    from pipelines.sample_site.build import RenderedArticle, site_pages
+
+    for item in site_pages(n_articles, seed):
+        if isinstance(item, RenderedArticle):
+            yield item
+
+
+def site_corpus(n_articles: int, seed: int) -> tuple[list[Article], Truth, int]:
+    """Parse every article page of the generated site; returns (articles, truth, pages skipped)."""
     from extractors.html import ParseError, parse_html
-    from pipelines.sample_site import iter_site_pages
+    from pipelines.sample_site.facts import article_facts
 
-    articles = []
-    for page in iter_site_pages(n_articles, seed=seed):
-        if page.kind != "article":
-            continue
+    articles, skipped = [], 0
+    truth = Truth({}, Counter())
+    for rendered in _rendered_articles(n_articles, seed):
+        page = rendered.page
         try:
-            articles.append(parse_html(page.body, BENCH_HOST + page.path, content_type=page.content_type))
+            article = parse_html(page.body, BENCH_HOST + page.path, content_type=page.content_type)
         except ParseError:
+            skipped += 1
             continue
-    return articles
+        articles.append(article)
+        facts = article_facts(rendered)
+        texts = {normalise(p.text): p.boilerplate_id is not None for p in facts.paragraphs}
+        truth.templated.update(((article.url, text), flag) for text, flag in texts.items())
+        if rendered.duplicate_of is None:
+            truth.copies.update(texts.keys())
+    return articles, truth, skipped
 
 
-def site_truth(n_articles: int, seed: int) -> tuple[set[str], set[str]]:
-    """(normalised repeated texts, normalised single-article texts) that the generator wrote for this size."""
-    from pipelines.sample_site import generate_site
-
-    with tempfile.TemporaryDirectory(prefix="bench-dedup-") as tmp:
-        facts = generate_site(Path(tmp), n_articles=n_articles, seed=seed)
-    repeated = {normalise(text) for text in facts.boilerplate}
-    unique = {normalise(text) for article in facts.articles for text in article.unique_paragraphs}
-    return repeated, unique - repeated
-
-
-def score(rows: Iterable[ParagraphRow], repeated: set[str], unique: set[str]) -> dict[str, float | int]:
-    """Precision and recall of `is_boilerplate` over the rows whose text the generator classified."""
+def score(rows: Iterable[ParagraphRow], urls: dict[str, str], truth: Truth) -> dict[str, float | int]:
+    """Precision and recall of `is_boilerplate` over the rows the generator labels."""
     tp = fp = fn = tn = 0
     for row in rows:
-        text = normalise(row.text)
-        truth = True if text in repeated else False if text in unique else None
-        if truth is None:
+        label = truth.label(urls[row.article_id], row.text)
+        if label is None:
             continue
-        tp += truth and row.is_boilerplate
-        fn += truth and not row.is_boilerplate
-        fp += (not truth) and row.is_boilerplate
-        tn += (not truth) and not row.is_boilerplate
+        tp += label and row.is_boilerplate
+        fn += label and not row.is_boilerplate
+        fp += (not label) and row.is_boilerplate
+        tn += (not label) and not row.is_boilerplate
     return {
         "boilerplate_precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
         "boilerplate_recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
         "scored_rows": tp + fp + fn + tn,
+        "true_positives": tp, "false_positives": fp, "false_negatives": fn,
     }
 
 
 def bench_one(n_articles: int, seed: int = 7, settings: DedupSettings = DEFAULT_SETTINGS) -> dict[str, Any]:
     """One size in this process: parse, then time and measure merge + clustering, then score."""
-    articles = site_articles(n_articles, seed)
+    articles, truth, skipped = site_corpus(n_articles, seed)
     with measure("dedup clustering", len(articles)) as m:
         merged = merge_duplicate_articles(articles, settings)
         rows = cluster_paragraphs(merged, settings=settings)
-    repeated, unique = site_truth(n_articles, seed)
+    urls = {a.article_id: a.url for a in merged}
+    peak, before = m.peak_rss_mb, m.rss_before_mb
     return {
         "articles": len(articles),
+        "skipped_pages": skipped,
         "merged_articles": len(merged),
         "paragraphs": len(rows),
         "boilerplate_rows": sum(r.is_boilerplate for r in rows),
         "clusters": len({r.cluster_id for r in rows}),
         "seconds": round(m.seconds, 3),
         "paragraphs_per_s": round(len(rows) / m.seconds, 1) if m.seconds else None,
-        "peak_rss_mb": None if m.peak_rss_mb is None else round(m.peak_rss_mb, 1),
-        "rss_before_mb": None if m.rss_before_mb is None else round(m.rss_before_mb, 1),
-        **score(rows, repeated, unique),
+        "peak_rss_mb": None if peak is None else round(peak, 1),
+        "rss_before_mb": None if before is None else round(before, 1),
+        "clustering_mb": None if peak is None or before is None else round(peak - before, 1),
+        **score(rows, urls, truth),
     }
-
-
-def sample_site_articles() -> tuple[list[Article], set[str], set[str]]:
-    """The committed 48-article sample site, parsed, with its (repeated, unique) truth from the facts."""
-    from extractors.html import parse_html
-    from pipelines.sample_site import SAMPLE_SITE_DIR, load_facts
-
-    facts = load_facts()
-    articles = [
-        parse_html((SAMPLE_SITE_DIR / fact.path.lstrip("/")).read_bytes(), BENCH_HOST + fact.path)
-        for fact in facts.articles
-    ]
-    repeated = {normalise(text) for text in facts.boilerplate}
-    unique = {normalise(text) for fact in facts.articles for text in fact.unique_paragraphs}
-    return articles, repeated, unique - repeated
-
-
-def sweep(grid: Iterable[DedupSettings]) -> list[dict[str, Any]]:
-    """Boilerplate precision/recall and cluster counts on the sample site for each candidate setting."""
-    articles, repeated, unique = sample_site_articles()
-    merged = merge_duplicate_articles(articles)
-    out = []
-    for settings in grid:
-        rows = cluster_paragraphs(merged, settings=settings)
-        out.append({"shingle_size": settings.shingle_size, "num_perm": settings.num_perm,
-                    "threshold": settings.threshold, "min_articles": settings.boilerplate_min_articles,
-                    "clusters": len({r.cluster_id for r in rows}), **score(rows, repeated, unique)})
-    return out
-
-
-def default_grid() -> list[DedupSettings]:
-    """Shingle sizes 2/3/4 × thresholds × permutations × boilerplate minimum, around the defaults."""
-    return [
-        DedupSettings(shingle_size=size, num_perm=perms, threshold=threshold, boilerplate_min_articles=minimum)
-        for size in (2, 3, 4)
-        for perms in (64, 128)
-        for threshold in (0.5, 0.6, 0.7, 0.8, 0.9)
-        for minimum in (2, 3, 4)
-    ]
 
 
 def bench_dedup(sizes: Sequence[int], seed: int = 7) -> list[dict[str, Any]]:
@@ -150,6 +138,52 @@ def bench_dedup(sizes: Sequence[int], seed: int = 7) -> list[dict[str, Any]]:
         with context.Pool(1) as pool:
             results.append(pool.apply(bench_one, (n, seed)))
     return results
+
+
+# --------------------------------------------------------------------------- settings sweep
+
+
+def sample_site_corpus() -> tuple[list[Article], Truth]:
+    """The committed sample site, parsed, with its truth from the facts file."""
+    from extractors.html import parse_html
+    from pipelines.sample_site import SAMPLE_SITE_DIR, load_facts
+
+    facts = load_facts()
+    articles, truth = [], Truth({}, Counter())
+    for fact in facts.articles:
+        body = (SAMPLE_SITE_DIR / fact.path).read_bytes()
+        article = parse_html(body, BENCH_HOST + fact.url_path, content_type=fact.content_type)
+        articles.append(article)
+        texts = {normalise(p.text): p.boilerplate_id is not None for p in fact.paragraphs}
+        truth.templated.update(((article.url, text), flag) for text, flag in texts.items())
+        if fact.duplicate_of is None:
+            truth.copies.update(texts.keys())
+    return articles, truth
+
+
+def sweep(grid: Iterable[DedupSettings]) -> list[dict[str, Any]]:
+    """Boilerplate precision/recall and cluster counts on the sample site for each candidate setting."""
+    articles, truth = sample_site_corpus()
+    merged = merge_duplicate_articles(articles)
+    urls = {a.article_id: a.url for a in merged}
+    out = []
+    for settings in grid:
+        rows = cluster_paragraphs(merged, settings=settings)
+        out.append({"shingle_size": settings.shingle_size, "num_perm": settings.num_perm,
+                    "threshold": settings.threshold, "min_articles": settings.boilerplate_min_articles,
+                    "clusters": len({r.cluster_id for r in rows}), **score(rows, urls, truth)})
+    return out
+
+
+def default_grid() -> list[DedupSettings]:
+    """Shingle sizes 2/3/4 × thresholds × permutations × boilerplate minimum, around the defaults."""
+    return [
+        DedupSettings(shingle_size=size, num_perm=perms, threshold=threshold, boilerplate_min_articles=minimum)
+        for size in (2, 3, 4)
+        for perms in (64, 128)
+        for threshold in (0.5, 0.6, 0.7, 0.8, 0.9)
+        for minimum in (2, 3)
+    ]
 
 
 @click.command()

@@ -35,18 +35,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-import numpy as np
-
 from extractors.records import Article, Claim
 from extractors.regions import NATIONAL, lookup
-from pipelines.lsh_index import (
-    DedupSettings,
-    Entry,
-    ParagraphIndex,
-    candidate_lsh,
-    minhash,
-    permutations,
-)
+from pipelines.lsh_index import DedupSettings, Entry, NearDuplicates, ParagraphIndex
 from pipelines.normalise import hash_normalised, normalise, template_and_signature, text_key
 from pipelines.records import ParagraphRow
 
@@ -206,21 +197,18 @@ def _duplicate_pairs(items: Sequence[Article], settings: DedupSettings) -> Itera
 
 
 def _near_identical_bodies(items: Sequence[Article], settings: DedupSettings) -> Iterable[tuple[int, int]]:
-    lsh = candidate_lsh(settings.article_threshold, settings.num_perm)
-    perms = permutations(settings.num_perm)
-    signatures: dict[int, np.ndarray] = {}
+    near = NearDuplicates(settings.article_threshold, settings.num_perm, settings.article_shingle_size)
+    row_of: list[int] = []  # signature row -> article position
     for i, article in enumerate(items):
         body = normalise("\n".join(p.text for p in article.paragraphs))
         if not body:
             continue
-        signature = minhash(body, settings.article_shingle_size, settings.num_perm, perms)
-        signatures[i] = signature.hashvalues
-        for j in lsh.query(signature):
-            same_place = items[j].title_region == article.title_region  # one template for two cities is two articles
-            similar = np.count_nonzero(signatures[j] == signature.hashvalues) / settings.num_perm
-            if same_place and similar >= settings.article_threshold:
+        _, similar = near.add(body)
+        row_of.append(i)
+        for row in similar:
+            j = row_of[row]
+            if items[j].title_region == article.title_region:  # one template for two cities is two articles
                 yield j, i
-        lsh.insert(i, signature, check_duplication=False)
 
 
 def _merge_group(copies: list[Article]) -> Article:

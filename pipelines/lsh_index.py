@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,8 @@ MINHASH_SEED = 1
 # perms); bands tuned 0.2 lower find >= 99% of them and ~6% of pairs at 0.3. Every candidate is then
 # verified against the stored signatures, so the threshold itself stays exact.
 LSH_RECALL_SLACK = 0.2
+# Rows the signature matrix starts with; it doubles when full.
+SIGNATURE_ROWS_START = 1024
 # datasketch's 32-bit affine permutations; hash values fit in uint32 and are stored that way.
 MINHASH_SCHEME = "affine32"
 
@@ -41,25 +43,31 @@ MINHASH_SCHEME = "affine32"
 class DedupSettings:
     """Thresholds of paragraph and article dedup, with defaults measured as follows.
 
-    Sample site (48 articles + 3 duplicate URLs, seed 7; 627 paragraphs the generator labels,
-    565 from its templates, 62 written once; `python -m benchmarks.bench_dedup --sweep`):
-    boilerplate precision/recall with 3-grams is 1.00/1.00 for every threshold from 0.7 to 0.9
-    at boilerplate_min_articles=3; at 0.6 precision drops to 0.996 and at 0.5 to 0.988 (a claim
-    with a one-sentence lead-in joins its bare copy). 2-grams behave the same on this site, but
-    on the third-party seed texts they score rewordings 0.05-0.1 higher (more paraphrases pass);
-    4-grams lose recall at 0.8 (templated intros with a long injected name). num_perm 32-256 give
-    the same flags at 0.7-0.9; 128 keeps the estimate's standard error near 0.04 at J=0.7.
-    On the seed texts, copies with one word changed score 0.73-0.90 (3-grams, masked) and
-    paraphrases 0.4-0.65, so 0.7 is the lowest threshold that takes copies and leaves rewrites.
-    boilerplate_min_articles=2 flags a claim copied into just two articles (4 rows on the sample
-    site that the generator wrote as unique); 3 flags none of them and every template.
-    Whole bodies: the 3 duplicate pairs score 0.96, 1.0, 1.0 (5-grams) and the other 1,272
-    pairs at most 0.78, so 0.9 separates them with room on both sides.
+    Sample site (48 articles + 3 copies, seed 7; 1,473 paragraphs the generator labels: 1,395
+    rendered from its templates, 78 written once; `python -m benchmarks.bench_dedup --sweep`),
+    boilerplate precision / recall at boilerplate_min_articles=3:
+
+        threshold      0.5    0.6    0.7    0.8    0.9
+        2-grams, 128   .996   .998   .999   1.0    1.0     (recall 1.0 everywhere)
+        3-grams, 128   .998   .998   .999   1.0    1.0
+        4-grams, 128   .998   .999   .999   1.0    1.0
+        3-grams,  64   .997   .997   .998   .999   1.0
+
+    The false positives below 0.8 are one claim written twice in different words (same values,
+    same place): harmless for counting evidence, but not the same paragraph. 0.8 is the lowest
+    threshold with no false positive. On the third-party seed texts (masked, 3-grams) copies with
+    one word changed score 0.82-0.90 and rewrites 0.4-0.65; 2-grams lift rewrites by 0.05-0.1
+    (closer to the threshold), 4-grams lower one-word edits by about as much. 128 permutations:
+    64 let one false positive through at 0.8 (estimate spread ~0.05 instead of ~0.035).
+    boilerplate_min_articles=3: every template of the site spans far more articles, and a claim
+    copied into just two articles is still counted as its own evidence by reconciliation.
+    Whole bodies: the 3 copies score 0.96, 1.0, 1.0 against their originals (5-grams) and the
+    other 1,272 pairs at most 0.78, so 0.9 separates them with room on both sides.
     """
 
     shingle_size: int = 3  # character n-grams of the masked template
     num_perm: int = 128  # MinHash permutations
-    threshold: float = 0.7  # estimated Jaccard of masked templates at which two join one cluster
+    threshold: float = 0.8  # estimated Jaccard of masked templates at which two join one cluster
     boilerplate_min_articles: int = 3  # distinct articles a cluster spans to count as boilerplate
     article_threshold: float = 0.9  # Jaccard of whole bodies at which two URLs are one article
     article_shingle_size: int = 5  # character n-grams of whole normalised bodies
@@ -86,27 +94,89 @@ class Entry:
     values: str
 
 
-def _prehashed(value: int) -> int:
-    """MinHash input that is already a stable 32-bit shingle hash (`shingle_hashes`)."""
-    return value
-
-
 def permutations(num_perm: int) -> np.ndarray:
-    """datasketch's affine permutations for `num_perm` (fixed seed), shared by every signature."""
+    """datasketch's affine permutations (a, b) for `num_perm`, from the fixed seed, as uint32 rows."""
     return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
-def minhash(text: str, shingle_size: int, num_perm: int, perms: np.ndarray) -> MinHash:
-    """The MinHash of a text's character n-grams, with shared permutations."""
-    signature = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=_prehashed,
-                        scheme=MINHASH_SCHEME, permutations=perms)
-    signature.update_batch(shingle_hashes(text, shingle_size).tolist())
-    return signature
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, element-wise (a bijection that spreads every input bit)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 def candidate_lsh(threshold: float, num_perm: int) -> MinHashLSH:
     """An LSH index whose bands catch nearly every pair at `threshold` (see LSH_RECALL_SLACK)."""
     return MinHashLSH(threshold=max(threshold - LSH_RECALL_SLACK, 0.05), num_perm=num_perm)
+
+
+class NearDuplicates:
+    """MinHash signatures of texts in one growing uint32 matrix, with an LSH index over its rows.
+
+    `add(text)` returns the new row and the earlier rows whose estimated Jaccard similarity
+    reaches the threshold: LSH proposes candidates, one vectorised comparison verifies them.
+    Signatures are min over n-grams of fmix32((a·h + b) mod 2³²) with datasketch's seeded
+    permutations: the finaliser after the affine map brings the estimate's spread on the sample
+    site's templates from 0.051 down to 0.036, near the binomial 0.04 of 128 permutations.
+    """
+
+    def __init__(self, threshold: float, num_perm: int, shingle_size: int) -> None:
+        self.threshold, self.num_perm, self.shingle_size = threshold, num_perm, shingle_size
+        self._lsh = candidate_lsh(threshold, num_perm)
+        self._matrix = np.empty((SIGNATURE_ROWS_START, num_perm), dtype=np.uint32)
+        self._rows = 0
+        self._setup()
+
+    def _setup(self) -> None:
+        perms = permutations(self.num_perm)
+        self._a, self._b = perms[0].astype(np.uint32), perms[1].astype(np.uint32)
+        self._probe = MinHash(num_perm=self.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
+                              permutations=perms)  # carries a signature into datasketch's LSH calls
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def signature(self, text: str) -> np.ndarray:
+        """The MinHash signature (uint32 × num_perm) of a text's character n-grams."""
+        hashes = shingle_hashes(text, self.shingle_size)
+        return _fmix32(np.multiply.outer(hashes, self._a) + self._b).min(axis=0)
+
+    def add(self, text: str) -> tuple[int, list[int]]:
+        """Store a text's signature; returns (its row, earlier rows at or above the threshold)."""
+        signature = self.signature(text)
+        self._probe.hashvalues = signature
+        candidates = self._lsh.query(self._probe)
+        row = self._append(signature)
+        self._lsh.insert(row, self._probe, check_duplication=False)
+        if not candidates:
+            return row, []
+        ids = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        agree = np.count_nonzero(self._matrix[ids] == signature, axis=1)
+        return row, sorted(ids[agree >= self.threshold * self.num_perm].tolist())
+
+    def _append(self, signature: np.ndarray) -> int:
+        if self._rows == len(self._matrix):
+            grown = np.empty((2 * len(self._matrix), self.num_perm), dtype=np.uint32)
+            grown[: self._rows] = self._matrix[: self._rows]
+            self._matrix = grown
+        self._matrix[self._rows] = signature
+        self._rows += 1
+        return self._rows - 1
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"threshold": self.threshold, "num_perm": self.num_perm, "shingle_size": self.shingle_size,
+                "lsh": self._lsh, "matrix": self._matrix[: self._rows].copy(), "rows": self._rows}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.threshold, self.num_perm = state["threshold"], state["num_perm"]
+        self.shingle_size, self._lsh = state["shingle_size"], state["lsh"]
+        self._matrix, self._rows = state["matrix"], state["rows"]
+        if len(self._matrix) == 0:
+            self._matrix = np.empty((SIGNATURE_ROWS_START, self.num_perm), dtype=np.uint32)
+        self._setup()
 
 
 def template_key(masked: str) -> str:
@@ -119,13 +189,13 @@ class ParagraphIndex:
 
     def __init__(self, settings: DedupSettings | None = None) -> None:
         self.settings = settings or DedupSettings()
-        self._lsh = candidate_lsh(self.settings.threshold, self.settings.num_perm)
-        self._perms = permutations(self.settings.num_perm)
+        self._near = NearDuplicates(self.settings.threshold, self.settings.num_perm, self.settings.shingle_size)
         self._cluster_ids: dict[tuple[int, int], str] = {}  # (root, value id) -> cluster_id, a cache
         self._node_of: dict[str, int] = {}  # template key -> node
         self._keys: list[str] = []  # node -> template key
-        self._sigs: list[np.ndarray] = []  # node -> MinHash hash values (uint32)
-        self._parent: list[int] = []  # union-find; a root is its component's smallest template key
+        self._parent: list[int] = []  # union-find (by size) over nodes
+        self._size: list[int] = []  # nodes under a root
+        self._name: dict[int, int] = {}  # root -> the node with the component's smallest template key
         self._value_of: dict[str, int] = {}  # value signature -> id
         self._values: list[str] = []
         self._articles: dict[str, tuple[tuple[int, int, int], ...]] = {}  # id -> (ordinal, node, value id)
@@ -240,20 +310,15 @@ class ParagraphIndex:
         node = self._node_of.get(key)
         if node is not None:
             return node
-        node = len(self._keys)
+        node, similar = self._near.add(masked)
         self._node_of[key] = node
         self._keys.append(key)
         self._parent.append(node)
-        signature = minhash(masked, self.settings.shingle_size, self.settings.num_perm, self._perms)
-        self._sigs.append(signature.hashvalues.astype(np.uint32))
-        for other in self._lsh.query(signature):
-            if self._similarity(node, other) >= self.settings.threshold:
-                self._union(node, other)
-        self._lsh.insert(node, signature, check_duplication=False)
+        self._size.append(1)
+        self._name[node] = node
+        for other in similar:
+            self._union(node, other)
         return node
-
-    def _similarity(self, a: int, b: int) -> float:
-        return float(np.count_nonzero(self._sigs[a] == self._sigs[b])) / self.settings.num_perm
 
     def _find(self, node: int) -> int:
         parent = self._parent
@@ -268,16 +333,27 @@ class ParagraphIndex:
         ra, rb = self._find(a), self._find(b)
         if ra == rb:
             return
-        keep, gone = (ra, rb) if self._keys[ra] < self._keys[rb] else (rb, ra)
+        keep, gone = (ra, rb) if self._size[ra] >= self._size[rb] else (rb, ra)  # by size: near-linear
         self._parent[gone] = keep
+        self._size[keep] += self._size[gone]
+        name_keep, name_gone = self._name.pop(keep), self._name.pop(gone)
+        self._name[keep] = name_keep if self._keys[name_keep] < self._keys[name_gone] else name_gone
         for value in self._root_values.pop(gone, set()):
             members = self._members.pop((gone, value), set())
             self._touched.add((gone, value))
             self._join(keep, value, members)
 
-    def _join(self, root: int, value: int, articles: Iterable[str]) -> None:
+    def _join(self, root: int, value: int, articles: set[str]) -> None:
+        """Add `articles` (a set the caller gives away) to a cluster, merging the smaller set into the larger."""
         key = (root, value)
-        self._members.setdefault(key, set()).update(articles)
+        present = self._members.get(key)
+        if present is None:
+            self._members[key] = articles
+        elif len(present) >= len(articles):
+            present |= articles
+        else:
+            articles |= present
+            self._members[key] = articles
         self._root_values.setdefault(root, set()).add(value)
         self._touched.add(key)
 
@@ -292,7 +368,8 @@ class ParagraphIndex:
         key = (self._find(node), value)
         cluster_id = self._cluster_ids.get(key)
         if cluster_id is None:
-            cluster_id = self._cluster_ids[key] = text_key(self._keys[key[0]] + "|" + self._values[value])
+            name = self._keys[self._name[key[0]]]
+            cluster_id = self._cluster_ids[key] = text_key(name + "|" + self._values[value])
         return cluster_id, len(self._members.get(key, ()))
 
     # ------------------------------------------------------------------ persistence
@@ -305,5 +382,5 @@ class ParagraphIndex:
             setattr(self, name, state[name])
 
 
-_STATE = ("_lsh", "_node_of", "_keys", "_sigs", "_parent", "_value_of", "_values", "_articles", "_fingerprints",
-          "_members", "_root_values", "_touched")
+_STATE = ("_near", "_node_of", "_keys", "_parent", "_size", "_name", "_value_of", "_values", "_articles",
+          "_fingerprints", "_members", "_root_values", "_touched")

@@ -154,7 +154,7 @@ def test_take_touched_names_articles_whose_clusters_grew() -> None:
 
 
 def test_index_settings_must_match() -> None:
-    index = ParagraphIndex(DedupSettings(threshold=0.8))
+    index = ParagraphIndex(DedupSettings(threshold=0.9))
     with pytest.raises(DedupSettingsMismatch, match="rebuild"):
         cluster_paragraphs([make_article("/k/1.html", "宁安", [DISCLAIMER])], index=index)
 

@@ -15,8 +15,9 @@ from pipelines.lsh_index import (
 )
 from pipelines.normalise import mask_template
 
-DISCLAIMER = mask_template("本站内容仅供参考，具体以当地医疗保障部门公布的办法为准。")
-NEAR = mask_template("本站内容仅供参考，具体以当地医疗保障部门公布的规定为准。")
+DISCLAIMER_TEXT = "本站内容仅供参考，具体标准以当地医疗保障部门正式公布的办法为准，如有出入请以官方发布的信息为准。"
+DISCLAIMER = mask_template(DISCLAIMER_TEXT)
+NEAR = mask_template(DISCLAIMER_TEXT.replace("具体标准", "具体"))  # 3-gram Jaccard 0.875
 OTHER = mask_template("退休人员的医保个人账户由统筹基金按月划入，用于门诊和药店购药。")
 
 
