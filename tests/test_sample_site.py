@@ -77,6 +77,12 @@ def test_other_seed_gives_other_site(tmp_path: Path, fresh: tuple[Path, SiteFact
     assert [a.title for a in other.articles] != [a.title for a in fresh[1].articles]
 
 
+def test_zero_articles_is_refused_before_touching_the_directory(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least one article"):
+        generate_site(tmp_path / "site", n_articles=0)
+    assert not (tmp_path / "site").exists()
+
+
 def test_facts_round_trip() -> None:
     facts = load_facts()
     assert SiteFacts.from_json(facts.to_json()) == facts

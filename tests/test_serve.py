@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -123,3 +124,14 @@ def test_sample_site_conditional_and_404(sample_site_url: str, sample_facts: Sit
     assert fetch(url, {"If-None-Match": headers["ETag"]})[0] == 304
     for dead in sample_facts.dead_links:
         assert fetch(sample_site_url + dead)[0] == 404, dead
+
+
+def test_sample_sitemap_names_served_pages_under_the_real_base(sample_site_url: str, sample_facts: SiteFacts) -> None:
+    _, _, robots = fetch(sample_site_url + "/robots.txt")
+    assert f"Sitemap: {sample_site_url}/sitemap.xml" in robots.decode()
+    _, headers, sitemap = fetch(sample_site_url + "/sitemap.xml")
+    assert headers["Content-Type"].startswith("application/xml")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap.decode())
+    originals = {a.url_path for a in sample_facts.articles if a.duplicate_of is None}
+    assert {loc.removeprefix(sample_site_url) for loc in locs} == originals
+    assert all(fetch(loc)[0] == 200 for loc in locs[:10])

@@ -62,6 +62,8 @@ def _write(out_dir: Path, page: SitePage) -> None:
 
 def generate_site(out_dir: Path, n_articles: int = DEFAULT_ARTICLES, seed: int = DEFAULT_SEED) -> SiteFacts:
     """Write the whole site under ``out_dir`` (its document root) with its serving rules; return its facts."""
+    if n_articles < 1:
+        raise ValueError(f"a site needs at least one article, got n_articles={n_articles}")
     out_dir = Path(out_dir)
     _prepare(out_dir)
     collector = FactsCollector(n_articles, seed)
