@@ -22,6 +22,8 @@ from pipelines.sample_site import (
     load_facts,
     start_urls,
 )
+from pipelines.sample_site.records import RuleFact
+from pipelines.sample_site.world import TemplateError, check_tokens, token_value
 
 REGENERATE = "the committed sample site is stale: run `python -m pipelines.sample_site` and commit data/sample_site and data/sample_facts.json"
 # Where the body is, per layout (the contract the HTML extractor's site profiles read).
@@ -233,3 +235,18 @@ def test_streamed_articles_state_what_their_facts_say(n_articles: int, seed: int
             assert all(number in body for number in claim.number_texts), (page.path, claim)
         assert all(t.text in full and t.text not in body for t in art.traps), page.path
     assert len(places) > 20
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("100", 100.0), ("１３０", 130.0), ("1,800", 1800.0), ("２．８", 2.8), ("一百一十五", 115.0), ("二点五", 2.5)],
+)
+def test_token_values_as_written(text: str, value: float) -> None:
+    assert token_value(text) == value
+
+
+def test_a_template_whose_number_disagrees_with_its_fact_is_refused() -> None:
+    fact = RuleFact("北京市", "110000", method="fixed", amount_yuan=100, period="month")
+    assert check_tokens("北京市每月⟦0a:１００⟧元。", (fact,)) == [(0, "１００")]
+    with pytest.raises(TemplateError, match="fact 0 says 100"):
+        check_tokens("北京市每月⟦0a:110⟧元。", (fact,))
