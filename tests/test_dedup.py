@@ -20,6 +20,7 @@ from pipelines.dedup import (
     merge_duplicate_articles,
     refresh_rows,
 )
+from pipelines.normalise import normalise, value_signature
 
 SHANGHAI = timezone(timedelta(hours=8))
 BASE = "https://www.shebao.example"
@@ -271,3 +272,70 @@ def test_title_city_the_extractor_missed_is_still_masked() -> None:
     c = make_article("/v/3.html", "海城", [INTRO.format(city="海城")])
     rows = cluster_paragraphs([a, b, c], settings=DedupSettings(threshold=0.95))
     assert len({r.cluster_id for r in rows}) == 1
+
+
+# --------------------------------------------------------------------------- the sample site
+
+SAMPLE_HOST = "http://127.0.0.1:8000"
+# Template ids of the generator that are disclaimers, tips, query blurbs and templated intros/headings.
+MUST_BE_BOILERPLATE = ("disclaimer", "tip", "query_online", "query_offline", "query_phone",
+                       "intro_a", "intro_b", "intro_c", "heading_amount", "heading_query", "summary")
+
+
+@pytest.fixture(scope="module")
+def sample_site():
+    """(facts, parsed articles, merged articles, rows) of the committed sample site."""
+    html = pytest.importorskip("extractors.html")
+    site = pytest.importorskip("pipelines.sample_site")
+    facts = site.load_facts()
+    articles = [
+        html.parse_html((site.SAMPLE_SITE_DIR / f.path).read_bytes(), SAMPLE_HOST + f.url_path,
+                        content_type=f.content_type)
+        for f in facts.articles
+    ]
+    merged = merge_duplicate_articles(articles)
+    return facts, articles, merged, cluster_paragraphs(merged)
+
+
+def _rows_by_url(sample_site):
+    _, _, merged, rows = sample_site
+    url_of = {a.article_id: a.url for a in merged}
+    out: dict[str, list] = {}
+    for row in rows:
+        out.setdefault(url_of[row.article_id], []).append(row)
+    return out
+
+
+def test_sample_site_templates_are_boilerplate_and_single_paragraphs_are_not(sample_site) -> None:
+    facts = sample_site[0]
+    by_url = _rows_by_url(sample_site)
+    checked = {True: 0, False: 0}
+    for article in facts.articles:
+        if article.duplicate_of is not None:
+            continue
+        flags = {normalise(r.text): r.is_boilerplate for r in by_url[SAMPLE_HOST + article.url_path]}
+        for paragraph in article.paragraphs:
+            if paragraph.boilerplate_id in MUST_BE_BOILERPLATE:
+                assert flags[normalise(paragraph.text)], (article.url_path, paragraph.text)
+                checked[True] += 1
+        for text in article.unique_paragraphs:
+            if not any(p.boilerplate_id for p in article.paragraphs if p.text == text):
+                assert not flags[normalise(text)], (article.url_path, text)
+                checked[False] += 1
+    assert checked[True] > 100 and checked[False] > 20
+
+
+def test_sample_site_duplicate_urls_become_one_article(sample_site) -> None:
+    facts, articles, merged, _ = sample_site
+    assert len(merged) == len(articles) - len(facts.duplicate_urls)
+    by_url = {a.url: a for a in merged}
+    for original, copy in facts.duplicate_urls:
+        assert SAMPLE_HOST + copy in by_url[SAMPLE_HOST + original].alternate_urls
+
+
+def test_sample_site_claim_paragraphs_of_different_values_never_share_a_cluster(sample_site) -> None:
+    _, _, _, rows = sample_site
+    signatures: dict[str, set[str]] = {}
+    for row in rows:
+        signatures.setdefault(row.cluster_id, set()).add(value_signature(row.text))
+    assert all(len(sigs) == 1 for sigs in signatures.values())
