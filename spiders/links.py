@@ -1,12 +1,15 @@
 """Which links of a page the crawler follows: articles, listing pages, pagination, and off-site links.
 
-Classification is by URL shape and anchor text only, so it works on layouts we have never seen;
-``extractors.links.page_links`` (when present) refines which links are articles and listings.
+``extractors.links.page_links`` (the parser's own view of a page's links) says which links are
+articles and listings; this module adds what only the crawler needs — pagination (by anchor text,
+rel and URL shape), off-site filtering by host:port, and a permissive URL-shape fallback so that
+article pages with unusual URLs on layouts never seen before are still fetched.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from posixpath import splitext
 from urllib.parse import urljoin, urlsplit
@@ -14,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from extractors.links import NON_CONTENT_PATH, page_links
 from extractors.urls import canonical_url
 
 # Links to these never hold an article: stylesheets, scripts, images, media, office files, archives.
@@ -227,20 +231,32 @@ def looks_like_article(url: str) -> bool:
     return bool(ARTICLE_DIGITS.search(segments[-1])) or (ext != "" and stem not in LISTING_STEMS)
 
 
-def classify_links(links: list[Link], page_url: str, allowed: frozenset[str]) -> CrawlLinks:
-    """Sort a page's links into articles, listings, pagination and off-site; drop assets and self-links."""
+def crawl_links(html: str, page_url: str, allowed: frozenset[str]) -> CrawlLinks:
+    """The links of an HTML page the crawler may follow, sorted (see classify_links)."""
+    parsed = page_links(html, page_url)
+    hints = {url: "article" for url in parsed.articles} | {
+        url: "listing" for url in parsed.listings
+    }
+    return classify_links(extract_links(html, page_url), page_url, allowed, hints)
+
+
+def classify_links(
+    links: list[Link],
+    page_url: str,
+    allowed: frozenset[str],
+    hints: Mapping[str, str] | None = None,
+) -> CrawlLinks:
+    """Sort links into articles, listings, pagination and off-site; drop assets, self-links and
+    non-content views. ``hints`` maps canonical URLs to "article"/"listing" (extractors.links)."""
     here = canonical_url(page_url)
     buckets: dict[str, dict[str, None]] = {
-        "articles": {},
-        "listings": {},
-        "pagination": {},
-        "offsite": {},
+        name: {} for name in ("articles", "listings", "pagination", "offsite")
     }
     for link in links:
         url = canonical_url(link.url)
         if url == here or urlsplit(url).scheme not in ("http", "https") or is_asset(url):
             continue
-        bucket = _bucket(link, url)
+        bucket = _bucket(link, url, (hints or {}).get(url))
         if bucket is None:
             continue
         if netloc_of(url) not in allowed:
@@ -249,12 +265,18 @@ def classify_links(links: list[Link], page_url: str, allowed: frozenset[str]) ->
     return CrawlLinks(**{name: tuple(urls) for name, urls in buckets.items()})
 
 
-def _bucket(link: Link, url: str) -> str | None:
-    """Which bucket a same-shaped link belongs to, or None for links the crawler ignores."""
-    if is_pagination(link):
+def _bucket(link: Link, url: str, hint: str | None) -> str | None:
+    """Which bucket a link belongs to, or None for links the crawler ignores; checked in order."""
+    if is_pagination(link):  # 下一页 / 2 / rel=next / ?page=2: paging of the current listing
         return "pagination"
-    if looks_like_listing(url):
+    if hint == "listing" or looks_like_listing(url):  # section, category and tag pages
         return "listings"
-    if looks_like_article(url):
+    if hint == "article":  # the parser's own article rule
+        return "articles"
+    if NON_CONTENT_PATH.search(
+        urlsplit(url).path
+    ):  # print views, admin, login, search: never content
+        return None
+    if looks_like_article(url):  # permissive fallback: a document path on a layout not seen before
         return "articles"
     return None

@@ -23,13 +23,15 @@ from extractors.urls import canonical_url
 from spiders.alias import UrlAlias
 from spiders.failures import failure_outcome
 from spiders.ledger import DUPLICATE, NOT_HTML, TRUNCATED, CrawlLedger
-from spiders.links import CrawlLinks, classify_links, extract_links, looks_like_listing, netloc_of
+from spiders.links import CrawlLinks, crawl_links, looks_like_listing, netloc_of
 from spiders.pipelines import FetchedPage
 from spiders.rawstore import RawStore
 from spiders.records import LedgerEntry
 
 # Articles first: they are what the crawl is for, and storing them early keeps the queue short.
-PRIORITY = {"article": 10, "listing": 0, "sitemap": 0}
+PRIORITY = {"article": 10, "listing": 0, "sitemap": 0, "robots": 5}
+# Statuses of a robots.txt request that just mean "this site has none".
+NO_ROBOTS_STATUSES = [401, 403, 404, 410]
 # Request meta keys this spider owns (copied onto a retried request; Scrapy's own keys are not).
 OWN_META = ("kind", "ledger_url", "handle_httpstatus_list")
 # Content types the crawler keeps; anything else is skipped as "not HTML".
@@ -106,10 +108,20 @@ class SiteSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        """One request per start URL: a sitemap if it names one, else a listing page."""
+        """One request per start URL (a sitemap if it names one, else a listing page), and one for
+        each site's robots.txt, whose Sitemap: lines lead to the sitemaps."""
         for url in self.start_urls:
             kind = "sitemap" if url.lower().endswith(".xml") else "listing"
             if (request := self.request(url, kind)) is not None:
+                yield request
+        for netloc in sorted(self.allowed):
+            scheme = next(u.split(":")[0] for u in self.start_urls if netloc_of(u) == netloc)
+            if (request := self.request(f"{scheme}://{netloc}/robots.txt", "robots")) is not None:
+                request.meta["dont_obey_robotstxt"] = True
+                request.meta["handle_httpstatus_list"] = [
+                    *request.meta.get("handle_httpstatus_list", []),
+                    *NO_ROBOTS_STATUSES,
+                ]
                 yield request
 
     def request(self, url: str, kind: str) -> Request | None:
@@ -140,6 +152,9 @@ class SiteSpider(scrapy.Spider):
         url, kind = response.meta["ledger_url"], response.meta["kind"]
         if response.status == 304:
             yield from self.not_modified(url, kind)
+            return
+        if kind == "robots":
+            yield from self.parse_robots(response, url)
             return
         ctype = content_type(response)
         if is_sitemap(response):
@@ -183,6 +198,9 @@ class SiteSpider(scrapy.Spider):
         if known is None:
             return
         body = self.store.read_body(known)
+        if known.kind == "robots":
+            yield from self.robots_sitemaps(body)
+            return
         if known.kind == "sitemap":
             yield from self.follow_locs(Sitemap(body))
             return
@@ -191,6 +209,29 @@ class SiteSpider(scrapy.Spider):
             decode_html(body, known.headers.get("content-type")).text,
             self.alias.fetch(known.final_url),
         )
+
+    def parse_robots(self, response: Response, url: str) -> Iterator[Any]:
+        """Keep robots.txt and follow its Sitemap: lines; a missing one is recorded skipped."""
+        if response.status >= 400:
+            self.ledger.finish(
+                url, "skipped", f"no robots.txt (http {response.status})", response.status
+            )
+            return
+        yield self.fetched(response, url, "robots", None)
+        yield from self.robots_sitemaps(response.body)
+
+    def robots_sitemaps(self, body: bytes) -> Iterator[Request]:
+        """Requests for the same-site sitemaps a robots.txt names."""
+        for line in body.decode("utf-8", "replace").splitlines():
+            name, _, value = line.partition(":")
+            loc = value.strip()
+            if name.strip().lower() != "sitemap" or not loc.startswith(("http://", "https://")):
+                continue
+            if netloc_of(loc) not in self.allowed:
+                if not self.ledger.seen(loc):
+                    self.ledger.finish(loc, "skipped", "off-site")
+            elif (request := self.request(loc, "sitemap")) is not None:
+                yield request
 
     def truncated(self, response: Response, url: str) -> Iterator[Request]:
         """Retry a cut-off page up to RETRY_TIMES; when retries run out, record it skipped: truncated."""
@@ -210,7 +251,7 @@ class SiteSpider(scrapy.Spider):
 
     def follow(self, kind: str, text: str, base_url: str) -> Iterator[Request]:
         """Requests for a page's unseen article and listing links, and its pagination while new articles appear."""
-        links = classify_links(extract_links(text, base_url), base_url, self.allowed)
+        links = crawl_links(text, base_url, self.allowed)
         self.record_offsite(links)
         new = 0
         for url in links.articles:

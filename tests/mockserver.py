@@ -1,7 +1,8 @@
 """A threaded loopback HTTP server whose pages misbehave the ways real sites do, with a request log.
 
 Pages (paths under the server's base URL):
-    /robots.txt                     disallows /private/
+    /robots.txt                     disallows /private/, names /sitemap.xml
+    /sitemap.xml                    lists /articles/1.html and /articles/from-sitemap.html (linked nowhere else)
     /list/  /list/index_2.html      two listing pages with pagination (下一页 / 上一页 / page numbers)
     /articles/N.html                ordinary articles (ETag, Last-Modified, 304 on conditional requests)
     /articles/flaky.html            500 on the first request, then 200
@@ -179,7 +180,19 @@ def route(site: MockSite, path: str) -> Response:
     parts = urlsplit(path)
     name = parts.path
     if name == "/robots.txt":
-        return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n"
+        robots = f"User-agent: *\nDisallow: /private/\n\nSitemap: {site.base}/sitemap.xml\n"
+        return 200, {"Content-Type": "text/plain"}, robots.encode()
+    if name == "/sitemap.xml":
+        locs = "".join(
+            f"<url><loc>{site.base}{p}</loc></url>"
+            for p in ("/articles/1.html", "/articles/from-sitemap.html")
+        )
+        xml = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+        return (
+            200,
+            {"Content-Type": "application/xml", "Last-Modified": LAST_MODIFIED},
+            xml.encode(),
+        )
     if name == "/list/":
         return _html(site.listing(1))
     if name == "/list/index_2.html":
@@ -231,6 +244,8 @@ def _misbehaving(site: MockSite, name: str) -> Response:
         return _html(article_html("big", text="大" * BIG_SIZE))
     if slug == "cut":
         return 200, {"Content-Type": "text/html; charset=utf-8"}, article_html("cut").encode()[:200]
+    if slug == "from-sitemap":
+        return _html(article_html("from-sitemap"))
     if slug == "truncated":  # the handler sends it short; the status logged is what the client sees
         return 200, {"Content-Type": "text/html; charset=utf-8"}, article_html("truncated").encode()
     if slug == "feed":

