@@ -23,6 +23,11 @@ from extractors.sentencescan import CELL_SEPARATOR, Draft, SentenceContext, scan
 READ_KINDS = ("p", "li", "table_row")
 # A table cell holding only a number (its unit is in the header: 每月划入（元）).
 _BARE_NUMBER = re.compile(rf"^\s*(?:{NUMBER})\s*$")
+# Filler around an injected title city: audience, comparison, questions (资阳医保每月返多少？,
+# 以下情况供资阳的朋友参考): such a text never lends the title's city to a sentence without a place.
+SEO_FILLER = re.compile(
+    r"外地|其他地方|别的地方|对比|参考|网友|读者|朋友|大家|小编|本文|多少|吗|怎么|如何|哪些|什么|[?？]"
+)
 # Kinds that follow a lead-in paragraph whose place they may inherit (北京市的标准如下： + items).
 LISTED_KINDS = ("li", "table_row")
 
@@ -48,9 +53,11 @@ def _seo_region(article: Article) -> Region | None:
 
 
 def _places(text: str, seo: Region | None) -> tuple[Region, ...]:
-    """Distinct places a text names, without the title's SEO city."""
+    """Distinct places a text names; the title's city only where the text is no SEO filler around it
+    (下表为青岛市退休人员的划入标准 lends 青岛; 以下情况供资阳的朋友参考 does not lend 资阳)."""
     seen = dict.fromkeys(m.region for m in find_regions(halfwidth(text)))
-    return tuple(r for r in seen if r != seo)
+    keep_seo = seo is not None and not SEO_FILLER.search(text)
+    return tuple(r for r in seen if r != seo or keep_seo)
 
 
 def _single_place(text: str, seo: Region | None) -> tuple[Region, ...] | None:
@@ -94,14 +101,30 @@ def _credit_around(paragraphs: Sequence[Paragraph], index: int) -> bool:
 def _outer_fallback(
     paragraphs: Sequence[Paragraph], index: int, seo: Region | None
 ) -> tuple[Region, ...]:
-    """The place around a paragraph: the lead-in of its list or table, else its section heading."""
+    """The place around a paragraph: the lead-in of its list or table, else the paragraph just
+    before it, else its section heading."""
     paragraph = paragraphs[index]
     if paragraph.kind in LISTED_KINDS:
         lead = _lead_in(paragraphs, index)
         if lead is not None and (places := _single_place(lead.text, seo)) is not None:
             return places
+    elif (places := _previous_place(paragraphs, index, seo)) is not None:
+        return places
     heading = paragraph.section or _heading_before(paragraphs, index)
     return (_single_place(heading, seo) or ()) if heading else ()
+
+
+def _previous_place(
+    paragraphs: Sequence[Paragraph], index: int, seo: Region | None
+) -> tuple[Region, ...] | None:
+    """The one place of the block just before a paragraph (a table's is its lead-in's), if any."""
+    if index == 0 or paragraphs[index - 1].kind == "heading":
+        return None
+    before = paragraphs[index - 1]
+    if before.kind == "table_row":
+        lead = _lead_in(paragraphs, index - 1)
+        return _single_place(lead.text, seo) if lead is not None else None
+    return _single_place(before.text, seo)
 
 
 def _lead_in(paragraphs: Sequence[Paragraph], index: int) -> Paragraph | None:

@@ -19,6 +19,8 @@ from extractors.sentences import clause_start
 
 # A band in brackets right after a value belongs to that value: 100元(70岁以下).
 _BRACKET_AFTER_VALUE = re.compile(r"^\s*[(（]\s*$")
+# How close gross − deduction must come to a net amount in the same sentence to be the same rule.
+NET_TOLERANCE = 0.01
 # Table cells are joined by " | "; a bar also ends a clause for period and hedge words.
 CELL_SEPARATOR = " | "
 
@@ -181,12 +183,19 @@ def _clause_from(text: str, pos: int) -> int:
 
 
 def _attach_deductions(state: _State) -> None:
-    """Give each deduction (扣除3元) to the nearest credited amount."""
+    """Give each deduction (扣除3元) to the nearest credited amount; a gross amount beside its net
+    one (划入85元，扣除3元后实际到账82元) is dropped: the claim is what arrives."""
     amounts = [d for d in state.drafts if d.kind == "amount"]
     for value, pos in state.deductions:
-        if amounts:
-            nearest = min(amounts, key=lambda d: min(abs(d.start - pos), abs(d.end - pos)))
-            nearest.deduction = value
+        if not amounts:
+            return
+        nearest = min(amounts, key=lambda d: min(abs(d.start - pos), abs(d.end - pos)))
+        net = next((d for d in amounts if abs(nearest.low - value - d.low) < NET_TOLERANCE), None)
+        if net is not None and net is not nearest:
+            state.drafts.remove(nearest)
+            amounts.remove(nearest)
+            nearest = net
+        nearest.deduction = value
 
 
 def scan(text: str, ctx: SentenceContext = SentenceContext()) -> list[Draft]:
@@ -234,14 +243,44 @@ def _assign_places(drafts: list[Draft], text: str, ctx: SentenceContext) -> list
     out: list[Draft] = []
     for regions, group in _by_regions(drafts):
         if not regions:
-            regions = ctx.fallback or ((NATIONAL,) if rules.NATIONAL_WEAK.search(text) else ())
-            if not regions:
-                continue
+            group, regions = _unplaced(group, text, ctx)
         if len(regions) > 1 and rules.RESPECTIVELY.search(text):
             out += _respectively(regions, group)
         else:
             out += [replace(d, regions=(r,)) for d in group for r in regions]
-    return out
+    return _complement_bands(out)
+
+
+def _unplaced(
+    group: list[Draft], text: str, ctx: SentenceContext
+) -> tuple[list[Draft], tuple[Region, ...]]:
+    """Values read under no place: the caller's fallback place, else — for ratios only — the
+    nation when the sentence speaks generally (一般按2%划入); otherwise they are dropped."""
+    if ctx.fallback:
+        return group, ctx.fallback
+    if rules.NATIONAL_WEAK.search(text):
+        return [d for d in group if d.kind == "percent"], (NATIONAL,)
+    return [], ()
+
+
+def _complement_bands(drafts: list[Draft]) -> list[Draft]:
+    """退休人员每月120元，年满80周岁的每月150元: the unbanded amount is for those below the lowest band."""
+    for draft in drafts:
+        if draft.band is not None or draft.kind != "amount":
+            continue
+        peers = [
+            d
+            for d in drafts
+            if d.kind == "amount"
+            and d.regions == draft.regions
+            and d.population == draft.population
+        ]
+        bands = [d.band for d in peers if d is not draft]
+        if bands and all(
+            b is not None and b.age_min is not None and b.age_max is None for b in bands
+        ):
+            draft.band = AgeBand(None, min(b.age_min for b in bands))
+    return drafts
 
 
 def _by_regions(drafts: list[Draft]) -> list[tuple[tuple[Region, ...], list[Draft]]]:

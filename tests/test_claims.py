@@ -385,3 +385,40 @@ def test_claims_carry_provenance_and_no_cluster() -> None:
     (claim,) = claims_of("无关的开头。", "西安市退休人员每月定额划入130元。")
     assert (claim.article_id, claim.paragraph_ordinal, claim.cluster_id) == ("a1", 1, None)
     assert claim.evidence == "西安市退休人员每月定额划入130元。"
+
+
+# ----------------------------------------------------------------------------- title city, neighbours, net amounts
+
+
+def test_title_city_lent_by_a_plain_lead_in_but_not_by_filler() -> None:
+    title = "青岛医保个人账户按年龄划入标准一览"
+    lead = ("p", "下表为青岛市退休人员个人账户的划入标准。")
+    rows = [("table_row", "年龄段 | 每月划入"), ("table_row", "70周岁以下 | 100元")]
+    assert [c.region for c in claims_of(lead, *rows, title=title)] == ["青岛市"]
+    filler = ("p", "很多青岛网友关心外地的标准，这里举一个例子。")
+    assert claims_of(filler, *rows, title=title) == []
+
+
+def test_place_of_the_paragraph_just_before() -> None:
+    claims = claims_of("绵阳市退休人员按定额划入个人账户。", "在职职工按本人缴费基数的2%划入。")
+    assert [(c.region, c.population, c.base) for c in claims] == [
+        ("绵阳市", "employee", "contribution_base")
+    ]
+
+
+def test_gross_and_net_amounts_are_one_claim_with_the_net_value() -> None:
+    (claim,) = claims_of("泸州市退休人员每月定额划入85元，扣除3元大病保险后实际到账82元。")
+    assert (claim.monthly_yuan, claim.deduction_yuan) == (82.0, 3.0)
+
+
+def test_unbanded_amount_beside_an_older_band_covers_the_rest() -> None:
+    claims = claims_of("宁德市退休人员每月划入120元，年满80周岁的退休人员每月划入150元。")
+    assert [(c.age_min, c.age_max, c.monthly_yuan) for c in claims] == [
+        (None, 80, 120.0),
+        (80, None, 150.0),
+    ]
+
+
+def test_general_wording_without_a_place_is_national_only_for_ratios() -> None:
+    assert [c.region for c in claims_of("一般按平均养老金的2%划入。")] == ["全国"]
+    assert claims_of("一般每月能划入100元左右。") == []
