@@ -35,10 +35,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from extractors.records import Article, Claim
 from extractors.regions import NATIONAL, lookup
 from pipelines.lsh_index import DedupSettings, Entry, NearDuplicates, ParagraphIndex
-from pipelines.normalise import hash_normalised, normalise, template_and_signature, text_key
+from pipelines.normalise import hash_normalised, template_and_signature, text_key
 from pipelines.records import ParagraphRow
 
 __all__ = [
@@ -57,6 +59,8 @@ __all__ = [
 DEFAULT_SETTINGS = DedupSettings()
 # Longest place name looked for at the start of a title (呼和浩特 has four characters).
 TITLE_PLACE_MAX_CHARS = 4
+# Paragraph signatures kept while merging articles (uint32 × num_perm each: 64k of them ≈ 32 MB).
+BODY_CACHE_SIZE = 1 << 16
 # Where the Dagster stage keeps the index between runs, under <data_dir>/work/.
 INDEX_FILENAME = "paragraph_index.pkl"
 
@@ -198,17 +202,36 @@ def _duplicate_pairs(items: Sequence[Article], settings: DedupSettings) -> Itera
 
 def _near_identical_bodies(items: Sequence[Article], settings: DedupSettings) -> Iterable[tuple[int, int]]:
     near = NearDuplicates(settings.article_threshold, settings.num_perm, settings.article_shingle_size)
+    cache: dict[str, np.ndarray] = {}
     row_of: list[int] = []  # signature row -> article position
     for i, article in enumerate(items):
-        body = normalise("\n".join(p.text for p in article.paragraphs))
-        if not body:
+        signature = _body_signature(article, near, cache)
+        if signature is None:
             continue
-        _, similar = near.add(body)
+        _, similar = near.add_signature(signature)
         row_of.append(i)
         for row in similar:
             j = row_of[row]
             if items[j].title_region == article.title_region:  # one template for two cities is two articles
                 yield j, i
+
+
+def _body_signature(article: Article, near: NearDuplicates, cache: dict[str, np.ndarray]) -> np.ndarray | None:
+    """MinHash of the body's n-grams as the min of its paragraphs' (a signature of a union is the
+    element-wise min), so a paragraph repeated across articles is hashed once; None for no body."""
+    places = article_places(article)
+    signatures = []
+    for paragraph in article.paragraphs:
+        normalised = template_and_signature(paragraph.text, places)[0]
+        if not normalised:
+            continue
+        signature = cache.get(normalised)
+        if signature is None:
+            if len(cache) >= BODY_CACHE_SIZE:
+                cache.clear()
+            signature = cache[normalised] = near.signature(normalised)
+        signatures.append(signature)
+    return np.minimum.reduce(signatures) if signatures else None
 
 
 def _merge_group(copies: list[Article]) -> Article:

@@ -146,7 +146,10 @@ class NearDuplicates:
 
     def add(self, text: str) -> tuple[int, list[int]]:
         """Store a text's signature; returns (its row, earlier rows at or above the threshold)."""
-        signature = self.signature(text)
+        return self.add_signature(self.signature(text))
+
+    def add_signature(self, signature: np.ndarray) -> tuple[int, list[int]]:
+        """`add` for a signature computed elsewhere (e.g. the min of its parts' signatures)."""
         self._probe.hashvalues = signature
         candidates = self._lsh.query(self._probe)
         row = self._append(signature)
