@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from datetime import datetime
 
 import pytest
 
 from extractors.records import Article, Claim
+from pipelines.overrides import Override
 from pipelines.reconcile import reconcile
 
 sample_site = pytest.importorskip(
@@ -116,3 +118,33 @@ def test_sample_site_has_no_unresolved_rules_or_band_findings(site):
     _, result = site
     assert [r for r in result.credit_rules if r.status == "unresolved"] == []
     assert [f for f in result.findings if f.kind.startswith("age_band")] == []
+
+
+def test_an_override_beats_the_newer_sources_of_the_changed_region(site):
+    facts, _ = site
+    changed = facts.changed_region
+    originals = [a for a in facts.articles if a.duplicate_of is None]
+    articles = {a.url_path: _article(a) for a in originals}
+    claims = [claim for a in originals for claim in _claims(a)]
+    override = Override(
+        region=changed.region,
+        region_code=changed.region_code,
+        population=changed.population,
+        age_min=changed.age_min,
+        age_max=changed.age_max,
+        values=(("monthly_yuan", changed.old_monthly_yuan),),
+        reviewer="审核员",
+        note="新标准尚未执行",
+        date=dt.date(2026, 11, 1),
+        line=1,
+    )
+    result = reconcile(claims, articles, [override])
+    key = (changed.region_code, changed.population, changed.age_min, changed.age_max)
+    rule = next(r for r in result.credit_rules if _key(r) == key)
+    assert (rule.monthly_yuan, rule.status) == (changed.old_monthly_yuan, "overridden")
+    conflict = next(c for c in result.conflicts if _key(c) == key)
+    assert (conflict.status, conflict.reason) == (
+        "overridden",
+        "override by 审核员: 新标准尚未执行",
+    )
+    assert result.unmatched_overrides == []

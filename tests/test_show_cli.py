@@ -145,3 +145,10 @@ def test_age_band_labels(band, text):
 )
 def test_describe_value(value, text):
     assert describe_value(value) == text
+
+
+def test_show_evidence_adds_the_strongest_sentence(data_dir):
+    plain = invoke("--data-dir", str(data_dir)).output
+    with_evidence = invoke("--data-dir", str(data_dir), "--evidence").output
+    assert "依据" in with_evidence and "依据" not in plain
+    assert "每月划入100元" in with_evidence
