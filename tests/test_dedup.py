@@ -339,3 +339,16 @@ def test_sample_site_claim_paragraphs_of_different_values_never_share_a_cluster(
     for row in rows:
         signatures.setdefault(row.cluster_id, set()).add(value_signature(row.text))
     assert all(len(sigs) == 1 for sigs in signatures.values())
+
+
+def test_sample_site_incremental_batches_equal_the_full_run(sample_site, tmp_path) -> None:
+    _, _, merged, full = sample_site
+    path = tmp_path / "paragraph_index.pkl"
+    rows: list = []
+    for batch in (merged[:20], merged[20:21], merged[21:]):
+        index = ParagraphIndex.open(path)
+        templates_before = index.n_templates
+        rows = refresh_rows(rows + cluster_paragraphs(batch, index=index), index)
+        assert index.n_templates - templates_before <= sum(len(a.paragraphs) for a in batch)  # work ~ batch
+        index.save(path)
+    assert sorted(rows, key=_key) == sorted(full, key=_key)
