@@ -13,6 +13,7 @@ the whole state atomically (temp file, fsync, rename).
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import tempfile
@@ -25,8 +26,10 @@ from datasketch import MinHash, MinHashLSH
 
 from pipelines.normalise import shingle_hashes, text_key
 
+LOG = logging.getLogger(__name__)
+
 # Bumped when the pickled layout changes; an index of another format is rebuilt, not misread.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 # Seed of the MinHash permutations: fixed, so signatures saved yesterday compare with today's.
 MINHASH_SEED = 1
 # datasketch picks (bands, rows) that find only ~44% of pairs exactly AT the threshold (0.7, 128
@@ -302,9 +305,22 @@ class ParagraphIndex:
         return index
 
     @classmethod
-    def open(cls, path: Path, settings: DedupSettings | None = None) -> ParagraphIndex:
-        """`load` the index at `path`, or a new empty one when there is no file yet."""
-        return cls.load(path, settings) if Path(path).exists() else cls(settings)
+    def open(cls, path: Path, settings: DedupSettings | None = None, *, rebuild: bool = False) -> ParagraphIndex:
+        """`load` the index at `path`, or a new empty one when there is no file yet.
+
+        With `rebuild=True` an unreadable index, one of another format or one built with other
+        settings is replaced by an empty one (logged): the next run re-adds every article, which
+        gives the same clusters as a first run.
+        """
+        if not Path(path).exists():
+            return cls(settings)
+        try:
+            return cls.load(path, settings)
+        except ParagraphIndexError as exc:
+            if not rebuild:
+                raise
+            LOG.warning("rebuilding the paragraph index: %s", exc)
+            return cls(settings)
 
     # ------------------------------------------------------------------ templates and union-find
 

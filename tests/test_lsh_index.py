@@ -85,3 +85,14 @@ def test_load_names_a_bad_file(tmp_path, content: bytes) -> None:
 def test_open_without_a_file_gives_an_empty_index(tmp_path) -> None:
     index = ParagraphIndex.open(tmp_path / "missing.pkl")
     assert len(index) == 0 and index.n_templates == 0
+
+
+def test_open_with_rebuild_replaces_an_index_of_other_settings(tmp_path) -> None:
+    path = tmp_path / "idx.pkl"
+    old = ParagraphIndex(DedupSettings(threshold=0.9))
+    old.add_article("a", [Entry(0, DISCLAIMER, "")])
+    old.save(path)
+    with pytest.raises(IndexSettingsMismatch):
+        ParagraphIndex.open(path, DedupSettings())
+    fresh = ParagraphIndex.open(path, DedupSettings(), rebuild=True)
+    assert len(fresh) == 0 and fresh.settings == DedupSettings()
