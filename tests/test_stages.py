@@ -1,0 +1,219 @@
+"""The plain stage functions the Dagster assets wrap, on literal inputs (a real raw store, real files)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from extractors.records import Article, Claim, Paragraph
+from pipelines import stages
+from pipelines.records import ParagraphRow
+from spiders.rawstore import RawStore
+
+SHANGHAI = timezone(timedelta(hours=8))
+FETCHED = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+
+GOOD_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>北京退休人员医保个人账户每月划入多少</title></head>
+<body><article><h1>北京退休人员医保个人账户每月划入多少</h1>
+<p class="date">2025-06-05</p>
+<p>北京市退休人员医保个人账户每月划入100元，70岁及以上每月划入110元。</p>
+<p>个人账户资金可以用于支付门诊费用和药店购药费用，也可以家庭共济使用。</p>
+</article></body></html>""".encode()
+EMPTY_PAGE = b"<html><head><title>x</title></head><body></body></html>"
+
+
+def article(article_id: str, texts: tuple[str, ...], published: str = "2025-06-05") -> Article:
+    """An article with body paragraphs and just the metadata the stages read."""
+    return Article(
+        article_id=article_id,
+        url=f"http://www.shebao.example/news/{article_id}.html",
+        site="www.shebao.example",
+        title=f"文章 {article_id}",
+        published_at=datetime.fromisoformat(published).replace(tzinfo=SHANGHAI),
+        fetched_at=FETCHED,
+        title_region=None,
+        content_sha256=article_id * 8,
+        extractor="test",
+        paragraphs=tuple(Paragraph(ordinal=i, text=t) for i, t in enumerate(texts)),
+    )
+
+
+CLAIM = Claim(
+    region="北京市", region_code="110000", population="retiree", age_min=None, age_max=70,
+    method="fixed", monthly_yuan=100.0, amount_yuan=100.0, period="month", ratio_min=None,
+    ratio_max=None, base=None, approximate=False, deduction_yuan=None,
+    evidence="北京市70岁以下退休人员每月划入100元。", article_id="a1", paragraph_ordinal=0,
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> RawStore:
+    return RawStore(tmp_path / "raw")
+
+
+# --------------------------------------------------------------------------- parse
+
+
+def test_parse_store_parses_good_pages_and_counts_skips_with_url_and_reason(store, caplog):
+    store.put("http://www.shebao.example/news/1.html", GOOD_PAGE,
+              headers={"content-type": "text/html; charset=utf-8"}, fetched_at=FETCHED)
+    store.put("http://www.shebao.example/news/empty.html", EMPTY_PAGE,
+              headers={"content-type": "text/html"}, fetched_at=FETCHED)
+    store.put("http://www.shebao.example/news/gone.html", b"not found", status=404, fetched_at=FETCHED)
+    with caplog.at_level(logging.WARNING, logger=stages.LOG.name):
+        parsed = stages.parse_store(store)
+    assert [a.url for a in parsed.articles] == ["http://www.shebao.example/news/1.html"]
+    assert parsed.report.parsed == 1
+    skipped = dict(parsed.report.skipped)
+    assert set(skipped) == {"http://www.shebao.example/news/empty.html",
+                            "http://www.shebao.example/news/gone.html"}
+    assert "404" in skipped["http://www.shebao.example/news/gone.html"]
+    assert "http://www.shebao.example/news/empty.html" in caplog.text
+    assert parsed.report.parsed_share == pytest.approx(1 / 3)
+
+
+def test_parse_store_skips_a_page_whose_body_file_is_corrupt(store):
+    page = store.put("http://www.shebao.example/news/1.html", GOOD_PAGE, fetched_at=FETCHED)
+    store.body_path(page.body_sha256).write_bytes(b"garbage")
+    parsed = stages.parse_store(store)
+    assert parsed.articles == []
+    assert [url for url, _ in parsed.report.skipped] == ["http://www.shebao.example/news/1.html"]
+
+
+@pytest.mark.parametrize(
+    ("parsed", "skipped", "share"),
+    [(0, 0, 1.0), (4, 0, 1.0), (3, 1, 0.75), (0, 2, 0.0)],
+)
+def test_parse_report_share(parsed, skipped, share):
+    report = stages.ParseReport(parsed, tuple((f"u{i}", "r") for i in range(skipped)))
+    assert report.parsed_share == share
+    assert report.total == parsed + skipped
+
+
+# --------------------------------------------------------------------------- dedup
+
+
+BOILER = "个人账户资金可以用于支付门诊费用和药店购药费用，也可以家庭共济使用，具体以当地规定为准。"
+
+
+def test_dedup_persists_the_index_and_drops_articles_that_are_gone(tmp_path):
+    work = tmp_path / "work"
+    three = [article(f"a{i}", (f"第{i}篇文章自己的一段话，内容各不相同，编号{i}。", BOILER)) for i in range(3)]
+    first = stages.dedup(three, work)
+    assert (work / "paragraph_index.pkl").exists()
+    assert {r.cluster_size for r in first if r.text == BOILER} == {3}
+    second = stages.dedup(three[:2], work)
+    assert {r.cluster_size for r in second if r.text == BOILER} == {2}
+    assert {r.article_id for r in second} == {"a0", "a1"}
+
+
+def test_dedup_is_idempotent_across_runs(tmp_path):
+    work = tmp_path / "work"
+    arts = [article(f"a{i}", (f"独有的第{i}段文字，说的是别的事情{i}。", BOILER)) for i in range(2)]
+    assert stages.dedup(arts, work) == stages.dedup(arts, work)
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def test_extract_reads_claims_and_attaches_clusters():
+    beijing = article("a1", ("北京市退休人员医保个人账户每月划入100元。",))
+    rows = [ParagraphRow(article_id="a1", ordinal=0, section=None, text=beijing.paragraphs[0].text,
+                         norm_hash="h", cluster_id="c-beijing", cluster_size=1, is_boilerplate=False)]
+    result = stages.extract([beijing], rows)
+    assert result.failed == ()
+    assert result.claims, "the Beijing sentence states a rule"
+    assert {c.region for c in result.claims} == {"北京市"}
+    assert {c.cluster_id for c in result.claims} == {"c-beijing"}
+
+
+# --------------------------------------------------------------------------- reconcile
+
+
+def test_reconcile_stage_applies_overrides_and_logs_unmatched_ones(tmp_path, caplog):
+    overrides = tmp_path / "overrides.toml"
+    overrides.write_text(
+        '[[override]]\nregion = "北京市"\npopulation = "retiree"\nage_max = 70\n'
+        'method = "fixed"\nmonthly_yuan = 120.0\nreviewer = "t"\nnote = "checked"\ndate = 2026-01-01\n\n'
+        '[[override]]\nregion = "上海市"\npopulation = "retiree"\n'
+        'method = "fixed"\nmonthly_yuan = 140.0\nreviewer = "t"\nnote = "no such rule"\ndate = 2026-01-01\n',
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.WARNING, logger=stages.LOG.name):
+        result = stages.reconcile_stage([CLAIM], [article("a1", ("x",))], overrides)
+    (rule,) = result.credit_rules
+    assert (rule.monthly_yuan, rule.status) == (120.0, "overridden")
+    assert len(result.unmatched_overrides) == 1
+    assert "上海市" in caplog.text
+
+
+def test_reconcile_stage_without_overrides_file(tmp_path):
+    result = stages.reconcile_stage([CLAIM], [article("a1", ("x",))], tmp_path / "missing.toml")
+    assert [r.monthly_yuan for r in result.credit_rules] == [100.0]
+
+
+def test_slim_drops_body_but_keeps_what_reconciliation_reads():
+    full = article("a1", ("一段", "两段"))
+    slim = stages.slim(full)
+    assert slim.paragraphs == ()
+    assert (slim.article_id, slim.url, slim.published_at) == (full.article_id, full.url, full.published_at)
+
+
+# --------------------------------------------------------------------------- tables and work files
+
+
+def test_build_tables_names_the_five_tables_with_their_rows(tmp_path):
+    result = stages.reconcile_stage([CLAIM], [article("a1", ("x",))], tmp_path / "none.toml")
+    rows = [ParagraphRow("a1", 0, None, "x", "h", "c1", 1, False)]
+    tables = stages.build_tables([article("a1", ("x",))], rows, [CLAIM], result)
+    assert tuple(tables) == stages.TABLE_NAMES
+    assert {name: t.num_rows for name, t in tables.items()} == {
+        "articles": 1, "paragraphs": 1, "claims": 1, "credit_rules": 1, "conflicts": 0}
+
+
+@pytest.mark.parametrize("records", [[], [CLAIM], [CLAIM, replace(CLAIM, article_id="a2")]])
+def test_record_streams_round_trip(tmp_path, records):
+    path = tmp_path / "work" / "claims.pickles"
+    assert stages.write_records(path, records) == len(records)
+    assert list(stages.read_records(path)) == records
+    assert not path.with_name(path.name + ".tmp").exists()
+
+
+def test_record_stream_is_read_lazily(tmp_path):
+    path = tmp_path / "claims.pickles"
+    stages.write_records(path, (replace(CLAIM, paragraph_ordinal=i) for i in range(1000)))
+    stream = stages.read_records(path)
+    assert next(stream).paragraph_ordinal == 0
+    assert next(stream).paragraph_ordinal == 1
+
+
+def test_write_table_writes_parquet_and_counts_rows(tmp_path):
+    table = stages.build_table("claims", [CLAIM, CLAIM])
+    path = tmp_path / "claims.parquet"
+    assert stages.write_table(path, table) == 2
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(path).num_rows == 2
+
+
+def test_dedup_stream_in_small_chunks_equals_one_chunk(tmp_path):
+    arts = [article(f"a{i}", (f"第{i}篇自己的话，各不相同{i}。", BOILER)) for i in range(5)]
+    whole = stages.dedup(arts, tmp_path / "one")
+    chunked = list(stages.dedup_stream(lambda: iter(arts), tmp_path / "many", chunk=2))
+    assert chunked == whole
+    assert {r.cluster_size for r in chunked if r.text == BOILER} == {5}
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_write_stream_writes_records_and_parquet(tmp_path, n):
+    import pyarrow.parquet as pq
+
+    claims = [replace(CLAIM, paragraph_ordinal=i) for i in range(n)]
+    records, table = tmp_path / "claims.pickles", tmp_path / "claims.parquet"
+    assert stages.write_stream(records, table, "claims", iter(claims)) == n
+    assert list(stages.read_records(records)) == claims
+    assert pq.read_table(table).num_rows == n
