@@ -197,8 +197,9 @@ def main(sizes: str, seed: int, do_sweep: bool) -> None:
         for result in sweep(default_grid()):
             click.echo(json.dumps(result, ensure_ascii=False))
         return
-    for result in bench_dedup([int(s) for s in sizes.split(",") if s.strip()], seed=seed):
-        click.echo(json.dumps(result, ensure_ascii=False))
+    for n in (int(s) for s in sizes.split(",") if s.strip()):
+        for result in bench_dedup([n], seed=seed):  # printed as each size finishes
+            click.echo(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":
