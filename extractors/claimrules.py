@@ -15,6 +15,7 @@ REGIONAL_AVG, INDIVIDUAL, CONTRIBUTION = BASES
 # Worked examples about an unnamed place or person: 若某地…按3%计算, 假如某市…, 再算一笔账.
 HYPOTHETICAL = re.compile(
     r"某(?:地|市|省|县|区|城市|统筹地区|人|位|退休)|假如|假设|假定|举个例子|打个比方|算一笔账|算笔账"
+    r"|以[^，,。；;]{0,12}\d[^，,。；;]{0,4}元为例|(?:一位|一名|一个)(?:退休|参保)"
 )
 # A conditional with a computation is a worked example too (若按3%计算, 如果…×…).
 _CONDITIONAL = re.compile(r"若|如果|倘若|要是")
@@ -29,14 +30,21 @@ NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多|原则上")
 CREDIT = re.compile(r"划入|划拨|划转|返|计入|打入|打到|到账|进账|注入|拨入|存入|入账|个人账户|账户")
 # Context that makes a number a pension, wage, base or fee rather than a credit (养老金为3700元).
 NOT_CREDIT_BEFORE = re.compile(
-    r"(?:养老金|工资|基数|收入|缴|交|费用|报销|起付|封顶|限额|余额|医疗费|药费|保费|自付|支付|津贴|补贴|补助)"
+    r"(?:缴|交|费用|报销|起付|封顶|限额|余额|医疗费|药费|保费|自付|支付|津贴|补贴|补助|花|消费|买|购)"
     r"[^，,；;。元%]{0,4}$"
+)
+# A pension, wage or base figure (养老金为3700元): with a credited value beside it, a worked example.
+FIGURE_BEFORE = re.compile(r"(?:养老金|工资|基数|收入)[^，,；;。元%]{0,4}$")
+# Bounds, not levels: 不低于100元, 最高不超过200元, 至少80元.
+BOUND_BEFORE = re.compile(
+    r"(?:不低于|不少于|不超过|不高于|不足|最高|最低|最多|最少|至少|上限|下限)[^，,；;。元%]{0,3}$"
 )
 # Table columns of something other than the credit: fees, reimbursement, allowances.
 NOT_CREDIT_HEADER = re.compile(r"报销|起付|封顶|缴费(?!基数)|缴纳|自付|津贴|补贴|补助|养老金(?!的)")
 # A difference, not a level: 比北京多10元, 每月增加10元, 提高了5元 (but 提高到120元 is a level).
 DELTA_BEFORE = re.compile(
-    r"(?:多|少|高出|低于|增加了?|提高了?|上调了?|增长了?|上涨了?|涨了|减少了?|降低了?|相差|差了?)\s*$"
+    r"(?:多|少|高出|低于|增加了?|提高了?|上调了?|增长了?|上涨了?|涨了|减少了?|降低了?|相差|差了?"
+    r"|另加|加发|增发|多发|另增)\s*$"
 )
 # Periods a claim cannot hold (每季度, 每半年): such amounts are left out rather than misread as monthly.
 OTHER_PERIOD_BEFORE = re.compile(r"季度|按季|每季|半年")
@@ -46,7 +54,7 @@ NOT_CREDIT_RATIO = re.compile(
 )
 # Approximation before a value (约160元, 可以达到250元) and after it (250元左右).
 APPROX_BEFORE = re.compile(
-    r"(?:约|大约|大概|大致|可以达到|可达到|可达|能达到|差不多|将近|接近|近)\s*(?:为|是|在)?\s*$"
+    r"(?:约|大约|大概|大致|可以达到|可达到|可达|能达到|差不多|将近|接近)[^，,；;。\d%元]{0,3}$"
 )
 APPROX_AFTER = re.compile(r"\s*(?:左右|上下|出头)")
 # A monthly gloss after a yearly amount: 1680元(月均140元), 每年1890元，月均157.5元.
@@ -76,6 +84,8 @@ RETIREE = re.compile(r"退休")
 FIXED_WORDS = re.compile(r"定额|固定金额")
 # Distribution over listed places: 北京、甘肃等地，返款金额分别为100元…和120元.
 RESPECTIVELY = re.compile(r"分别")
+# A place named after a value in a comparison is not the value's place (100元，比上海高).
+COMPARISON = re.compile(r"比|高于|低于|相比|不同|而|和|与|同|跟|不如|超过")
 # Joiners between places of one list (北京、甘肃 / 上海和重庆).
 PLACE_LIST_GAP = re.compile(r"^\s*(?:、|和|及|与|以及|,|，|或)\s*$")
 

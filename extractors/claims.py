@@ -69,12 +69,16 @@ def _single_place(text: str, seo: Region | None) -> tuple[Region, ...] | None:
 
 
 def _read_paragraph(
-    paragraphs: Sequence[Paragraph], index: int, seo: Region | None, base: str | None
+    paragraphs: Sequence[Paragraph],
+    index: int,
+    seo: Region | None,
+    base: str | None,
+    title_credit: bool,
 ) -> list[Evidence]:
     """Evidence from one paragraph: its sentences, or its cells when it is a table row."""
     paragraph = paragraphs[index]
     outer = _outer_fallback(paragraphs, index, seo)
-    credit = _credit_around(paragraphs, index)
+    credit = title_credit or _credit_around(paragraphs, index)
     if paragraph.kind == "table_row":
         return _read_row(paragraphs, index, outer, credit)
     found: list[Evidence] = []
@@ -199,10 +203,12 @@ def _unit_of(header_cell: str) -> str | None:
 def iter_evidence(article: Article) -> Iterator[Evidence]:
     """Every value read from the article, in order, before repeats are merged."""
     seo = _seo_region(article)
+    # A title about the monthly credit (每月打入多少) makes every body value a candidate; guards still apply.
+    title_credit = bool(article.title and rules.CREDIT.search(article.title))
     section, base = None, None
     for index, paragraph in enumerate(article.paragraphs):
         if paragraph.section != section:  # a new section forgets the base the last one declared
             section, base = paragraph.section, None
         base = rules.base_statement(halfwidth(paragraph.text)) or base
         if paragraph.kind in READ_KINDS:
-            yield from _read_paragraph(article.paragraphs, index, seo, base)
+            yield from _read_paragraph(article.paragraphs, index, seo, base, title_credit)

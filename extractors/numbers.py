@@ -20,7 +20,10 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 # A number as written: ASCII with optional thousands separators and decimals, or Chinese numerals.
 NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?"
 # Words that make an amount vague (几十元, 数十元, 上百元, 十几元, 100多元, 100余元): no rule value.
-_VAGUE_BEFORE = re.compile(r"(?:几|数|上|好)$")
+_VAGUE_BEFORE = re.compile(r"(?:几|数|好)$")
+# 上百元, 上千元 are vague; 以上120元 is not (上 then an ASCII or 一百… number).
+_VAGUE_SHANG = re.compile(r"上$")
+_ROUND_UNITS = "百千万"
 _VAGUE_AFTER = re.compile(r"(?:几|多|余|来)")
 # A yuan amount: number, optional 万 (1.2万元), then 元 (or 块); a range (100-120元) is not one value.
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<wan>万)?\s*(?:元|块钱|块)")
@@ -87,6 +90,8 @@ def parse_number(span: str) -> float:
 
 def _is_vague(text: str, start: int, end: int) -> bool:
     """True for 几十元, 数十元, 上百元, 十几元, 100多元: an order of magnitude, not a value."""
+    if _VAGUE_SHANG.search(text, 0, start) and text[start] in _ROUND_UNITS:
+        return True
     return bool(_VAGUE_BEFORE.search(text, 0, start) or _VAGUE_AFTER.match(text, end))
 
 

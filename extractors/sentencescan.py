@@ -67,6 +67,9 @@ class _State:
     band_list_used: int = 0  # values already given a band from band_list
     drafts: list[Draft] = field(default_factory=list)
     deductions: list[tuple[float, int]] = field(default_factory=list)
+    figures: int = (
+        0  # pension or wage figures seen (养老金为3700元): a worked example if values follow
+    )
 
 
 def _events(text: str) -> list[tuple[int, int, str, object]]:
@@ -137,7 +140,12 @@ def _on_amount(state: _State, text: str, amount, ctx: SentenceContext) -> None:
     ):
         last.period = last.period or "year"
         return
-    if rules.NOT_CREDIT_BEFORE.search(before) or rules.DELTA_BEFORE.search(before):
+    if rules.FIGURE_BEFORE.search(before):
+        state.figures += 1
+        return
+    if any(
+        p.search(before) for p in (rules.NOT_CREDIT_BEFORE, rules.DELTA_BEFORE, rules.BOUND_BEFORE)
+    ):
         return
     if rules.OTHER_PERIOD_BEFORE.search(before):
         return
@@ -215,6 +223,10 @@ def scan(text: str, ctx: SentenceContext = SentenceContext()) -> list[Draft]:
             _on_amount(state, text, payload, ctx)
         else:
             _on_percent(state, text, payload, ctx)
+    if (
+        state.figures
+    ):  # 养老金3000元的人按2%每月划入60元: the amount is computed, the ratio is the rule
+        state.drafts = [d for d in state.drafts if d.kind == "percent"]
     _attach_deductions(state)
     drafts = _apply_header(state.drafts, text, ctx.header)
     return _assign_places(drafts, text, ctx)
@@ -256,11 +268,26 @@ def _unplaced(
 ) -> tuple[list[Draft], tuple[Region, ...]]:
     """Values read under no place: the caller's fallback place, else — for ratios only — the
     nation when the sentence speaks generally (一般按2%划入); otherwise they are dropped."""
+    trailing = _trailing_place(group, text)
+    if trailing:
+        return group, trailing
     if ctx.fallback:
         return group, ctx.fallback
     if rules.NATIONAL_WEAK.search(text):
         return [d for d in group if d.kind == "percent"], (NATIONAL,)
     return [], ()
+
+
+def _trailing_place(group: list[Draft], text: str) -> tuple[Region, ...]:
+    """The sentence's only place when it is named after its values (…按2.5%（贵阳市标准）), unless
+    named in a comparison (…比上海高)."""
+    places = {m.region: m for m in find_regions(text)}
+    if len(places) != 1:
+        return ()
+    (mention,) = places.values()
+    if mention.start < group[-1].end or rules.COMPARISON.search(text, group[-1].end, mention.start):
+        return ()
+    return (mention.region,)
 
 
 def _complement_bands(drafts: list[Draft]) -> list[Draft]:

@@ -110,6 +110,8 @@ def test_place_falls_back_to_the_paragraph_or_heading(blocks: list, region: str)
         "某地规定退休人员每月划入120元。",
         "打个比方，养老金3000元的人按2%每月划入60元。",
         "再算一笔账：当地平均养老金4200元，按2.5%划入是105元。",
+        "以养老金4000元为例，按2%划入，每月80元。",
+        "比如，一位退休人员的养老金是3000元，那么每月划入就是60元。",
     ],
 )
 def test_worked_examples_yield_nothing(sentence: str) -> None:
@@ -303,10 +305,16 @@ def test_employees_and_retirees_in_one_sentence() -> None:
         "北京市80岁以上老人每月领取高龄津贴100元，与个人账户划入无关。",
         "苏州市个人账户每季度划入300元。",  # a period a claim cannot hold
         "各地每月划入的金额在100-200元之间。",  # a range of amounts is no value
+        "郑州市退休人员每月划入不低于100元。",  # a floor, not a level
     ],
 )
 def test_numbers_that_are_not_credits_yield_nothing(sentence: str) -> None:
     assert claims_of(sentence) == []
+
+
+def test_an_addition_is_no_level() -> None:
+    claims = claims_of("长春市每月划入110元，其中70岁以上另加10元。")
+    assert [c.monthly_yuan for c in claims] == [110.0]
 
 
 # ----------------------------------------------------------------------------- lists, tables, repeats
@@ -422,3 +430,30 @@ def test_unbanded_amount_beside_an_older_band_covers_the_rest() -> None:
 def test_general_wording_without_a_place_is_national_only_for_ratios() -> None:
     assert [c.region for c in claims_of("一般按平均养老金的2%划入。")] == ["全国"]
     assert claims_of("一般每月能划入100元左右。") == []
+
+
+def test_computed_amount_dropped_but_the_ratio_kept() -> None:
+    claims = claims_of("长沙市按本人养老金的2.2%划入，养老金3000元的每月划入66元。")
+    assert [(c.region, c.method, c.ratio_min) for c in claims] == [("长沙市", "ratio", 0.022)]
+
+
+def test_amount_right_after_yi_shang_is_a_value() -> None:
+    claims = claims_of("哈尔滨市70岁以下92元/月，70岁以上102元/月，个人账户按月划入。")
+    assert [(c.age_min, c.age_max, c.monthly_yuan) for c in claims] == [
+        (None, 70, 92.0),
+        (70, None, 102.0),
+    ]
+
+
+def test_hedge_a_few_characters_before_the_value() -> None:
+    (claim,) = claims_of("青海省退休人员每月约划入120元。")
+    assert (claim.approximate, claim.method) == (True, None)
+
+
+def test_place_named_after_the_values() -> None:
+    claims = claims_of("退休人员个人账户每月划入：70岁以下按2%，70岁及以上按2.5%（贵阳市标准）。")
+    assert [(c.region, c.age_min, c.age_max, c.ratio_min) for c in claims] == [
+        ("贵阳市", None, 70, 0.02),
+        ("贵阳市", 70, None, 0.025),
+    ]
+    assert claims_of("退休人员每月划入100元，比上海市高一些。") == []
