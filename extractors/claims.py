@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extractors import claimrules as rules
 from extractors.claimmerge import drafts_to_claims
-from extractors.numbers import NUMBER, halfwidth
+from extractors.numbers import NUMBER, halfwidth, may_hold_value
 from extractors.records import Article, Claim, Paragraph
 from extractors.regions import Region, find_regions, lookup, title_region
 from extractors.sentences import split_sentences
@@ -77,6 +77,8 @@ def _read_paragraph(
 ) -> list[Evidence]:
     """Evidence from one paragraph: its sentences, or its cells when it is a table row."""
     paragraph = paragraphs[index]
+    if not may_hold_value(paragraph.text):
+        return []
     outer = _outer_fallback(paragraphs, index, seo)
     credit = title_credit or _credit_around(paragraphs, index)
     if paragraph.kind == "table_row":

@@ -38,7 +38,18 @@ _PERCENT = re.compile(
     rf"(?:百分之(?P<cn_low>{NUMBER})(?:{_RANGE_SEP}(?:百分之)?(?P<cn_high>{NUMBER}))?)"
     rf"|(?:(?P<low>{NUMBER})\s*%?(?:{_RANGE_SEP}(?P<high>{NUMBER}))?\s*%)"
 )
-_RANGE_JOIN = re.compile(_RANGE_SEP)
+# The lower end of a range of amounts just before a number (100- / 100元至), and the upper end after one.
+_RANGE_HEAD = re.compile(rf"(?:{NUMBER})\s*(?:元)?{_RANGE_SEP}$")
+_RANGE_TAIL = re.compile(rf"{_RANGE_SEP}(?:{NUMBER})\s*元")
+
+
+# Cheap test for text that may hold a value: a digit (any width), 百分之, or a Chinese numeral before 元/%.
+_MAY_HOLD_VALUE = re.compile(rf"[0-9０-９]|百分之|[{CN_DIGITS}]\s*(?:万\s*)?(?:元|块|%|％)")
+
+
+def may_hold_value(text: str) -> bool:
+    """False when ``text`` certainly states no amount or percentage (most sentences): skip it early."""
+    return _MAY_HOLD_VALUE.search(text) is not None
 
 
 class NumberFormatError(ValueError):
@@ -97,8 +108,7 @@ def _is_vague(text: str, start: int, end: int) -> bool:
 
 def _follows_range(text: str, start: int) -> bool:
     """True when the number is the upper end of a range of amounts (100-120元, 100至120元)."""
-    before = text[max(0, start - 12) : start]
-    return bool(re.search(rf"(?:{NUMBER})\s*(?:元)?{_RANGE_SEP}$", before))
+    return bool(_RANGE_HEAD.search(text[max(0, start - 12) : start]))
 
 
 def find_amounts(text: str) -> list[Amount]:
@@ -128,7 +138,7 @@ def find_amounts(text: str) -> list[Amount]:
 
 def _starts_range(text: str, end: int) -> bool:
     """True when the amount is the lower end of a range (100元-120元)."""
-    return bool(re.match(rf"{_RANGE_SEP}(?:{NUMBER})\s*元", text[end:]))
+    return bool(_RANGE_TAIL.match(text, end))
 
 
 def _period(word: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from extractors import claimrules as rules
 from extractors.agebands import AgeBand, find_age_bands
-from extractors.numbers import find_amounts, find_percents, halfwidth
+from extractors.numbers import find_amounts, find_percents, halfwidth, may_hold_value
 from extractors.regions import NATIONAL, Region, find_regions
 from extractors.sentences import clause_start
 
@@ -208,6 +208,8 @@ def _attach_deductions(state: _State) -> None:
 
 def scan(text: str, ctx: SentenceContext = SentenceContext()) -> list[Draft]:
     """Drafts of every credited value in one sentence; [] for worked examples and non-credit text."""
+    if not may_hold_value(text):
+        return []
     text = halfwidth(text)
     if rules.is_hypothetical(text) or not (ctx.credit_context or rules.CREDIT.search(text)):
         return []
