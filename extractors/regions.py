@@ -132,13 +132,15 @@ def _walk() -> Iterator[Region]:
 class _Index:
     """Lookup tables built once from the region table."""
 
-    text_names: dict[
-        str, Region
-    ]  # names findable in free text: provinces and prefectures, full and short
-    all_names: dict[
-        str, Region
-    ]  # every unambiguous name, including ambiguous short forms and counties
+    # names findable in free text: provinces and prefectures, full and short
+    text_names: dict[str, Region]
+    # every unambiguous name, including ambiguous short forms and counties
+    all_names: dict[str, Region]
     pattern: re.Pattern[str]  # leftmost-longest alternation over text_names
+    title_names: dict[
+        str, Region
+    ]  # text_names plus the ambiguous short names (a title's place slot)
+    title_pattern: re.Pattern[str]
 
 
 def _add_short(names: dict[str, Region], region: Region) -> None:
@@ -165,8 +167,15 @@ def _index() -> _Index:
     all_names.update({c.name: c for c in counties if seen[c.name] == 1 and c.name not in all_names})
     for alias, target in ALIASES.items():
         text_names[alias] = all_names[alias] = all_names[target]
-    ordered = sorted(text_names, key=len, reverse=True)
-    return _Index(text_names, all_names, re.compile("|".join(map(re.escape, ordered))))
+    title_names = {**text_names, **{s: all_names[s] for s in AMBIGUOUS_SHORT if s in all_names}}
+    return _Index(
+        text_names, all_names, _alternation(text_names), title_names, _alternation(title_names)
+    )
+
+
+def _alternation(names: dict[str, Region]) -> re.Pattern[str]:
+    """One regex over all names, longest first, so finditer is leftmost-longest."""
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
 
 
 def lookup(name: str) -> Region | None:
@@ -177,12 +186,19 @@ def lookup(name: str) -> Region | None:
     return _index().all_names.get(name)
 
 
-def find_regions(text: str) -> list[Mention]:
-    """Provinces and prefectures named in ``text``, leftmost-longest, in order of appearance."""
+def find_regions(text: str, *, in_title: bool = False) -> list[Mention]:
+    """Provinces and prefectures named in ``text``, leftmost-longest, in order of appearance.
+
+    A title's place slot also takes the ambiguous short names (大同, 中山): in a title about
+    医保 they are the city, in body text they may be a word.
+    """
     index = _index()
+    names, pattern = (
+        (index.title_names, index.title_pattern) if in_title else (index.text_names, index.pattern)
+    )
     mentions = []
-    for match in index.pattern.finditer(text):
-        region = index.text_names[match.group()]
+    for match in pattern.finditer(text):
+        region = names[match.group()]
         is_short = match.group() != region.name
         if is_short and _NOT_PLACE_AFTER.match(text, match.end()):
             continue
@@ -201,7 +217,7 @@ def is_within(inner: Region, outer: Region) -> bool:
 
 def title_region(title: str) -> str | None:
     """Canonical name of the place a title names (the most specific when 江西南昌 names two)."""
-    mentions = find_regions(title)
+    mentions = find_regions(title, in_title=True)
     if not mentions:
         return None
     chosen = mentions[0].region

@@ -88,6 +88,10 @@ def test_find_regions_gives_spans() -> None:
         ("呼和浩特医保账户里的钱夸省能转移不?(4月20日)", "呼和浩特市"),
         ("江西南昌医保退休个人账户每个月能打入多少钱", "南昌市"),
         ("医保卡余额查询的几种方法?", None),
+        (
+            "大同退休人员医保卡每月打入多少钱",
+            "大同市",
+        ),  # an ambiguous short name fills a title's place slot
     ],
 )
 def test_title_region_names_the_most_specific_place(title: str, expected: str | None) -> None:
