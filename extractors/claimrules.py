@@ -86,6 +86,8 @@ FIXED_WORDS = re.compile(r"定额|固定金额")
 RESPECTIVELY = re.compile(r"分别")
 # A place named after a value in a comparison is not the value's place (100元，比上海高).
 COMPARISON = re.compile(r"比|高于|低于|相比|不同|而|和|与|同|跟|不如|超过")
+# A place named to be excluded is not a subject: 除北京外，其他地区每月划入100元.
+EXCEPT_BEFORE = re.compile(r"(?:除了?|不包括|不含)\s*$")
 # Joiners between places of one list (北京、甘肃 / 上海和重庆).
 PLACE_LIST_GAP = re.compile(r"^\s*(?:、|和|及|与|以及|,|，|或)\s*$")
 

@@ -75,7 +75,11 @@ class _State:
 def _events(text: str) -> list[tuple[int, int, str, object]]:
     """Everything the scan reacts to, as (start, end, kind, payload), in text order."""
     events: list[tuple[int, int, str, object]] = []
-    events += [(m.start, m.end, "region", m.region) for m in find_regions(text)]
+    events += [
+        (m.start, m.end, "region", m.region)
+        for m in find_regions(text)
+        if not rules.EXCEPT_BEFORE.search(text, 0, m.start)
+    ]
     events += [
         (m.start(), m.end(), "region", NATIONAL) for m in rules.NATIONAL_STRONG.finditer(text)
     ]
@@ -249,6 +253,8 @@ def _apply_header(drafts: list[Draft], text: str, header: tuple[str, ...]) -> li
         if draft.band is None:
             bands = find_age_bands(cell)
             draft.band = bands[0].band if bands else None
+        if not draft.regions:  # a transposed table: 年龄段 | 北京市 | 上海市
+            draft.regions = tuple(dict.fromkeys(m.region for m in find_regions(cell)))
     return kept
 
 

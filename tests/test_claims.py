@@ -457,3 +457,23 @@ def test_place_named_after_the_values() -> None:
         ("贵阳市", 70, None, 0.025),
     ]
     assert claims_of("退休人员每月划入100元，比上海市高一些。") == []
+
+
+def test_transposed_table_takes_places_from_the_header() -> None:
+    claims = claims_of(
+        ("table_row", "年龄段 | 北京市 | 上海市"),
+        ("table_row", "70岁以下 | 100元 | 140元"),
+        ("table_row", "70岁及以上 | 110元 | 150元"),
+    )
+    assert sorted((c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims) == sorted(
+        [
+            ("北京市", None, 70, 100.0),
+            ("上海市", None, 70, 140.0),
+            ("北京市", 70, None, 110.0),
+            ("上海市", 70, None, 150.0),
+        ]
+    )
+
+
+def test_an_excluded_place_is_no_subject() -> None:
+    assert claims_of("除北京外，其他地区每月划入100元。") == []
