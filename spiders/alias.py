@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.urls import canonical_url
+from spiders.links import canonical as canonical_url
 
 # Where the embedded sample site's pages are recorded, whatever port it is served on this time
 # (.invalid is reserved, RFC 2606: the name can never reach a real host).

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from extractors.urls import canonical_url
+from spiders.links import canonical as canonical_url
 from spiders.rawstore import RawStore
 from spiders.records import LedgerEntry
 

@@ -9,16 +9,16 @@ article pages with unusual URLs on layouts never seen before are still fetched.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from posixpath import splitext
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
-from extractors.links import NON_CONTENT_PATH, page_links
-from extractors.urls import canonical_url
+from extractors.links import NON_CONTENT_PATH, classify_link
+from extractors.urls import canonical_url, site_of
 
 # Links to these never hold an article: stylesheets, scripts, images, media, office files, archives.
 ASSET_EXTENSIONS = frozenset(
@@ -64,6 +64,9 @@ ASSET_EXTENSIONS = frozenset(
         ".exe",
     ]
 )
+ASSET_SUFFIXES = tuple(ASSET_EXTENSIONS)
+# Distinct URLs remembered by the URL caches (navigation and related links repeat on every page).
+URL_CACHE_SIZE = 1 << 16
 # Schemes a crawler cannot fetch.
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "sms:", "data:", "#")
 # Anchor texts of pagination links (Chinese and English sites).
@@ -160,34 +163,54 @@ class CrawlLinks:
     offsite: tuple[str, ...] = ()  # article- or listing-shaped links to other sites, never fetched
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def canonical(url: str) -> str:
+    """extractors.urls.canonical_url, cached: the crawler asks for the same URLs again and again."""
+    return canonical_url(url)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def absolute(base_url: str, href: str) -> str:
+    """The canonical absolute URL of an href on a page whose base is ``base_url`` (cached)."""
+    return canonical_url(urljoin(base_url, href))
+
+
 def extract_links(html: str, base_url: str) -> list[Link]:
-    """Every <a href> of an HTML text, made absolute against <base href> or the page URL."""
+    """Every <a href> of an HTML text, canonical and absolute against <base href> or the page URL."""
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return []
-    base = next(iter(tree.xpath("//base/@href")), None) or base_url
+    base = urljoin(base_url, next(iter(tree.xpath("//base/@href")), None) or base_url)
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}/"
     links = []
     for anchor in tree.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.lower().startswith(SKIP_SCHEMES):
             continue
-        text = " ".join(anchor.text_content().split())
-        links.append(
-            Link(urljoin(urljoin(base_url, base), href), text, (anchor.get("rel") or "").lower())
+        # Join site-absolute and absolute hrefs against a base shared by every page, so the cache hits.
+        join_base = (
+            ""
+            if href.startswith(("http://", "https://"))
+            else origin
+            if href[:1] == "/" and href[:2] != "//"
+            else base
         )
+        text = " ".join(anchor.text_content().split())
+        links.append(Link(absolute(join_base, href), text, (anchor.get("rel") or "").lower()))
     return links
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def netloc_of(url: str) -> str:
     """host[:port] of a canonical URL: the unit of "same site" (ports count on loopback)."""
-    return urlsplit(canonical_url(url)).netloc
+    return urlsplit(canonical(url)).netloc
 
 
 def is_asset(url: str) -> bool:
     """True for links to files that are not pages (images, scripts, PDFs …)."""
-    path = urlsplit(url).path.lower()
-    return path.endswith(tuple(ASSET_EXTENSIONS))
+    return urlsplit(url).path.lower().endswith(ASSET_SUFFIXES)
 
 
 def is_pagination(link: Link) -> bool:
@@ -233,30 +256,21 @@ def looks_like_article(url: str) -> bool:
 
 def crawl_links(html: str, page_url: str, allowed: frozenset[str]) -> CrawlLinks:
     """The links of an HTML page the crawler may follow, sorted (see classify_links)."""
-    parsed = page_links(html, page_url)
-    hints = {url: "article" for url in parsed.articles} | {
-        url: "listing" for url in parsed.listings
-    }
-    return classify_links(extract_links(html, page_url), page_url, allowed, hints)
+    return classify_links(extract_links(html, page_url), page_url, allowed)
 
 
-def classify_links(
-    links: list[Link],
-    page_url: str,
-    allowed: frozenset[str],
-    hints: Mapping[str, str] | None = None,
-) -> CrawlLinks:
+def classify_links(links: list[Link], page_url: str, allowed: frozenset[str]) -> CrawlLinks:
     """Sort links into articles, listings, pagination and off-site; drop assets, self-links and
-    non-content views. ``hints`` maps canonical URLs to "article"/"listing" (extractors.links)."""
-    here = canonical_url(page_url)
+    non-content views. Article and listing rules are extractors.links.classify_link's, plus ours."""
+    here, site = canonical(page_url), site_of(page_url)
     buckets: dict[str, dict[str, None]] = {
         name: {} for name in ("articles", "listings", "pagination", "offsite")
     }
     for link in links:
-        url = canonical_url(link.url)
-        if url == here or urlsplit(url).scheme not in ("http", "https") or is_asset(url):
+        url = canonical(link.url)
+        if url == here or is_asset(url):
             continue
-        bucket = _bucket(link, url, (hints or {}).get(url))
+        bucket = _bucket(link, url, classify_link(url, link.text, site))
         if bucket is None:
             continue
         if netloc_of(url) not in allowed:
@@ -265,13 +279,15 @@ def classify_links(
     return CrawlLinks(**{name: tuple(urls) for name, urls in buckets.items()})
 
 
-def _bucket(link: Link, url: str, hint: str | None) -> str | None:
+def _bucket(link: Link, url: str, parser_kind: str | None) -> str | None:
     """Which bucket a link belongs to, or None for links the crawler ignores; checked in order."""
+    if parser_kind is None:  # not a fetchable page (javascript:, mailto:, no host)
+        return None
     if is_pagination(link):  # 下一页 / 2 / rel=next / ?page=2: paging of the current listing
         return "pagination"
-    if hint == "listing" or looks_like_listing(url):  # section, category and tag pages
+    if parser_kind == "listing" or looks_like_listing(url):  # section, category and tag pages
         return "listings"
-    if hint == "article":  # the parser's own article rule
+    if parser_kind == "article":  # the parser's own article rule
         return "articles"
     if NON_CONTENT_PATH.search(
         urlsplit(url).path

@@ -9,6 +9,8 @@ Layout under ``<data_dir>/raw``::
 A body file is written to a temporary file, fsync'd and renamed into place before its index line is
 appended, flushed and fsync'd, so a killed writer leaves either a whole page or nothing; a torn last
 line (killed mid-append) is skipped with a warning on read and cut off before the next append.
+Ledger lines are flushed but not fsync'd (a killed process loses none; a power cut may lose the
+last few outcomes, never a stored page).
 """
 
 from __future__ import annotations
@@ -244,8 +246,8 @@ class RawStore:
             path, gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0), fsync=self.fsync
         )
 
-    def _append(self, path: Path, data: Mapping[str, Any]) -> None:
-        """Append one JSON line, flushed and (by default) fsync'd."""
+    def _append(self, path: Path, data: Mapping[str, Any], *, durable: bool = True) -> None:
+        """Append one JSON line, flushed, and fsync'd when ``durable`` (and the store fsyncs)."""
         self.root.mkdir(parents=True, exist_ok=True)
         if not self._tails_repaired:
             _repair_tail(self.index_path)
@@ -255,7 +257,7 @@ class RawStore:
         with path.open("ab") as handle:
             handle.write(line.encode("utf-8"))
             handle.flush()
-            if self.fsync:
+            if durable and self.fsync:
                 os.fsync(handle.fileno())
 
     def record(self, entry: LedgerEntry, *, crawl_id: str | None = None) -> None:
@@ -267,7 +269,7 @@ class RawStore:
         data = asdict(entry)
         data["at"] = entry.at.isoformat()
         data["crawl_id"] = crawl_id
-        self._append(self.ledger_path, data)
+        self._append(self.ledger_path, data, durable=False)
 
     def ledger(self, crawl_id: str | None = None) -> list[LedgerEntry]:
         """Ledger entries in the order written, of one crawl or (None) of all crawls."""
