@@ -64,8 +64,9 @@ class DedupSettings:
     64 let one false positive through at 0.8 (estimate spread ~0.05 instead of ~0.035).
     boilerplate_min_articles=3: every template of the site spans far more articles, and a claim
     copied into just two articles is still counted as its own evidence by reconciliation.
-    Whole bodies: the 3 copies score 0.96, 1.0, 1.0 against their originals (5-grams) and the
-    other 1,272 pairs at most 0.78, so 0.9 separates them with room on both sides.
+    Whole bodies: the 3 copies score 1.0 against their originals (exact 5-gram Jaccard) and the
+    other 1,272 pairs at most 0.83; on the 1,000-article generated site the closest distinct pair
+    of one title city scores 0.81. 0.9 separates them; pairs are verified exactly before merging.
     """
 
     shingle_size: int = 3  # character n-grams of the masked template
