@@ -26,10 +26,14 @@ def _incl_re(group: str) -> str:
 
 # Upper bounds: 不满/未满/低于/不到 X岁 (exclusive) or X岁(含)以下 (inclusive by law).
 _BELOW_PREFIX = re.compile(r"(?:不满|未满|低于|小于|不足|不到|未达|未到)\s*" + _age_re("n"))
-_BELOW_SUFFIX = re.compile(_age_re("n") + _incl_re("inc") + r"(?:及其?以下|以下|以内|之下)")
+_BELOW_SUFFIX = re.compile(
+    _age_re("n") + _incl_re("inc") + r"(?:及其?以下|以下|以内|之下)" + _incl_re("inc2")
+)
 # Lower bounds: 年满/满/达到 X岁 or X岁(含)及以上 (inclusive); 超过/高于 X岁 (exclusive).
 _ABOVE_PREFIX = re.compile(r"(?P<w>年满|已满|满|达到|超过|高于|大于)\s*" + _age_re("n"))
-_ABOVE_SUFFIX = re.compile(_age_re("n") + _incl_re("inc") + r"(?:及其?以上|以上|之上)")
+_ABOVE_SUFFIX = re.compile(
+    _age_re("n") + _incl_re("inc") + r"(?:及其?以上|以上|之上)" + _incl_re("inc2")
+)
 # Ranges: 70周岁至79周岁, 70-79岁, 70～79周岁 (the upper age is included unless marked 不含).
 _RANGE = re.compile(
     rf"(?P<a>{NUMBER})\s*(?:周?岁)?"
@@ -91,12 +95,16 @@ def _range(m: re.Match[str]) -> AgeBand:
 
 def _below_suffix(m: re.Match[str]) -> AgeBand:
     """70岁以下 → [None, 71) by law; 70岁(不含)以下 → [None, 70)."""
-    return AgeBand(None, _age(m.group("n")) + (0 if m.group("inc") == "不含" else 1))
+    return AgeBand(
+        None, _age(m.group("n")) + (0 if "不含" in (m.group("inc"), m.group("inc2")) else 1)
+    )
 
 
 def _above_suffix(m: re.Match[str]) -> AgeBand:
     """70岁及以上 / 70岁以上 → [70, None); 70岁(不含)以上 → [71, None)."""
-    return AgeBand(_age(m.group("n")) + (1 if m.group("inc") == "不含" else 0), None)
+    return AgeBand(
+        _age(m.group("n")) + (1 if "不含" in (m.group("inc"), m.group("inc2")) else 0), None
+    )
 
 
 def _above_prefix(m: re.Match[str]) -> AgeBand:

@@ -15,20 +15,20 @@ import cn2an
 _HALFWIDTH = str.maketrans("０１２３４５６７８９．％～－／", "0123456789.%~-/")
 # A full-width comma between digits is a thousands separator (１，８００元), one character like ",".
 _WIDE_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
-# Chinese numeral characters of a number span (两 for 两百; 〇 as a written zero).
-CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+# Chinese numeral characters of a number span (两 for 两百; 〇 as a written zero; 壹贰…佰仟 as on forms).
+CN_DIGITS = "零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟"
 # A number as written: ASCII with optional thousands separators and decimals, or Chinese numerals.
 NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?"
 # Words that make an amount vague (几十元, 数十元, 上百元, 十几元, 100多元, 100余元): no rule value.
 _VAGUE_BEFORE = re.compile(r"(?:几|数|好)$")
 # 上百元, 上千元 are vague; 以上120元 is not (上 then an ASCII or 一百… number).
 _VAGUE_SHANG = re.compile(r"上$")
-_ROUND_UNITS = "百千万"
+_ROUND_UNITS = "百千万佰仟"
 _VAGUE_AFTER = re.compile(r"(?:几|多|余|来)")
 # A yuan amount: number, optional 万 (1.2万元), then 元 (or 块); a range (100-120元) is not one value.
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<wan>万)?\s*(?:元|块钱|块)")
 # Chinese numeral characters that carry a value: a span of only 百/千/万 (百元, 万元) is a word, not a number.
-_CN_VALUE = re.compile("[零〇一二两三四五六七八九十]")
+_CN_VALUE = re.compile("[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]")
 TEN_THOUSAND = 10_000
 # A period written right after the amount: 元/年, 元/月, 元每月.
 _PERIOD_AFTER = re.compile(r"\s*(?:/|每|一)(?:人\s*[·.•/]?\s*)?(?P<p>年|月)")

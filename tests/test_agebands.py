@@ -31,6 +31,9 @@ from extractors.agebands import AgeBand, close_pairs, find_age_bands, parse_age_
         ("七十五周岁及以上", (75, None)),
         ("超过70岁的", (71, None)),
         ("７０岁以上", (70, None)),
+        ("70周岁以下（不含70周岁）的", (None, 70)),  # the bracket after 以下 excludes 70
+        ("八十周岁以上（含八十周岁）", (80, None)),
+        ("70（含）—80周岁（不含）", (70, 80)),
     ],
 )
 def test_parse_age_band(text: str, band: tuple[int | None, int | None]) -> None:

@@ -26,6 +26,7 @@ FULLWIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
         ("两百", 200.0),
         ("二点五", 2.5),
         ("一千八百", 1800.0),
+        ("壹佰贰拾", 120.0),  # the numerals of forms and receipts
     ],
 )
 def test_parse_number(span: str, value: float) -> None:
