@@ -50,46 +50,54 @@ def _place_key(e: Evidence) -> tuple[str, str]:
 def _claim(e: Evidence, article_id: str) -> Claim | None:
     """One Claim from one draft, or None when its value is out of the sane range."""
     d = e.draft
-    band = d.band or AgeBand(None, None)
-    common = dict(
-        region=d.regions[0].name,
-        region_code=d.regions[0].code,
-        population=d.population,
-        age_min=band.age_min,
-        age_max=band.age_max,
-        approximate=d.approximate,
-        evidence=e.sentence,
-        article_id=article_id,
-        paragraph_ordinal=e.ordinal,
-    )
     if d.kind == "percent":
         if not 0 < d.low <= d.high <= MAX_RATIO:
             return None
-        return Claim(
-            **common,
+        return replace(
+            _bare_claim(e, article_id),
             method="ratio",
-            monthly_yuan=None,
-            amount_yuan=None,
-            period=None,
             ratio_min=d.low,
             ratio_max=d.high,
             base=d.base,
-            deduction_yuan=None,
         )
     period = d.period or "month"
     monthly = round(d.low / MONTHS_PER_YEAR if period == "year" else d.low, 2)
     if not MIN_MONTHLY_YUAN <= monthly <= MAX_MONTHLY_YUAN:
         return None
-    return Claim(
-        **common,
-        method=None if d.approximate else "fixed",
+    return replace(
+        _bare_claim(e, article_id),
+        method=None
+        if d.approximate
+        else "fixed",  # a hedged amount is an outcome, not a fixed rule
         monthly_yuan=monthly,
         amount_yuan=d.low,
         period=period,
+        deduction_yuan=d.deduction,
+    )
+
+
+def _bare_claim(e: Evidence, article_id: str) -> Claim:
+    """A claim with the draft's place, people, band and provenance, and no value yet."""
+    d = e.draft
+    band = d.band or AgeBand(None, None)
+    return Claim(
+        region=d.regions[0].name,
+        region_code=d.regions[0].code,
+        population=d.population,
+        age_min=band.age_min,
+        age_max=band.age_max,
+        method=None,
+        monthly_yuan=None,
+        amount_yuan=None,
+        period=None,
         ratio_min=None,
         ratio_max=None,
         base=None,
-        deduction_yuan=d.deduction,
+        approximate=d.approximate,
+        deduction_yuan=None,
+        evidence=e.sentence,
+        article_id=article_id,
+        paragraph_ordinal=e.ordinal,
     )
 
 

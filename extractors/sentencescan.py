@@ -13,7 +13,14 @@ from dataclasses import dataclass, field, replace
 
 from extractors import claimrules as rules
 from extractors.agebands import AgeBand, find_age_bands
-from extractors.numbers import find_amounts, find_percents, halfwidth, may_hold_value
+from extractors.numbers import (
+    Amount,
+    Percent,
+    find_amounts,
+    find_percents,
+    halfwidth,
+    may_hold_value,
+)
 from extractors.regions import NATIONAL, Region, find_regions
 from extractors.sentences import clause_start
 
@@ -72,24 +79,22 @@ class _State:
     )
 
 
-def _events(text: str) -> list[tuple[int, int, str, object]]:
-    """Everything the scan reacts to, as (start, end, kind, payload), in text order."""
-    events: list[tuple[int, int, str, object]] = []
-    events += [
-        (m.start, m.end, "region", m.region)
+Payload = Region | AgeBand | Amount | Percent | str  # str: a population ("employee" / "retiree")
+
+
+def _events(text: str) -> list[tuple[int, int, Payload]]:
+    """Everything the scan reacts to, as (start, end, payload), in text order."""
+    events: list[tuple[int, int, Payload]] = [
+        (m.start, m.end, m.region)
         for m in find_regions(text)
         if not rules.EXCEPT_BEFORE.search(text, 0, m.start)
     ]
-    events += [
-        (m.start(), m.end(), "region", NATIONAL) for m in rules.NATIONAL_STRONG.finditer(text)
-    ]
-    events += [(m.start, m.end, "band", m.band) for m in find_age_bands(text)]
-    events += [
-        (m.start(), m.end(), "population", "employee") for m in rules.EMPLOYEE.finditer(text)
-    ]
-    events += [(m.start(), m.end(), "population", "retiree") for m in rules.RETIREE.finditer(text)]
-    events += [(a.start, a.end, "amount", a) for a in find_amounts(text)]
-    events += [(p.start, p.end, "percent", p) for p in find_percents(text)]
+    events += [(m.start(), m.end(), NATIONAL) for m in rules.NATIONAL_STRONG.finditer(text)]
+    events += [(m.start, m.end, m.band) for m in find_age_bands(text)]
+    events += [(m.start(), m.end(), "employee") for m in rules.EMPLOYEE.finditer(text)]
+    events += [(m.start(), m.end(), "retiree") for m in rules.RETIREE.finditer(text)]
+    events += [(a.start, a.end, a) for a in find_amounts(text)]
+    events += [(p.start, p.end, p) for p in find_percents(text)]
     return sorted(events, key=lambda e: (e[0], -e[1]))
 
 
@@ -129,7 +134,7 @@ def _band_for_next_value(state: _State, text: str) -> AgeBand | None:
     return state.band_list[index] if index < len(state.band_list) else None
 
 
-def _on_amount(state: _State, text: str, amount, ctx: SentenceContext) -> None:
+def _on_amount(state: _State, text: str, amount: Amount, ctx: SentenceContext) -> None:
     """A yuan amount: a deduction, a monthly gloss, a pension figure, or a credited amount."""
     clause = _clause_from(text, amount.start)
     before = text[clause : amount.start]
@@ -160,7 +165,7 @@ def _on_amount(state: _State, text: str, amount, ctx: SentenceContext) -> None:
     )
 
 
-def _on_percent(state: _State, text: str, percent, ctx: SentenceContext) -> None:
+def _on_percent(state: _State, text: str, percent: Percent, ctx: SentenceContext) -> None:
     """A percentage: a ratio of some base, unless the clause is about reimbursement or fees."""
     clause = _clause_from(text, percent.start)
     if rules.NOT_CREDIT_RATIO.search(text, clause, percent.start):
@@ -171,7 +176,14 @@ def _on_percent(state: _State, text: str, percent, ctx: SentenceContext) -> None
 
 
 def _draft(
-    state: _State, text: str, kind: str, low: float, high: float, span, clause: int, period
+    state: _State,
+    text: str,
+    kind: str,
+    low: float,
+    high: float,
+    span: Amount | Percent,
+    clause: int,
+    period: str | None,
 ) -> Draft:
     """A draft value carrying the scan's current place, band and population."""
     return Draft(
@@ -218,17 +230,17 @@ def scan(text: str, ctx: SentenceContext = SentenceContext()) -> list[Draft]:
     if rules.is_hypothetical(text) or not (ctx.credit_context or rules.CREDIT.search(text)):
         return []
     state = _State()
-    for start, end, kind, payload in _events(text):
-        if kind == "region":
+    for start, end, payload in _events(text):
+        if isinstance(payload, Region):
             _on_region(state, text, start, end, payload)
-        elif kind == "band":
+        elif isinstance(payload, AgeBand):
             _on_band(state, text, start, end, payload)
-        elif kind == "population":
-            state.population = payload
-        elif kind == "amount":
+        elif isinstance(payload, Amount):
             _on_amount(state, text, payload, ctx)
-        else:
+        elif isinstance(payload, Percent):
             _on_percent(state, text, payload, ctx)
+        else:
+            state.population = payload
     if (
         state.figures
     ):  # 养老金3000元的人按2%每月划入60元: the amount is computed, the ratio is the rule
@@ -310,11 +322,13 @@ def _complement_bands(drafts: list[Draft]) -> list[Draft]:
             and d.regions == draft.regions
             and d.population == draft.population
         ]
-        bands = [d.band for d in peers if d is not draft]
-        if bands and all(
-            b is not None and b.age_min is not None and b.age_max is None for b in bands
-        ):
-            draft.band = AgeBand(None, min(b.age_min for b in bands))
+        lows = [
+            d.band.age_min if d.band and d.band.age_max is None else None
+            for d in peers
+            if d is not draft
+        ]
+        if lows and all(low is not None for low in lows):
+            draft.band = AgeBand(None, min(low for low in lows if low is not None))
     return drafts
 
 

@@ -7,6 +7,7 @@ The body ends where the site's footer starts (its 声明 line, a related-article
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from extractors.dates import parse_published_at
 from extractors.keys import sha256_text
@@ -62,7 +63,7 @@ def parse_text(text: str, source: str) -> Article:
     )
 
 
-def _header(lines: list[str]) -> tuple[str | None, object, str, list[str]]:
+def _header(lines: list[str]) -> tuple[str | None, datetime | None, str, list[str]]:
     """(title, published_at, site, body lines): a title only when the second line is a date line."""
     match = _DATE_LINE.match(lines[1]) if len(lines) > 1 else None
     if match is None:
