@@ -27,7 +27,9 @@ NATIONAL_STRONG = re.compile(
 # Weaker national wording, used only when no place is named anywhere near (一般为2%左右).
 NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多|原则上")
 # Words that make a sentence about crediting the personal account (not reimbursement or fees).
-CREDIT = re.compile(r"划入|划拨|划转|返|计入|打入|打到|到账|进账|注入|拨入|存入|入账|个人账户|账户")
+CREDIT = re.compile(
+    r"划入|划拨|划转|返|计入|打入|打到|到账|进账|注入|拨入|拨付|存入|入账|个人账户|账户"
+)
 # Context that makes a number a pension, wage, base or fee rather than a credit (养老金为3700元).
 NOT_CREDIT_BEFORE = re.compile(
     r"(?:缴|交|费用|报销|起付|封顶|限额|余额|医疗费|药费|保费|自付|支付|津贴|补贴|补助|花|消费|买|购)"
@@ -56,10 +58,12 @@ NOT_CREDIT_RATIO = re.compile(
 APPROX_BEFORE = re.compile(
     r"(?:约|大约|大概|大致|可以达到|可达到|可达|能达到|差不多|将近|接近)[^，,；;。\d%元]{0,3}$"
 )
+# A ratio's hedge may stand before its base (约为当地平均养老金的2%): a wider window than for amounts.
+APPROX_BEFORE_RATIO = re.compile(r"(?:约|大约|大概|大致|差不多)[^，,；;。\d%元]{0,14}$")
 APPROX_AFTER = re.compile(r"\s*(?:左右|上下|出头)")
 # A monthly gloss after a yearly amount: 1680元(月均140元), 每年1890元，月均157.5元.
 GLOSS_BEFORE = re.compile(
-    r"[(（,，;；]?\s*(?:月均|平均每月|每月平均|折合每月|相当于每月|即每月|合每月)\s*$"
+    r"[(（,，;；]?\s*(?:月均|平均每月|每月平均|折合每月|相当于每月|即每月|合每月)\s*(?:约|大约)?\s*$"
 )
 # Deductions: 扣除3元大病医疗保险后 — the amount is what arrives, net.
 DEDUCTION_BEFORE = re.compile(r"(?:扣除|扣减|扣掉|减去|扣)\s*$")
@@ -69,7 +73,7 @@ _PERIOD_WORDS = re.compile(
 )
 # Bases of a ratio: the regional average pension, the retiree's own pension, the contribution base.
 _BASE_WORDS = re.compile(
-    r"(?P<own>本人(?:基本)?养老金|个人(?:基本)?养老金|本人.{0,4}养老金)"
+    r"(?P<own>本人(?:基本)?养老金|个人(?:基本)?养老金|本人.{0,4}养老金|其(?:基本)?养老金)"
     r"|(?P<avg>(?:平均|人均)(?:基本)?养老金|上年度.{0,8}养老金|当地.{0,8}养老金)"
     r"|(?P<base>缴费基数|缴费工资|工资基数)"
 )
@@ -99,9 +103,12 @@ def is_hypothetical(sentence: str) -> bool:
     return bool(_CONDITIONAL.search(sentence) and _COMPUTATION.search(sentence))
 
 
-def is_approximate(text: str, start: int, end: int, clause_from: int) -> bool:
+def is_approximate(
+    text: str, start: int, end: int, clause_from: int, *, ratio: bool = False
+) -> bool:
     """True when the value at text[start:end] is hedged (约, 可以达到 … 左右)."""
-    return bool(APPROX_BEFORE.search(text, clause_from, start) or APPROX_AFTER.match(text, end))
+    before = APPROX_BEFORE_RATIO if ratio else APPROX_BEFORE
+    return bool(before.search(text, clause_from, start) or APPROX_AFTER.match(text, end))
 
 
 def period_before(text: str, start: int, clause_from: int) -> str | None:

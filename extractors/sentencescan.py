@@ -196,7 +196,9 @@ def _draft(
         _band_for_next_value(state, text),
         state.population,
         period,
-        approximate=rules.is_approximate(text, span.start, span.end, clause),
+        approximate=rules.is_approximate(
+            text, span.start, span.end, clause, ratio=kind == "percent"
+        ),
     )
 
 

@@ -475,3 +475,25 @@ def test_transposed_table_takes_places_from_the_header() -> None:
 
 def test_an_excluded_place_is_no_subject() -> None:
     assert claims_of("除北京外，其他地区每月划入100元。") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "杭州市退休人员划入额度约为当地平均养老金的2%。",
+            ("杭州市", None, 0.02, "regional_avg_pension", True),
+        ),
+        ("上海市每年划入1680元，平均每月约140元。", ("上海市", 140.0, None, None, False)),
+        ("深圳市按其基本养老金的2.8%划入。", ("深圳市", None, 0.028, "individual_pension", False)),
+    ],
+)
+def test_hedged_ratios_glosses_and_own_pension(sentence: str, expected: tuple) -> None:
+    (claim,) = claims_of(sentence)
+    assert (
+        claim.region,
+        claim.monthly_yuan,
+        claim.ratio_min,
+        claim.base,
+        claim.approximate,
+    ) == expected
