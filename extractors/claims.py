@@ -28,6 +28,10 @@ _BARE_NUMBER = re.compile(rf"^\s*(?:{NUMBER})\s*$")
 SEO_FILLER = re.compile(
     r"外地|其他地方|别的地方|对比|参考|网友|读者|朋友|大家|小编|本文|多少|吗|怎么|如何|哪些|什么|[?？]"
 )
+# Defence in depth for text the page parser should have left out: comments and recommendation
+# blocks that slipped into a body (网友“老李头”：…, a section headed 热门问答 or 网友评论).
+COMMENT_LINE = re.compile(r"^\s*(?:网友|评论|回复|楼主|游客|匿名用户)|网友[“\"「『]")
+OUTSIDE_SECTION = re.compile(r"相关推荐|相关阅读|推荐阅读|猜你喜欢|热门|网友评论|评论区|留言")
 # Kinds that follow a lead-in paragraph whose place they may inherit (北京市的标准如下： + items).
 LISTED_KINDS = ("li", "table_row")
 
@@ -77,7 +81,7 @@ def _read_paragraph(
 ) -> list[Evidence]:
     """Evidence from one paragraph: its sentences, or its cells when it is a table row."""
     paragraph = paragraphs[index]
-    if not may_hold_value(paragraph.text):
+    if not may_hold_value(paragraph.text) or _outside_body(paragraphs, index):
         return []
     outer = _outer_fallback(paragraphs, index, seo)
     credit = title_credit or _credit_around(paragraphs, index)
@@ -92,6 +96,13 @@ def _read_paragraph(
         fallback = fallback if named is None else named
         credit = credit or bool(rules.CREDIT.search(sentence.text))  # 问：…划入多少？答：100元。
     return found
+
+
+def _outside_body(paragraphs: Sequence[Paragraph], index: int) -> bool:
+    """A comment or a recommendation block that reached the body: never a source of claims."""
+    paragraph = paragraphs[index]
+    section = paragraph.section or _heading_before(paragraphs, index) or ""
+    return bool(COMMENT_LINE.search(paragraph.text) or OUTSIDE_SECTION.search(section))
 
 
 def _credit_around(paragraphs: Sequence[Paragraph], index: int) -> bool:

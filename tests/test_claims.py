@@ -497,3 +497,18 @@ def test_hedged_ratios_glosses_and_own_pension(sentence: str, expected: tuple) -
         claim.base,
         claim.approximate,
     ) == expected
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        ["网友“老张”：我们这边按养老金的3.5%划入，不知道准不准。"],
+        [
+            ("heading", "热门问答"),
+            ("p", "问：昆明市退休人员每月划入多少？答：每月210元。", "热门问答"),
+        ],
+        [("heading", "网友评论"), ("p", "哈尔滨市去年退休，每个月进账188元。", "网友评论")],
+    ],
+)
+def test_comments_and_recommendations_that_slipped_into_a_body_yield_nothing(blocks: list) -> None:
+    assert claims_of(*blocks) == []
