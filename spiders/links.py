@@ -279,20 +279,31 @@ def classify_links(links: list[Link], page_url: str, allowed: frozenset[str]) ->
     return CrawlLinks(**{name: tuple(urls) for name, urls in buckets.items()})
 
 
+def has_article_id(url: str) -> bool:
+    """True when the URL carries an id: digits in its last path segment or an id= query."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    return bool(
+        ARTICLE_QUERY.search(parts.query) or (segments and ARTICLE_DIGITS.search(segments[-1]))
+    )
+
+
 def _bucket(link: Link, url: str, parser_kind: str | None) -> str | None:
     """Which bucket a link belongs to, or None for links the crawler ignores; checked in order."""
     if parser_kind is None:  # not a fetchable page (javascript:, mailto:, no host)
         return None
     if is_pagination(link):  # 下一页 / 2 / rel=next / ?page=2: paging of the current listing
         return "pagination"
-    if parser_kind == "listing" or looks_like_listing(url):  # section, category and tag pages
+    if looks_like_listing(url):  # section, category and tag pages (a directory without an id)
         return "listings"
-    if parser_kind == "article":  # the parser's own article rule
-        return "articles"
     if NON_CONTENT_PATH.search(
         urlsplit(url).path
     ):  # print views, admin, login, search: never content
         return None
+    if parser_kind == "article" or has_article_id(url):  # the parser's rule, or an id (/news/123/)
+        return "articles"
+    if parser_kind == "listing":  # the parser's listing rule (更多 links, ?cid= …)
+        return "listings"
     if looks_like_article(url):  # permissive fallback: a document path on a layout not seen before
         return "articles"
     return None

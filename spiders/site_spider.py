@@ -236,7 +236,7 @@ class SiteSpider(scrapy.Spider):
     def truncated(self, response: Response, url: str) -> Iterator[Request]:
         """Retry a cut-off page up to RETRY_TIMES; when retries run out, record it skipped: truncated."""
         tries = response.meta.get("truncated_retries", 0)
-        if tries < self.settings.getint("RETRY_TIMES"):
+        if response.request is not None and tries < self.settings.getint("RETRY_TIMES"):
             meta = {key: response.meta[key] for key in OWN_META if key in response.meta}
             yield response.request.replace(
                 meta={**meta, "truncated_retries": tries + 1}, dont_filter=True

@@ -342,6 +342,25 @@ def test_pagination_links(link: Link, expected: bool) -> None:
     assert is_pagination(link) == expected
 
 
+@pytest.mark.parametrize(
+    ("url", "text", "bucket"),
+    [
+        ("http://s.example:81/news/12345/", "北京医保", "articles"),  # directory-style article URL
+        ("http://s.example:81/news/", "新闻", "listings"),
+        ("http://s.example:81/news/more.html", "更多", "listings"),  # the parser's anchor-text rule
+        ("http://s.example:81/print/12345.html", "打印", None),  # print views are not content
+        ("http://s.example:81/list/index_3.html", "3", "pagination"),
+        ("http://s.example:81/post/why-pensions-rise.html", "为什么", "articles"),  # slug, no id
+    ],
+)
+def test_link_buckets(url: str, text: str, bucket: str | None) -> None:
+    got = classify_links([Link(url, text)], "http://s.example:81/", frozenset({"s.example:81"}))
+    found = [
+        name for name in ("articles", "listings", "pagination", "offsite") if getattr(got, name)
+    ]
+    assert found == ([bucket] if bucket else [])
+
+
 def test_classify_drops_assets_and_self_links_and_flags_offsite() -> None:
     links = [
         Link("http://s.example:81/a/1.html?utm_source=x"),
