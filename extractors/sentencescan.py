@@ -74,9 +74,8 @@ class _State:
     band_list_used: int = 0  # values already given a band from band_list
     drafts: list[Draft] = field(default_factory=list)
     deductions: list[tuple[float, int]] = field(default_factory=list)
-    figures: int = (
-        0  # pension or wage figures seen (养老金为3700元): a worked example if values follow
-    )
+    # pension or wage figures seen (养老金为3700元): amounts beside them are computed, not rules
+    figures: int = 0
 
 
 Payload = Region | AgeBand | Amount | Percent | str  # str: a population ("employee" / "retiree")
@@ -134,7 +133,7 @@ def _band_for_next_value(state: _State, text: str) -> AgeBand | None:
     return state.band_list[index] if index < len(state.band_list) else None
 
 
-def _on_amount(state: _State, text: str, amount: Amount, ctx: SentenceContext) -> None:
+def _on_amount(state: _State, text: str, amount: Amount) -> None:
     """A yuan amount: a deduction, a monthly gloss, a pension figure, or a credited amount."""
     clause = _clause_from(text, amount.start)
     before = text[clause : amount.start]
@@ -238,7 +237,7 @@ def scan(text: str, ctx: SentenceContext = SentenceContext()) -> list[Draft]:
         elif isinstance(payload, AgeBand):
             _on_band(state, text, start, end, payload)
         elif isinstance(payload, Amount):
-            _on_amount(state, text, payload, ctx)
+            _on_amount(state, text, payload)
         elif isinstance(payload, Percent):
             _on_percent(state, text, payload, ctx)
         else:
