@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from extractors import claimrules as rules
 from extractors.claimmerge import drafts_to_claims
+from extractors.drafts import Draft, SentenceContext
 from extractors.numbers import NUMBER, halfwidth, may_hold_value
 from extractors.records import Article, Claim, Paragraph
 from extractors.regions import Region, find_regions, lookup, title_region
 from extractors.sentences import split_sentences
-from extractors.sentencescan import CELL_SEPARATOR, Draft, SentenceContext, scan
+from extractors.sentencescan import CELL_SEPARATOR, scan
 
 # Paragraph kinds that are read for claims; headings only give context.
 READ_KINDS = ("p", "li", "table_row")

@@ -9,10 +9,12 @@ business (``SentenceContext.fallback``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from extractors import claimrules as rules
 from extractors.agebands import AgeBand, find_age_bands
+from extractors.claimplaces import assign_places
+from extractors.drafts import Draft, SentenceContext
 from extractors.numbers import (
     Amount,
     Percent,
@@ -30,34 +32,8 @@ _BRACKET_AFTER_VALUE = re.compile(r"^\s*[(（]\s*$")
 NET_TOLERANCE = 0.01
 # Table cells are joined by " | "; a bar also ends a clause for period and hedge words.
 CELL_SEPARATOR = " | "
-
-
-@dataclass(slots=True)
-class Draft:
-    """One value read from a sentence, before it becomes a Claim."""
-
-    kind: str  # "amount" | "percent"
-    low: float  # the amount in yuan, or the low end of a ratio (fraction)
-    high: float
-    start: int
-    end: int
-    regions: tuple[Region, ...] = ()
-    band: AgeBand | None = None
-    population: str = "retiree"
-    period: str | None = None
-    base: str | None = None
-    approximate: bool = False
-    deduction: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SentenceContext:
-    """What the caller knows around a sentence: a fallback place, table header cells, credit context."""
-
-    fallback: tuple[Region, ...] = ()
-    header: tuple[str, ...] = ()  # header cells of the table a row belongs to
-    credit_context: bool = False  # the table header or section is about crediting the account
-    base: str | None = None  # the base the section declares for its ratios (以人均养老金为基准)
+# A sentence read on its own: no fallback place, no table, no credit context.
+NO_CONTEXT = SentenceContext()
 
 
 @dataclass(slots=True)
@@ -223,7 +199,7 @@ def _attach_deductions(state: _State) -> None:
         nearest.deduction = value
 
 
-def scan(text: str, ctx: SentenceContext = SentenceContext()) -> list[Draft]:
+def scan(text: str, ctx: SentenceContext = NO_CONTEXT) -> list[Draft]:
     """Drafts of every credited value in one sentence; [] for worked examples and non-credit text."""
     if not may_hold_value(text):
         return []
@@ -248,7 +224,7 @@ def scan(text: str, ctx: SentenceContext = SentenceContext()) -> list[Draft]:
         state.drafts = [d for d in state.drafts if d.kind == "percent"]
     _attach_deductions(state)
     drafts = _apply_header(state.drafts, text, ctx.header)
-    return _assign_places(drafts, text, ctx)
+    return assign_places(drafts, text, ctx)
 
 
 def _apply_header(drafts: list[Draft], text: str, header: tuple[str, ...]) -> list[Draft]:
@@ -269,101 +245,3 @@ def _apply_header(drafts: list[Draft], text: str, header: tuple[str, ...]) -> li
         if not draft.regions:  # a transposed table: 年龄段 | 北京市 | 上海市
             draft.regions = tuple(dict.fromkeys(m.region for m in find_regions(cell)))
     return kept
-
-
-def _assign_places(drafts: list[Draft], text: str, ctx: SentenceContext) -> list[Draft]:
-    """Places for drafts: 分别 spreads values over a list; a value with no place takes the fallback."""
-    out: list[Draft] = []
-    for regions, group in _by_regions(drafts):
-        if not regions:
-            group, regions = _unplaced(group, text, ctx)
-        if len(regions) > 1 and rules.RESPECTIVELY.search(text):
-            out += _respectively(regions, group)
-        else:
-            out += [replace(d, regions=(r,)) for d in group for r in regions]
-    return _complement_bands(out)
-
-
-def _unplaced(
-    group: list[Draft], text: str, ctx: SentenceContext
-) -> tuple[list[Draft], tuple[Region, ...]]:
-    """Values read under no place: the caller's fallback place, else — for ratios only — the
-    nation when the sentence speaks generally (一般按2%划入); otherwise they are dropped."""
-    trailing = _trailing_place(group, text)
-    if trailing:
-        return group, trailing
-    if ctx.fallback:
-        return group, ctx.fallback
-    if rules.NATIONAL_WEAK.search(text):
-        return [d for d in group if d.kind == "percent"], (NATIONAL,)
-    return [], ()
-
-
-def _trailing_place(group: list[Draft], text: str) -> tuple[Region, ...]:
-    """The sentence's only place when it is named after its values (…按2.5%（贵阳市标准）), unless
-    named in a comparison (…比上海高)."""
-    places = {m.region: m for m in find_regions(text)}
-    if len(places) != 1:
-        return ()
-    (mention,) = places.values()
-    if mention.start < group[-1].end or rules.COMPARISON.search(text, group[-1].end, mention.start):
-        return ()
-    return (mention.region,)
-
-
-def _complement_bands(drafts: list[Draft]) -> list[Draft]:
-    """退休人员每月120元，年满80周岁的每月150元: the unbanded amount is for those below the lowest band."""
-    for draft in drafts:
-        if draft.band is not None or draft.kind != "amount":
-            continue
-        peers = [
-            d
-            for d in drafts
-            if d.kind == "amount"
-            and d.regions == draft.regions
-            and d.population == draft.population
-        ]
-        lows = [
-            d.band.age_min if d.band and d.band.age_max is None else None
-            for d in peers
-            if d is not draft
-        ]
-        if lows and all(low is not None for low in lows):
-            draft.band = AgeBand(None, min(low for low in lows if low is not None))
-    return drafts
-
-
-def _by_regions(drafts: list[Draft]) -> list[tuple[tuple[Region, ...], list[Draft]]]:
-    """Consecutive drafts grouped by the place list they were read under."""
-    groups: list[tuple[tuple[Region, ...], list[Draft]]] = []
-    for draft in drafts:
-        if groups and groups[-1][0] == draft.regions:
-            groups[-1][1].append(draft)
-        else:
-            groups.append((draft.regions, [draft]))
-    return groups
-
-
-def _respectively(regions: tuple[Region, ...], drafts: list[Draft]) -> list[Draft]:
-    """北京、甘肃…分别为100元(70岁以下)/110元(70岁以上)和120元: a run of age bands is one place's."""
-    runs: list[list[Draft]] = []
-    for draft in drafts:
-        continues = (
-            runs
-            and draft.band is not None
-            and draft.band.age_min is not None
-            and runs[-1][-1].band is not None
-        )
-        if continues:
-            runs[-1].append(draft)
-        else:
-            runs.append([draft])
-    if len(runs) != len(regions):
-        if len(drafts) != len(regions):
-            return []  # cannot tell which value is whose: no claim rather than a wrong one
-        runs = [[d] for d in drafts]
-    return [
-        replace(d, regions=(region,))
-        for region, run in zip(regions, runs, strict=True)
-        for d in run
-    ]
