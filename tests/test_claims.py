@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractors.claims import extract_claims
 from extractors.records import Article, Claim, Paragraph
@@ -512,3 +514,56 @@ def test_hedged_ratios_glosses_and_own_pension(sentence: str, expected: tuple) -
 )
 def test_comments_and_recommendations_that_slipped_into_a_body_yield_nothing(blocks: list) -> None:
     assert claims_of(*blocks) == []
+
+
+FRAGMENTS = [
+    "北京市",
+    "上海",
+    "全国",
+    "某地",
+    "70岁以下",
+    "及以上",
+    "不满",
+    "周岁",
+    "至",
+    "每月",
+    "每年",
+    "划入",
+    "元",
+    "%",
+    "百分之",
+    "二点五",
+    "１２０",
+    "1,800",
+    "约",
+    "左右",
+    "扣除",
+    "分别",
+    "、",
+    "，",
+    "。",
+    "（",
+    "）",
+    " | ",
+    "\n",
+    "在职职工",
+    "养老金",
+    "的",
+    "为",
+    "100",
+    "2.8",
+]
+
+
+@given(
+    st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=3), max_size=30),
+    st.sampled_from(["p", "li", "table_row"]),
+)
+def test_property_any_text_gives_well_formed_claims(parts: list[str], kind: str) -> None:
+    claims = claims_of((kind, "".join(parts)))
+    for claim in claims:
+        assert claim.region_code.isdigit() and len(claim.region_code) == 6
+        assert claim.age_min is None or claim.age_max is None or claim.age_min < claim.age_max
+        assert (claim.method == "ratio") == (claim.ratio_min is not None)
+        assert claim.monthly_yuan is None or claim.monthly_yuan > 0
+        assert claim.evidence
