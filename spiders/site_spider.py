@@ -22,7 +22,7 @@ from extractors.decoding import Decoded, UndecodableError, decode_html, header_c
 from extractors.urls import canonical_url
 from spiders.alias import UrlAlias
 from spiders.failures import failure_outcome
-from spiders.ledger import DUPLICATE, NOT_HTML, TRUNCATED, CrawlLedger
+from spiders.ledger import DUPLICATE, NOT_HTML, TRUNCATED, CrawlLedger, reason_key
 from spiders.links import CrawlLinks, crawl_links, looks_like_listing, netloc_of
 from spiders.pipelines import FetchedPage
 from spiders.rawstore import RawStore
@@ -30,6 +30,19 @@ from spiders.records import LedgerEntry
 
 # Articles first: they are what the crawl is for, and storing them early keeps the queue short.
 PRIORITY = {"article": 10, "listing": 0, "sitemap": 0, "robots": 5}
+# Outcomes that do not change by asking again: an article that ended so is not refetched by later crawls
+# (a truncated page, a timeout or a 5xx is retried next time).
+FINAL_OUTCOMES = frozenset(
+    {
+        "skipped: too large",
+        "skipped: not HTML",
+        "skipped: redirect loop",
+        "skipped: duplicate",
+        "failed: http 404",
+        "failed: http 410",
+    }
+)
+REMEMBERED = "remembered from an earlier crawl"
 # Statuses of a robots.txt request that just mean "this site has none".
 NO_ROBOTS_STATUSES = [401, 403, 404, 410]
 # Request meta keys this spider owns (copied onto a retried request; Scrapy's own keys are not).
@@ -97,8 +110,9 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = sorted({netloc.split(":")[0] for netloc in self.allowed})
         self.store = RawStore(Path(data_dir) / "raw")
         self.ledger = CrawlLedger(self.store, crawl_id, on_outcome)
-        # URLs any earlier crawl already met (stored, failed or skipped): not "new" for the paging rule.
-        self.met_before = frozenset(entry.url for entry in self.store.ledger())
+        # The last outcome of every URL an earlier crawl met: such URLs are not "new" for the paging
+        # rule, and an article that ended for good (404, too large, a loop …) is not fetched again.
+        self.met_before = {entry.url: entry for entry in self.store.ledger()}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -127,6 +141,8 @@ class SiteSpider(scrapy.Spider):
     def request(self, url: str, kind: str) -> Request | None:
         """A request for ``url`` (conditional for listings already stored), or None if already scheduled."""
         key = self.alias.key(url)
+        if kind == "article" and self.settled_for_good(key):
+            return None
         if not self.ledger.schedule(key):
             return None
         meta: dict[str, Any] = {"kind": kind, "ledger_url": key}
@@ -146,6 +162,15 @@ class SiteSpider(scrapy.Spider):
             headers=headers,
             priority=PRIORITY[kind],
         )
+
+    def settled_for_good(self, key: str) -> bool:
+        """Record (and True) an article an earlier crawl found permanently unfetchable."""
+        earlier = self.met_before.get(key)
+        if earlier is None or reason_key(earlier.state, earlier.reason) not in FINAL_OUTCOMES:
+            return False
+        head = reason_key(earlier.state, earlier.reason).split(": ", 1)[1]
+        self.ledger.finish(key, earlier.state, f"{head}; {REMEMBERED}", earlier.status)
+        return True
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Store the page, then follow its links; 304s follow the links of the stored copy."""

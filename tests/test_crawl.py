@@ -207,6 +207,26 @@ def test_second_crawl_fetches_no_stored_article_and_stops_paging(two_crawls: Two
     assert "If-None-Match" in list_hits[-1].headers
 
 
+@pytest.mark.parametrize(
+    ("path", "state", "reason"),
+    [
+        ("/articles/dead.html", "failed", "http 404; remembered from an earlier crawl"),
+        ("/articles/big.html", "skipped", "too large; remembered from an earlier crawl"),
+        ("/articles/feed.html", "skipped", "not HTML; remembered from an earlier crawl"),
+        ("/articles/loop-a.html", "skipped", "redirect loop; remembered from an earlier crawl"),
+    ],
+)
+def test_second_crawl_does_not_ask_again_for_what_failed_for_good(
+    two_crawls: TwoCrawls, path: str, state: str, reason: str
+) -> None:
+    assert path not in two_crawls.second_hits
+    assert two_crawls.ledger(two_crawls.second)[two_crawls.url(path)] == (state, reason)
+
+
+def test_second_crawl_retries_what_may_have_been_transient(two_crawls: TwoCrawls) -> None:
+    assert "/articles/truncated.html" in two_crawls.second_hits
+
+
 def test_second_crawl_reports_stored_articles_unchanged(two_crawls: TwoCrawls) -> None:
     ledger = two_crawls.ledger(two_crawls.second)
     assert ledger[two_crawls.url("/list/")] == ("unchanged", "not modified (304)")
