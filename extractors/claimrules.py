@@ -22,7 +22,7 @@ _CONDITIONAL = re.compile(r"若|如果|倘若|要是")
 _COMPUTATION = re.compile(r"计算|算下来|算出|×|\*|=|乘以")
 # Places spoken of as the whole country: a national statement (全国普遍2%~3%, 大部分地区采用…).
 NATIONAL_STRONG = re.compile(
-    r"全国|国家(?:规定|要求|层面|统一)|大部分地区|大多数地区|多数地区|多数统筹地区|各地"
+    r"全国|国家(?:规定|要求|层面|统一)|大部分地区|大多数地区|多数地区|多数统筹地区|各统筹地区|各地"
 )
 # Weaker national wording, used only when no place is named anywhere near (一般为2%左右).
 NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多|原则上")
@@ -37,6 +37,10 @@ NOT_CREDIT_BEFORE = re.compile(
 )
 # A pension, wage or base figure (养老金为3700元): with a credited value beside it, a worked example.
 FIGURE_BEFORE = re.compile(r"(?:养老金|工资|基数|收入)[^，,；;。元%]{0,4}$")
+# Verbs that put money into the account (a clause with one is about the credit even if it names a fee).
+CREDIT_VERB = re.compile(r"划入|计入|返还|返|打入|存入|注入|拨入|划拨")
+# An amount followed by 以上/以下/起 is a bound, not a level (一般在200元以上).
+BOUND_AFTER = re.compile(r"\s*(?:以上|以下|以内|之内|起|封顶)")
 # Bounds, not levels: 不低于100元, 最高不超过200元, 至少80元.
 BOUND_BEFORE = re.compile(
     r"(?:不低于|不少于|不超过|不高于|不足|最高|最低|最多|最少|至少|上限|下限)[^，,；;。元%]{0,3}$"

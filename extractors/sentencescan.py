@@ -24,7 +24,7 @@ from extractors.numbers import (
     may_hold_value,
 )
 from extractors.regions import NATIONAL, Region, find_regions
-from extractors.sentences import clause_start
+from extractors.sentences import clause_end, clause_start
 
 # A band in brackets right after a value belongs to that value: 100元(70岁以下).
 _BRACKET_AFTER_VALUE = re.compile(r"^\s*[(（]\s*$")
@@ -129,7 +129,7 @@ def _on_amount(state: _State, text: str, amount: Amount) -> None:
         return
     if any(
         p.search(before) for p in (rules.NOT_CREDIT_BEFORE, rules.DELTA_BEFORE, rules.BOUND_BEFORE)
-    ):
+    ) or rules.BOUND_AFTER.match(text, amount.end):
         return
     if rules.OTHER_PERIOD_BEFORE.search(before):
         return
@@ -143,10 +143,16 @@ def _on_amount(state: _State, text: str, amount: Amount) -> None:
 def _on_percent(state: _State, text: str, percent: Percent, ctx: SentenceContext) -> None:
     """A percentage: a ratio of some base, unless the clause is about reimbursement or fees."""
     clause = _clause_from(text, percent.start)
-    if rules.NOT_CREDIT_RATIO.search(text, clause, percent.start):
+    if rules.NOT_CREDIT_RATIO.search(text, clause, percent.start) and not rules.CREDIT_VERB.search(
+        text, clause, clause_end(text, percent.end)
+    ):
+        return  # 单位缴纳8%，个人缴纳2% — but 个人缴纳的2%全部计入个人账户 is a credit
+    if rules.BOUND_AFTER.match(text, percent.end):
         return
     draft = _draft(state, text, "percent", percent.low, percent.high, percent, clause, None)
     draft.base = rules.base_before(text, percent.start) or ctx.base
+    if draft.base == rules.CONTRIBUTION:
+        draft.population = "employee"  # only people still working have a contribution base
     state.drafts.append(draft)
 
 

@@ -567,3 +567,22 @@ def test_property_any_text_gives_well_formed_claims(parts: list[str], kind: str)
         assert (claim.method == "ratio") == (claim.ratio_min is not None)
         assert claim.monthly_yuan is None or claim.monthly_yuan > 0
         assert claim.evidence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a contribution base belongs to people still working
+        ("原则上职工医保个人账户每月划入金额为本人缴费基数×2%。", [("全国", "employee", 0.02)]),
+        # a fee word in the clause, but the clause credits the account
+        ("在职职工个人缴纳的2%全部计入个人账户，原则上如此。", [("全国", "employee", 0.02)]),
+        ("成都市单位缴纳6.5%，个人缴纳2%，个人账户另行划入。", []),
+        # bounds are no levels
+        ("北京市、上海市每月划入一般在200元以上。", []),
+        ("厦门市划入比例在2%以上。", []),
+        ("各统筹地区按平均养老金的2%~3%划入。", [("全国", "retiree", 0.02)]),
+    ],
+)
+def test_populations_fees_and_bounds(sentence: str, expected: list[tuple]) -> None:
+    claims = claims_of(sentence)
+    assert [(c.region, c.population, c.ratio_min) for c in claims] == expected
