@@ -28,6 +28,8 @@ from extractors.sentences import clause_end, clause_start
 
 # A band in brackets right after a value belongs to that value: 100元(70岁以下).
 _BRACKET_AFTER_VALUE = re.compile(r"^\s*[(（]\s*$")
+# A list number glued to an age at the start (1.70岁以下…): blanked so 1.70 is not read as a number.
+_LEADING_ENUM = re.compile(r"^\s*\d{1,2}[.．](?=\d{2}\s*周?岁)")
 # How close gross − deduction must come to a net amount in the same sentence to be the same rule.
 NET_TOLERANCE = 0.01
 # Table cells are joined by " | "; a bar also ends a clause for period and hedge words.
@@ -209,7 +211,7 @@ def scan(text: str, ctx: SentenceContext = NO_CONTEXT) -> list[Draft]:
     """Drafts of every credited value in one sentence; [] for worked examples and non-credit text."""
     if not may_hold_value(text):
         return []
-    text = halfwidth(text)
+    text = _LEADING_ENUM.sub(lambda m: " " * len(m.group()), halfwidth(text))
     if rules.is_hypothetical(text) or not (ctx.credit_context or rules.CREDIT.search(text)):
         return []
     state = _State()

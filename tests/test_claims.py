@@ -586,3 +586,15 @@ def test_property_any_text_gives_well_formed_claims(parts: list[str], kind: str)
 def test_populations_fees_and_bounds(sentence: str, expected: list[tuple]) -> None:
     claims = claims_of(sentence)
     assert [(c.region, c.population, c.ratio_min) for c in claims] == expected
+
+
+def test_list_number_glued_to_an_age() -> None:
+    claims = claims_of(
+        ("p", "兰州市的标准："),
+        ("li", "1.70岁以下每月划入100元"),
+        ("li", "2.70岁及以上每月划入110元"),
+    )
+    assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == [
+        ("兰州市", None, 70, 100.0),
+        ("兰州市", 70, None, 110.0),
+    ]
