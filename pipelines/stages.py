@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from pipelines.dedup import (
     attach_clusters,
     cluster_paragraphs,
     merge_duplicate_articles,
+    refresh_rows,
 )
 from pipelines.overrides import load_overrides
 from pipelines.reconcile import Reconciliation, reconcile
@@ -41,6 +42,10 @@ TABLE_NAMES = ("articles", "paragraphs", "claims", "credit_rules", "conflicts")
 INDEXED_IDS_NAME = "paragraph_index.articles.json"
 # Articles clustered at a time: bounds the paragraphs stage's memory, big enough to amortise calls.
 DEDUP_CHUNK = 5_000
+# Rough paragraphs per article, to size the row batches of dedup's second pass like its article chunks.
+ROWS_PER_ARTICLE = 30
+# Scratch stream of first-pass paragraph rows under <data_dir>/work/ (removed when dedup finishes).
+PENDING_ROWS_NAME = "paragraphs.pending.pickles"
 # Records per Parquet row group when a stage streams its table (bounded memory, good compression).
 TABLE_BATCH = 50_000
 # Suffix of a stage's record stream under <data_dir>/work/ (a stream of pickles, one per record).
@@ -143,29 +148,35 @@ def merge(articles: Iterable[Article]) -> list[Article]:
 
 def dedup(articles: Sequence[Article], work_dir: Path) -> list[ParagraphRow]:
     """Cluster the articles' paragraphs against the index persisted in `work_dir` (then saved)."""
-    return list(dedup_stream(lambda: iter(articles), work_dir))
+    return list(dedup_stream(articles, work_dir))
 
 
 def dedup_stream(
-    read_articles: Callable[[], Iterable[Article]], work_dir: Path, chunk: int = DEDUP_CHUNK
+    articles: Iterable[Article], work_dir: Path, chunk: int = DEDUP_CHUNK
 ) -> Iterator[ParagraphRow]:
-    """Paragraph rows of every article, in article order, holding one chunk of articles at a time.
+    """Paragraph rows of every article, in article order, holding one chunk at a time in memory.
 
-    Two passes over `read_articles()`: the first adds every article to the index persisted in
-    `work_dir` (unchanged ones cost a fingerprint lookup), the second reads the final cluster ids
-    and sizes. Articles the index holds from an earlier run but that are gone now (merged into
-    another URL) are removed in between, so cluster sizes count exactly the current articles.
+    DEDUP's incremental recipe: each chunk joins the index persisted in `work_dir` (unchanged
+    articles cost a fingerprint lookup) and its rows go to a scratch stream; once every article is
+    in, the rows are re-read and `refresh_rows` gives them their final cluster ids and sizes (lookups
+    only). Articles the index holds from an earlier run but that are gone now (merged into another
+    URL) are removed in between, so cluster sizes count exactly the current articles.
     """
-    path = work_dir / INDEX_FILENAME
+    path, pending = work_dir / INDEX_FILENAME, work_dir / PENDING_ROWS_NAME
     index = ParagraphIndex.open(path)
     current: list[str] = []
-    for batch in batched(read_articles(), chunk):
-        cluster_paragraphs(batch, index, index.settings)
-        current += [article.article_id for article in batch]
+
+    def first_pass() -> Iterator[ParagraphRow]:
+        for batch in batched(articles, chunk):
+            current.extend(article.article_id for article in batch)
+            yield from cluster_paragraphs(batch, index, index.settings)
+
+    write_records(pending, first_pass())
     for stale in indexed_ids(work_dir) - set(current):
         index.remove_article(stale)
-    for batch in batched(read_articles(), chunk):
-        yield from cluster_paragraphs(batch, index, index.settings)
+    for rows in batched(read_records(pending), chunk * ROWS_PER_ARTICLE):
+        yield from refresh_rows(rows, index, index.settings)
+    pending.unlink()
     index.save(path)
     write_json_atomic(work_dir / INDEXED_IDS_NAME, sorted(current))
 

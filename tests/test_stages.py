@@ -203,7 +203,7 @@ def test_write_table_writes_parquet_and_counts_rows(tmp_path):
 def test_dedup_stream_in_small_chunks_equals_one_chunk(tmp_path):
     arts = [article(f"a{i}", (f"第{i}篇自己的话，各不相同{i}。", BOILER)) for i in range(5)]
     whole = stages.dedup(arts, tmp_path / "one")
-    chunked = list(stages.dedup_stream(lambda: iter(arts), tmp_path / "many", chunk=2))
+    chunked = list(stages.dedup_stream(iter(arts), tmp_path / "many", chunk=2))
     assert chunked == whole
     assert {r.cluster_size for r in chunked if r.text == BOILER} == {5}
 

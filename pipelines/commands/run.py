@@ -77,11 +77,22 @@ class ProgressPrinter:
 
     def __init__(self) -> None:
         self.warnings = 0
+        self.started: dict[str, float] = {}  # step key -> timestamp of its start
 
     def __call__(self, entry: Any) -> None:
-        line = progress_line(entry.dagster_event) if entry.is_dagster_event else self.warning(entry)
+        line = self.stage(entry) if entry.is_dagster_event else self.warning(entry)
         if line:
             click.echo(line)
+
+    def stage(self, entry: Any) -> str | None:
+        """The progress line of an event, with the seconds its step took so far on a materialisation."""
+        event = entry.dagster_event
+        if event.event_type_value == "STEP_START":
+            self.started[event.step_key] = entry.timestamp
+        line = progress_line(event)
+        if line and event.event_type_value == "ASSET_MATERIALIZATION" and event.step_key in self.started:
+            line += f"  ({entry.timestamp - self.started[event.step_key]:.1f}s)"
+        return line
 
     def warning(self, entry: Any) -> str | None:
         """`! message` for a warning logged by a stage, until MAX_WARNINGS_SHOWN have been shown."""
