@@ -32,7 +32,7 @@ CREDIT = re.compile(
 )
 # Context that makes a number a pension, wage, base or fee rather than a credit (养老金为3700元).
 NOT_CREDIT_BEFORE = re.compile(
-    r"(?:缴|交|费用|报销|起付|封顶|限额|余额|医疗费|药费|保费|自付|支付|津贴|补贴|补助|花|消费|买|购)"
+    r"(?:缴|交|费|报销|起付|封顶|限额|余额|自付|支付|津贴|补贴|补助|花|消费|买|购|承担|负担|自费|共付)"
     r"[^，,；;。元%]{0,4}$"
 )
 # A pension, wage or base figure (养老金为3700元): with a credited value beside it, a worked example.
