@@ -123,9 +123,13 @@ def period_before(text: str, start: int, clause_from: int) -> str | None:
     return last
 
 
+# A bare 年/月 in a header (金额（元/年）), but not a date (2024年标准, 3月) or 年度.
+_PERIOD_CHAR = re.compile(r"(?<!\d)(?:(?P<year>年)(?!度|份)|(?P<month>月))")
+
+
 def period_in(text: str) -> str | None:
     """'year'/'month' named anywhere in a short text such as a table header cell."""
-    match = _PERIOD_WORDS.search(text) or re.search(r"(?P<year>年)|(?P<month>月)", text)
+    match = _PERIOD_WORDS.search(text) or _PERIOD_CHAR.search(text)
     if match is None:
         return None
     return "year" if match.group("year") else "month"

@@ -600,3 +600,15 @@ def test_list_number_glued_to_an_age() -> None:
         ("兰州市", None, 70, 100.0),
         ("兰州市", 70, None, 110.0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("header", "monthly"),
+    [("地区 | 金额（元/年）", 150.0), ("地区 | 每月划入", None), ("地区 | 2025年标准", None)],
+)
+def test_period_from_a_table_header(header: str, monthly: float | None) -> None:
+    claims = claims_of(
+        ("table_row", header), ("table_row", "南京市 | 1800元"), title="各地医保每月划入标准"
+    )
+    # 1800元 a month is beyond any credit: only the yearly reading gives a claim
+    assert [c.monthly_yuan for c in claims] == ([monthly] if monthly else [])
