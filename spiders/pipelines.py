@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
+
+from scrapy.utils.asyncio import run_in_thread
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -37,22 +40,25 @@ class RawStorePipeline:
     def from_crawler(cls, crawler: Crawler) -> RawStorePipeline:
         return cls(crawler)
 
-    def process_item(self, item: object) -> object:
-        """Write a FetchedPage; other items pass through untouched."""
+    async def process_item(self, item: object) -> object:
+        """Write a FetchedPage in a worker thread (fsync must not stall the crawl), then record it."""
         if not isinstance(item, FetchedPage):
             return item
         spider = self.crawler.spider
         store: RawStore = spider.store  # type: ignore[union-attr]
         ledger: CrawlLedger = spider.ledger  # type: ignore[union-attr]
         before = store.known(item.url)
-        page = store.put(
-            item.url,
-            item.body,
-            status=item.status,
-            headers=item.headers,
-            fetched_at=item.fetched_at,
-            kind=item.kind,
-            final_url=item.final_url,
+        page = await run_in_thread(
+            partial(
+                store.put,
+                item.url,
+                item.body,
+                status=item.status,
+                headers=item.headers,
+                fetched_at=item.fetched_at,
+                kind=item.kind,
+                final_url=item.final_url,
+            )
         )
         if before is not None and before.body_sha256 == page.body_sha256:
             ledger.finish(item.url, "unchanged", "same content as stored", item.status)

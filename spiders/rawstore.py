@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -159,6 +160,10 @@ class RawStore:
         self.fsync = fsync  # benchmarks may turn fsync off; crawls keep it on
         self._latest: dict[str, RawPage] = {}
         self._tails_repaired = False
+        # put() may run in a worker thread while record() runs in the crawl's thread: one lock per file.
+        self._put_lock = threading.Lock()
+        self._ledger_lock = threading.Lock()
+        self._ready_lock = threading.Lock()
         for data in _read_jsonl(self.index_path):
             page = _page_from_json(data)
             self._latest[page.url] = page
@@ -217,25 +222,26 @@ class RawStore:
         final_url: str | None = None,
     ) -> RawPage:
         """Store a fetched page; a body identical to the URL's latest version adds nothing and returns it."""
-        key = canonical_url(url)
-        sha = hashlib.sha256(body).hexdigest()
-        latest = self._latest.get(key)
-        if latest is not None and latest.body_sha256 == sha and latest.kind == kind:
-            return latest
-        self._write_body(sha, body)
-        page = RawPage(
-            url=key,
-            final_url=final_url or url,
-            status=status,
-            headers=kept_headers(headers or {}),
-            fetched_at=fetched_at or datetime.now(UTC),
-            body_sha256=sha,
-            size=len(body),
-            kind=kind,
-        )
-        self._append(self.index_path, _page_to_json(page))
-        self._latest[key] = page
-        return page
+        with self._put_lock:
+            key = canonical_url(url)
+            sha = hashlib.sha256(body).hexdigest()
+            latest = self._latest.get(key)
+            if latest is not None and latest.body_sha256 == sha and latest.kind == kind:
+                return latest
+            self._write_body(sha, body)
+            page = RawPage(
+                url=key,
+                final_url=final_url or url,
+                status=status,
+                headers=kept_headers(headers or {}),
+                fetched_at=fetched_at or datetime.now(UTC),
+                body_sha256=sha,
+                size=len(body),
+                kind=kind,
+            )
+            self._append(self.index_path, _page_to_json(page))
+            self._latest[key] = page
+            return page
 
     def _write_body(self, sha: str, body: bytes) -> None:
         """Write a body under its content address unless it is already there."""
@@ -247,18 +253,24 @@ class RawStore:
         )
 
     def _append(self, path: Path, data: Mapping[str, Any], *, durable: bool = True) -> None:
-        """Append one JSON line, flushed, and fsync'd when ``durable`` (and the store fsyncs)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        if not self._tails_repaired:
-            _repair_tail(self.index_path)
-            _repair_tail(self.ledger_path)
-            self._tails_repaired = True
+        """Append one JSON line, flushed, and fsync'd when ``durable`` (the caller holds the file's lock)."""
+        self._ready_for_writes()
         line = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
         with path.open("ab") as handle:
             handle.write(line.encode("utf-8"))
             handle.flush()
             if durable and self.fsync:
                 os.fsync(handle.fileno())
+
+    def _ready_for_writes(self) -> None:
+        """Once per store: create the directory and cut torn last lines off both JSONL files."""
+        with self._ready_lock:
+            if self._tails_repaired:
+                return
+            self.root.mkdir(parents=True, exist_ok=True)
+            _repair_tail(self.index_path)
+            _repair_tail(self.ledger_path)
+            self._tails_repaired = True
 
     def record(self, entry: LedgerEntry, *, crawl_id: str | None = None) -> None:
         """Append where one scheduled URL ended to the ledger."""
@@ -269,7 +281,8 @@ class RawStore:
         data = asdict(entry)
         data["at"] = entry.at.isoformat()
         data["crawl_id"] = crawl_id
-        self._append(self.ledger_path, data, durable=False)
+        with self._ledger_lock:
+            self._append(self.ledger_path, data, durable=False)
 
     def ledger(self, crawl_id: str | None = None) -> list[LedgerEntry]:
         """Ledger entries in the order written, of one crawl or (None) of all crawls."""
