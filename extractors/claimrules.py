@@ -71,9 +71,11 @@ GLOSS_BEFORE = re.compile(
 )
 # Deductions: 扣除3元大病医疗保险后 — the amount is what arrives, net.
 DEDUCTION_BEFORE = re.compile(r"(?:扣除|扣减|扣掉|减去|扣)\s*$")
-# Period words before an amount (nearest wins): 每年1680元, 按年度定额划入, 每月100元.
+# Period words before an amount (nearest wins): 每年1680元, 按年度定额划入, 每月100元 —
+# but not a date (2025年划入100元 is this year's monthly amount).
 _PERIOD_WORDS = re.compile(
-    r"(?P<year>每年|每人每年|全年|一年|按年|年度定额|年划入|年返|年金额)|(?P<month>每月|每个月|按月|月均|月划入|月返|每人每月)"
+    r"(?P<year>每年|每人每年|全年|一年|按年|年度定额|(?<!\d)年划入|(?<!\d)年返|(?<!\d)年金额)"
+    r"|(?P<month>每月|每个月|按月|月均|(?<!\d)月划入|(?<!\d)月返|每人每月)"
 )
 # Bases of a ratio: the regional average pension, the retiree's own pension, the contribution base.
 _BASE_WORDS = re.compile(
