@@ -17,11 +17,13 @@ from dagster import (
     asset,
     materialize,
 )
+from filelock import FileLock
+from scrapy.http import HtmlResponse, Request
 
 from extractors.decoding import decode_html
 from extractors.urls import canonical_url
 from spiders.alias import SAMPLE_SITE_BASE, UrlAlias, UrlAliasError, loopback_alias
-from spiders.crawl import CrawlSummary, child_command, child_env, crawl
+from spiders.crawl import LOCK_NAME, CrawlLockedError, CrawlSummary, child_command, child_env, crawl
 from spiders.links import (
     Link,
     classify_links,
@@ -30,7 +32,8 @@ from spiders.links import (
     looks_like_listing,
 )
 from spiders.rawstore import RawStore
-from spiders.retry import backoff_delay, parse_retry_after
+from spiders.retry import RetryAfterMiddleware, backoff_delay, parse_retry_after
+from spiders.settings import crawl_settings
 from tests.mockserver import GBK_TEXT, MockSite, serve
 
 pytestmark = pytest.mark.network
@@ -524,3 +527,28 @@ def test_under_dagster_pipes_the_child_reports_its_summary_as_materialisation_me
     assert metadata["new_pages"] == 11
     assert metadata["by_reason"]["skipped: robots"] == 1
     assert metadata["ledger_path"] == str(tmp_path / "raw" / "ledger.jsonl")
+
+
+def test_a_second_crawl_into_the_same_store_at_once_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "raw").mkdir()
+    with (
+        FileLock(tmp_path / "raw" / LOCK_NAME),
+        pytest.raises(CrawlLockedError, match="another crawl is writing"),
+    ):
+        crawl(["http://127.0.0.1:9/list/"], tmp_path, progress=False, timeout=CRAWL_TIMEOUT)
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "delay"),
+    [(429, "1", 1.0), (503, "7", 7.0), (429, "3600", 60.0), (500, "5", 0.5), (429, None, 0.5)],
+)
+def test_retry_delay_honours_retry_after_up_to_the_cap(
+    status: int, retry_after: str | None, delay: float
+) -> None:
+    middleware = RetryAfterMiddleware(crawl_settings())
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    request = Request("http://s.example/a.html")
+    assert (
+        middleware._delay(request, HtmlResponse(request.url, status=status, headers=headers))
+        == delay
+    )
