@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -176,11 +177,11 @@ class NearDuplicates:
         self._rows += 1
         return self._rows - 1
 
-    def __getstate__(self) -> dict[str, object]:
+    def __getstate__(self) -> dict[str, Any]:
         return {"threshold": self.threshold, "num_perm": self.num_perm, "shingle_size": self.shingle_size,
                 "lsh": self._lsh, "matrix": self._matrix[: self._rows].copy(), "rows": self._rows}
 
-    def __setstate__(self, state: dict[str, object]) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.threshold, self.num_perm = state["threshold"], state["num_perm"]
         self.shingle_size, self._lsh = state["shingle_size"], state["lsh"]
         self._matrix, self._rows = state["matrix"], state["rows"]
