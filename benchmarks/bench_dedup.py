@@ -115,9 +115,11 @@ def score(rows: Iterable[ParagraphRow], urls: dict[str, str], truth: Truth) -> d
 def bench_one(n_articles: int, seed: int = 7, settings: DedupSettings = DEFAULT_SETTINGS) -> dict[str, Any]:
     """One size in this process: parse, then time and measure merge + clustering, then score."""
     articles, truth, skipped = site_corpus(n_articles, seed)
+    cpu_started = time.process_time()
     with measure("dedup clustering", len(articles)) as m:
         merged = merge_duplicate_articles(articles, settings)
         rows = cluster_paragraphs(merged, settings=settings)
+    cpu_seconds = time.process_time() - cpu_started
     urls = {a.article_id: a.url for a in merged}
     peak, before = m.peak_rss_mb, m.rss_before_mb
     added, add_seconds, refresh_seconds = incremental_add(merged, settings)
@@ -130,6 +132,8 @@ def bench_one(n_articles: int, seed: int = 7, settings: DedupSettings = DEFAULT_
         "clusters": len({r.cluster_id for r in rows}),
         "seconds": round(m.seconds, 3),
         "paragraphs_per_s": round(len(rows) / m.seconds, 1) if m.seconds else None,
+        "cpu_seconds": round(cpu_seconds, 3),  # robust to a machine shared with other work
+        "paragraphs_per_cpu_s": round(len(rows) / cpu_seconds, 1) if cpu_seconds else None,
         "peak_rss_mb": None if peak is None else round(peak, 1),
         "rss_before_mb": None if before is None else round(before, 1),
         "clustering_mb": None if peak is None or before is None else round(peak - before, 1),
