@@ -209,6 +209,7 @@ def test_bands_pair_across_sentences_of_one_article() -> None:
             1680.0,
             "year",
         ),  # the gloss is no second claim
+        ("天津市2025年划入105元，按月到账。", 105.0, 105.0, "month"),  # a date, not a period
     ],
 )
 def test_amounts_in_any_writing_become_monthly(
