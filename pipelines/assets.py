@@ -125,7 +125,7 @@ def articles(
     merged = stages.merge(parsed.articles)
     work = save_stage(pipeline, "articles", merged)
     report = parsed.report
-    metadata = {
+    metadata: dict[str, Any] = {
         "rows": work.rows,
         "pages_parsed": report.parsed,
         "pages_skipped": len(report.skipped),
@@ -182,7 +182,7 @@ def claims(
     )
     work = save_stage(pipeline, "claims", extraction.claims)
     regions = Counter(claim.region for claim in extraction.claims)
-    metadata = {
+    metadata: dict[str, Any] = {
         "rows": work.rows,
         "regions": len(regions),
         "articles_failed": len(extraction.failed),

@@ -60,8 +60,8 @@ def insane_values(rows: Iterable[Row]) -> list[str]:
     (0, MAX_MONTHLY_YUAN], or whose ratio range is reversed."""
     bad = []
     for row in rows:
-        ratios = [row.get(f) for f in ("ratio_min", "ratio_max") if row.get(f) is not None]
-        amount = row.get("monthly_yuan")
+        ratios: list[float] = [row[f] for f in ("ratio_min", "ratio_max") if row.get(f) is not None]
+        amount: float | None = row.get("monthly_yuan")
         problems = [f"ratio {r}" for r in ratios if not 0 < r <= MAX_RATIO]
         if amount is not None and not 0 < amount <= MAX_MONTHLY_YUAN:  # NaN fails this too
             problems.append(f"monthly_yuan {amount}")

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import pickle
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,7 +231,7 @@ def slim(article: Article) -> Article:
 # --------------------------------------------------------------------------- tables
 
 
-TABLE_BUILDERS = {
+TABLE_BUILDERS: dict[str, Callable[[Iterable[Any]], pa.Table]] = {
     "articles": schemas.articles_table,
     "paragraphs": schemas.paragraphs_table,
     "claims": schemas.claims_table,
