@@ -53,13 +53,20 @@ XML_TYPES = ("text/xml", "application/xml")
 # A page that does not end with </html> or </body> within this many bytes was cut off.
 CLOSING_TAG_WINDOW = 2048
 CLOSING_TAG = re.compile(rb"</(?:html|body)\s*>", re.I)
+# Only a page that opens with <html> or <body> (within this many bytes) is expected to close it.
+OPENING_TAG_WINDOW = 4096
+OPENING_TAG = re.compile(rb"<(?:html|body)[\s>]", re.I)
 
 
 def is_truncated(response: Response) -> bool:
-    """True when the body lost its end: Twisted flagged it, or no closing </body>/</html> tag."""
+    """True when the body lost its end: Twisted flagged it, or a page that opens <html>/<body> has no
+    closing </body>/</html> near its end (a bare HTML fragment is left alone)."""
     if {"partial", "dataloss"} & set(response.flags):
         return True
-    return not CLOSING_TAG.search(response.body[-CLOSING_TAG_WINDOW:])
+    body = response.body
+    return bool(OPENING_TAG.search(body[:OPENING_TAG_WINDOW])) and not CLOSING_TAG.search(
+        body[-CLOSING_TAG_WINDOW:]
+    )
 
 
 def content_type(response: Response) -> str:

@@ -34,6 +34,7 @@ from spiders.links import (
 from spiders.rawstore import RawStore
 from spiders.retry import RetryAfterMiddleware, backoff_delay, parse_retry_after
 from spiders.settings import crawl_settings
+from spiders.site_spider import is_truncated
 from tests.mockserver import GBK_TEXT, MockSite, serve
 
 pytestmark = pytest.mark.network
@@ -552,3 +553,20 @@ def test_retry_delay_honours_retry_after_up_to_the_cap(
         middleware._delay(request, HtmlResponse(request.url, status=status, headers=headers))
         == delay
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "flags", "truncated"),
+    [
+        (b"<!DOCTYPE html><html><body><p>x</p></body></html>\n", [], False),
+        (b"<html><body><p>x</p></body>", [], False),  # </html> is optional when </body> is there
+        (b"<html><body><p>x</p><p>cut mid-sen", [], True),
+        (b"<p>a bare fragment, never opened as a page</p>", [], False),
+        (b"<html><body><p>x</p></body></html>", ["partial"], True),
+    ],
+)
+def test_truncation_is_a_page_that_opened_but_never_closed(
+    body: bytes, flags: list[str], truncated: bool
+) -> None:
+    response = HtmlResponse("http://s.example/a.html", body=body, flags=flags)
+    assert is_truncated(response) == truncated
