@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -36,7 +37,6 @@ _ID = rf"\d{{{ARTICLE_ID_DIGITS},}}"
 _ARTICLE_PATH = re.compile(rf"({_ID}[^/]*\.s?html?|/{_ID}/?|/[a-z0-9_-]*{_ID}[a-z0-9_-]*(?:\.s?html?)?)$", re.I)
 _ARTICLE_QUERY = re.compile(r"(^|&)(id|aid|articleid|newsid|tid)=\d+", re.I)
 
-LISTING_TEXT_MAX_CHARS = 12  # the longest listing word above, with room for spaces and brackets
 # Resolved links are cached: navigation and related lists repeat the same hrefs on every page of a site.
 LINK_CACHE_SIZE = 1 << 16
 
@@ -44,13 +44,15 @@ _ANCHOR_RE = re.compile(
     r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(.*?)</a\s*>""", re.I | re.S
 )
 _TAG_RE = re.compile(r"<[^>]+>")
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
+_BASE_HREF = etree.XPath("//base/@href")
 _BASE_RE = re.compile(r"""<base\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
 def classify_link(link: str, anchor_text: str, page_site: str) -> str | None:
     """'article', 'listing' or 'other' for an absolute URL; None when it is not a fetchable page."""
     kind, same_site_page = _classify_url(link, page_site)
-    if same_site_page and LISTING_TEXT.match(anchor_text):
+    if kind == "other" and same_site_page and LISTING_TEXT.match(anchor_text):
         return "listing"
     return kind
 
@@ -90,55 +92,55 @@ def _bare_host(host: str) -> str:
     return host
 
 
-def _anchors_of_text(text: str) -> tuple[str | None, list[tuple[str, str]]]:
-    """(base href, [(href, raw anchor html)]) read from raw HTML text with one regex pass, no parse."""
+def _anchors_of_text(text: str) -> tuple[str | None, list[str], Callable[[str], str]]:
+    """(base href, hrefs in order, anchor text of an href) from raw HTML with one regex pass, no parse."""
     base = _BASE_RE.search(text)
-    anchors = [(html.unescape(m.group(1) or m.group(2) or m.group(3) or ""), m.group(4))
-               for m in _ANCHOR_RE.finditer(text)]
-    return (base.group(1) if base else None), anchors
+    inner: dict[str, str] = {}
+    for match in _ANCHOR_RE.finditer(text):
+        inner.setdefault(html.unescape(match.group(1) or match.group(2) or match.group(3) or ""), match.group(4))
+    return (base.group(1) if base else None), list(inner), lambda href: clean_text(
+        html.unescape(_TAG_RE.sub("", inner.get(href, ""))))
 
 
-def _anchors_of_tree(tree: etree._Element) -> tuple[str | None, list[tuple[str, etree._Element]]]:
-    """(base href, [(href, anchor element)]) of a parsed page."""
-    base = next((b.get("href") for b in tree.iter("base") if b.get("href")), None)
-    return base, [(href, a) for a in tree.iter("a") if (href := a.get("href"))]
+def _anchors_of_tree(tree: etree._Element) -> tuple[str | None, list[str], Callable[[str], str]]:
+    """(base href, hrefs in order, anchor text of an href) of a parsed page; libxml2 collects the
+    hrefs, and anchor elements are only walked if some link needs its text read."""
+    base = _BASE_HREF(tree)
+    anchors: dict[str, etree._Element] = {}
 
+    def text_of(href: str) -> str:
+        if not anchors:
+            for a in reversed(list(tree.iter("a"))):  # reversed: the first anchor of an href wins
+                anchors[a.get("href") or ""] = a
+        anchor = anchors.get(href)
+        return clean_text(element_text(anchor)) if anchor is not None else ""
 
-def _anchor_text(anchor: str | etree._Element) -> str:
-    """Visible text of an anchor given as an element or as its raw inner HTML."""
-    if isinstance(anchor, str):
-        return clean_text(html.unescape(_TAG_RE.sub("", anchor)))
-    return clean_text(anchor.text if len(anchor) == 0 else element_text(anchor))
-
-
-def _says_listing(anchor: str | etree._Element) -> bool:
-    """True when an anchor's text is a pagination/listing word (下一页, 更多, a page number)."""
-    if not isinstance(anchor, str) and len(anchor) == 0 and len(anchor.text or "") > LISTING_TEXT_MAX_CHARS:
-        return False  # long plain anchor texts are headlines; skip the regex
-    return bool(LISTING_TEXT.match(_anchor_text(anchor)))
+    return (str(base[0]) if base else None), _HREFS(tree), text_of
 
 
 def page_links(tree_or_text: etree._Element | str, url: str) -> PageLinks:
-    """The page's links, canonical and de-duplicated, split into articles, listings and other."""
-    base, anchors = (_anchors_of_text(tree_or_text) if isinstance(tree_or_text, str)
-                     else _anchors_of_tree(tree_or_text))
+    """The page's links, canonical and de-duplicated, split into articles, listings and other.
+
+    An anchor text such as 下一页 or 更多 turns a same-site link whose URL says nothing into a
+    listing; links whose URL already says article or listing keep that kind (their text is not read)."""
+    base, hrefs, text_of = (_anchors_of_text(tree_or_text) if isinstance(tree_or_text, str)
+                            else _anchors_of_tree(tree_or_text))
     base_url = urljoin(url, base) if base else url
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}/"
     page_site, own = site_of(url), canonical_url(url)
     seen: set[str] = {own}
     buckets: dict[str, list[str]] = {"article": [], "listing": [], "other": []}
-    for href, anchor in anchors:
-        href = href.strip()
-        if not href or href.startswith("#"):
+    for raw in dict.fromkeys(hrefs):  # navigation repeats hrefs; resolve each once
+        href = raw.strip()
+        if not href or href[0] == "#":
             continue
         join_base = "" if href.startswith(("http://", "https://")) else origin if href[0] == "/" and href[:2] != "//" else base_url
         link, kind, same_site_page = _resolve(join_base, href, page_site)
-        if link in seen:
+        if link in seen or kind is None:
             continue
-        if same_site_page and kind != "listing" and _says_listing(anchor):
+        if kind == "other" and same_site_page and LISTING_TEXT.match(text_of(raw)):
             kind = "listing"
-        if kind is not None:
-            seen.add(link)
-            buckets[kind].append(link)
+        seen.add(link)
+        buckets[kind].append(link)
     return PageLinks(tuple(buckets["article"]), tuple(buckets["listing"]), tuple(buckets["other"]))

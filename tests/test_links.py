@@ -24,7 +24,8 @@ PAGE = "http://www.shebao.example/yibao/20260203/1001.html"
         ("http://www.shebao.example/", "首页", "listing"),
         ("http://www.shebao.example/yibao/index_3.html", "3", "listing"),
         ("http://www.shebao.example/list.php?page=3", "下一页", "listing"),
-        ("http://www.shebao.example/yibao/20260203/1001_2.html", "下一页", "listing"),
+        ("http://www.shebao.example/yibao/20260203/1001_2.html", "下一页", "article"),  # page 2 of an article
+        ("http://www.shebao.example/yibao/more.html", "更多", "listing"),  # the URL says nothing, the text does
         ("http://www.shebao.example/tag/qingdao/", "青岛", "listing"),
         ("http://www.shebao.example/about.html", "关于我们", "other"),
         ("http://www.shebao.example/print/1000.html", "打印本页", "other"),  # print view of an article
