@@ -209,3 +209,16 @@ def test_an_empty_raw_store_publishes_nothing(tmp_path):
     assert not result.success
     assert [c.split(":")[0] for c in failed_blocking_checks(result)] == ["raw_store_not_empty"]
     assert not (tmp_path / "published" / "latest").exists()
+
+
+def test_a_second_run_on_a_busy_data_dir_stops_with_a_clear_message(tmp_path):
+    from click.testing import CliRunner
+    from filelock import FileLock
+
+    from pipelines.commands.run import RUN_LOCK_NAME, run
+
+    with FileLock(tmp_path / RUN_LOCK_NAME):
+        result = CliRunner().invoke(run, ["--no-crawl", "--data-dir", str(tmp_path), "--wait", "0"])
+    assert result.exit_code != 0
+    assert "another `shebao-policy run` is still using" in result.output
+    assert not (tmp_path / "published").exists()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 import dagster as dg
+from filelock import FileLock, Timeout
 
 from pipelines.commands._common import data_dir_option, start_url_option
 from pipelines.resources import PIPELINE_RESOURCE_KEY, dagster_home
@@ -27,6 +29,10 @@ STAGE_STEPS = ("raw_pages", "articles", "paragraphs", "claims", "reconciled", "r
                "published_release")
 # Dagster's own console logger stays quiet: progress lines and warnings come from the event listener.
 DAGSTER_LOG_LEVEL = "CRITICAL"
+# One run per data dir at a time (data/*.lock is git-ignored).
+RUN_LOCK_NAME = "run.lock"
+# A second run waits this long for the first (a sample-site run takes about a minute; 100k far longer).
+DEFAULT_LOCK_WAIT_S = 600.0
 # Dagster's note on each step left out after a failure; the final message already says what failed.
 ENGINE_SKIP_PREFIX = "Dependencies for step"
 # Warnings (skipped pages, unmatched overrides) printed per run; the rest stay in the run history.
@@ -164,6 +170,28 @@ def summary_lines(result: dg.ExecuteInProcessResult, data_dir: Path) -> list[str
     ]
 
 
+@contextlib.contextmanager
+def data_dir_lock(data_dir: Path, wait_s: float) -> Iterator[None]:
+    """Hold <data_dir>/run.lock for the run: two runs on one data dir would overwrite each other's
+    work files; the second waits up to `wait_s` seconds, then stops with a clear message."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(data_dir / RUN_LOCK_NAME)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        click.echo(f"run: another run is using {data_dir}; waiting up to {wait_s:.0f}s")
+        try:
+            lock.acquire(timeout=wait_s)
+        except Timeout:
+            raise click.ClickException(
+                f"another `shebao-policy run` is still using {data_dir} (lock {lock.lock_file}); "
+                "wait for it to finish, or use another --data-dir") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 @click.command("run")
 @start_url_option
 @data_dir_option
@@ -171,11 +199,15 @@ def summary_lines(result: dg.ExecuteInProcessResult, data_dir: Path) -> list[str
               help="Don't fetch anything: re-extract from the raw store (shows what an extractor change did).")
 @click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Reviewer overrides file (TOML). Default: data/overrides.toml of the checkout.")
-def run(start_urls: tuple[str, ...], data_dir: Path, no_crawl: bool, overrides: Path | None) -> None:
+@click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=DEFAULT_LOCK_WAIT_S,
+              show_default=True, help="Seconds to wait when another run is using the data dir.")
+def run(start_urls: tuple[str, ...], data_dir: Path, no_crawl: bool, overrides: Path | None,
+        wait_s: float) -> None:
     """Crawl, extract, reconcile and publish a release: the whole Dagster job, in this process."""
     config = run_config(start_urls, data_dir, not no_crawl, overrides)
-    click.echo(f"run: {'re-extracting the raw store' if no_crawl else 'crawling'} into {data_dir}")
-    result = execute(config, data_dir)
+    with data_dir_lock(data_dir, wait_s):
+        click.echo(f"run: {'re-extracting the raw store' if no_crawl else 'crawling'} into {data_dir}")
+        result = execute(config, data_dir)
     if not result.success:
         raise click.ClickException(failure_message(result, data_dir))
     for line in summary_lines(result, data_dir):
