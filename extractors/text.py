@@ -17,6 +17,8 @@ from extractors.regions import title_region
 from extractors.urls import article_id
 
 TEXT_EXTRACTOR = "text"
+# Table rows written as text keep the HTML side's format: cells joined by " | ".
+CELL_SEPARATOR = " | "
 # The date line: a date (and time) at the start, then at most a short site name (2025-06-05 21:37:12社保网).
 _DATE_LINE = re.compile(
     r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?P<site>\S{0,20})\s*$"
@@ -86,12 +88,19 @@ def is_heading(line: str) -> bool:
     return bool(_ENUMERATED.match(line) or _HEADING_END.search(line))
 
 
+def _kind(line: str) -> str:
+    """ "table_row" for cells joined by " | " (the HTML side's row format), "heading" or "p"."""
+    if line.count(CELL_SEPARATOR) >= 1:
+        return "table_row"
+    return "heading" if is_heading(line) else "p"
+
+
 def _paragraphs(lines: list[str]) -> tuple[Paragraph, ...]:
     """Body lines as paragraphs; each carries the nearest heading above it as its section."""
     out: list[Paragraph] = []
     section: str | None = None
     for ordinal, line in enumerate(lines):
-        kind = "heading" if is_heading(line) else "p"
+        kind = _kind(line)
         out.append(Paragraph(ordinal=ordinal, text=line, section=section, kind=kind))
         if kind == "heading":
             section = line

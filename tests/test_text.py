@@ -64,3 +64,10 @@ def test_without_a_date_line_every_line_is_body() -> None:
 def test_no_article_is_an_error_naming_the_source(text: str) -> None:
     with pytest.raises(TextFormatError, match="c.txt"):
         parse_text(text, "c.txt")
+
+
+def test_rows_written_with_bars_are_table_rows() -> None:
+    article = parse_text(
+        "标题\n2026-01-08 14:00社保网\n地区 | 每月划入（元）\n南昌市 | 100\n", "d.txt"
+    )
+    assert [p.kind for p in article.paragraphs] == ["table_row", "table_row"]
