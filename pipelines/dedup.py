@@ -130,6 +130,7 @@ def cluster_paragraphs(
         fingerprint = article_fingerprint(article)
         if index.fingerprint(article.article_id) != fingerprint:  # unchanged articles cost no masking
             index.add_article(article.article_id, article_entries(article), fingerprint)
+    index.compact()  # only does work after removed or edited articles
     return [row for article in articles for row in _article_rows(article, index, settings)]
 
 

@@ -30,7 +30,7 @@ from pipelines.normalise import shingle_hashes, text_key
 LOG = logging.getLogger(__name__)
 
 # Bumped when the pickled layout changes; an index of another format is rebuilt, not misread.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 # Seed of the MinHash permutations: fixed, so signatures saved yesterday compare with today's.
 MINHASH_SEED = 1
 # datasketch picks (bands, rows) that find only ~44% of pairs exactly AT the threshold (0.7, 128
@@ -168,6 +168,10 @@ class NearDuplicates:
         agree = np.count_nonzero(self._matrix[ids] == signature, axis=1)
         return row, sorted(ids[agree >= self.threshold * self.num_perm].tolist())
 
+    def signatures(self, rows: Sequence[int]) -> np.ndarray:
+        """A copy of the stored signatures of `rows`, in that order."""
+        return self._matrix[np.asarray(rows, dtype=np.int64)].copy() if rows else self._matrix[:0].copy()
+
     def _append(self, signature: np.ndarray) -> int:
         if self._rows == len(self._matrix):
             grown = np.empty((2 * len(self._matrix), self.num_perm), dtype=np.uint32)
@@ -204,6 +208,8 @@ class ParagraphIndex:
         self._cluster_ids: dict[tuple[int, int], str] = {}  # (root, value id) -> cluster_id, a cache
         self._node_of: dict[str, int] = {}  # template key -> node
         self._keys: list[str] = []  # node -> template key
+        self._refs: list[int] = []  # node -> paragraphs of current articles using it
+        self._dead: set[int] = set()  # nodes no current article uses any more (until `compact`)
         self._parent: list[int] = []  # union-find (by size) over nodes
         self._size: list[int] = []  # nodes under a root
         self._name: dict[int, int] = {}  # root -> the node with the component's smallest template key
@@ -245,17 +251,53 @@ class ParagraphIndex:
             rows.append((entry.ordinal, node, value))
         self._articles[article_id] = tuple(rows)
         for _, node, value in rows:
+            self._refs[node] += 1
+            self._dead.discard(node)
             self._join(self._find(node), value, {article_id})
 
     def remove_article(self, article_id: str) -> None:
-        """Drop an article's membership (its templates stay in the LSH index: they cost nothing wrong)."""
+        """Drop an article's membership; templates nobody uses any more wait for `compact`."""
         self._fingerprints.pop(article_id, None)
         for _, node, value in self._articles.pop(article_id, ()):
+            self._refs[node] -= 1
+            if self._refs[node] == 0:
+                self._dead.add(node)
             key = (self._find(node), value)
             members = self._members.get(key)
             if members is not None:
                 members.discard(article_id)
                 self._touched.add(key)
+
+    @property
+    def needs_compacting(self) -> bool:
+        """True when removed or edited articles left templates that may still bridge two components."""
+        return bool(self._dead)
+
+    def compact(self) -> None:
+        """Forget unused templates and recompute the components of the rest from their stored
+        signatures (no re-hashing): afterwards the index equals one built from the current
+        articles alone. Costs LSH inserts for every live template, so it runs only after removals."""
+        if not self._dead:
+            return
+        live = [node for node in range(len(self._keys)) if self._refs[node] > 0]
+        renumber = {old: new for new, old in enumerate(live)}
+        signatures = self._near.signatures(live)
+        self._near = NearDuplicates(self.settings.threshold, self.settings.num_perm, self.settings.shingle_size)
+        self._keys = [self._keys[node] for node in live]
+        self._refs = [self._refs[node] for node in live]
+        self._node_of = {key: node for node, key in enumerate(self._keys)}
+        self._parent, self._size, self._name = [], [], {}
+        self._members, self._root_values, self._cluster_ids, self._dead = {}, {}, {}, set()
+        for signature in signatures:
+            node, similar = self._near.add_signature(signature)
+            self._new_root(node)
+            for other in similar:
+                self._union(node, other)
+        self._articles = {aid: tuple((o, renumber[n], v) for o, n, v in rows) for aid, rows in self._articles.items()}
+        for article_id, rows in self._articles.items():
+            for _, node, value in rows:
+                self._join(self._find(node), value, {article_id})
+        self._touched = set(self._members)
 
     def cluster(self, article_id: str, ordinal: int) -> tuple[str, int]:
         """(cluster_id, distinct articles in the cluster) of one paragraph of an indexed article."""
@@ -337,12 +379,16 @@ class ParagraphIndex:
         node, similar = self._near.add(masked)
         self._node_of[key] = node
         self._keys.append(key)
-        self._parent.append(node)
-        self._size.append(1)
-        self._name[node] = node
+        self._refs.append(0)
+        self._new_root(node)
         for other in similar:
             self._union(node, other)
         return node
+
+    def _new_root(self, node: int) -> None:
+        self._parent.append(node)
+        self._size.append(1)
+        self._name[node] = node
 
     def _find(self, node: int) -> int:
         parent = self._parent
@@ -406,5 +452,5 @@ class ParagraphIndex:
             setattr(self, name, state[name])
 
 
-_STATE = ("_near", "_node_of", "_keys", "_parent", "_size", "_name", "_value_of", "_values", "_articles",
+_STATE = ("_near", "_node_of", "_keys", "_refs", "_dead", "_parent", "_size", "_name", "_value_of", "_values", "_articles",
           "_fingerprints", "_members", "_root_values", "_touched")

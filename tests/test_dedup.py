@@ -352,3 +352,19 @@ def test_sample_site_incremental_batches_equal_the_full_run(sample_site, tmp_pat
         assert index.n_templates - templates_before <= sum(len(a.paragraphs) for a in batch)  # work ~ batch
         index.save(path)
     assert sorted(rows, key=_key) == sorted(full, key=_key)
+
+
+def test_incremental_with_an_edited_article_equals_a_full_run() -> None:
+    bridge = "参保人员办理异地就医备案以后可以直接结算住院费用个人账户的余额能够结转使用并且可以依法继承不清零家庭共济让配偶父母子女在定点药店购药也能够支付"
+    a = make_article("/w/1.html", "宁安", [bridge[:50]])
+    b = make_article("/w/2.html", "海城", [bridge[24:]])
+    c = make_article("/w/3.html", "晋中", [bridge])
+    settings = DedupSettings(threshold=0.5)
+    index = ParagraphIndex(settings)
+    rows = cluster_paragraphs([a, b, c], index=index, settings=settings)
+    assert len({r.cluster_id for r in rows}) == 1
+    edited = replace(c, paragraphs=(Paragraph(0, "晋中这篇改成了完全不同的内容。"),))
+    rows = refresh_rows(rows[:2] + cluster_paragraphs([edited], index=index, settings=settings), index, settings)
+    full = cluster_paragraphs([a, b, edited], settings=settings)
+    assert sorted(rows, key=_key) == sorted(full, key=_key)
+    assert len({r.cluster_id for r in full}) == 3

@@ -96,3 +96,41 @@ def test_open_with_rebuild_replaces_an_index_of_other_settings(tmp_path) -> None
         ParagraphIndex.open(path, DedupSettings())
     fresh = ParagraphIndex.open(path, DedupSettings(), rebuild=True)
     assert len(fresh) == 0 and fresh.settings == DedupSettings()
+
+
+# Three templates: X and Y share a third of their n-grams, Z contains both (about 2/3 of each).
+_P = "参保人员办理异地就医备案以后可以直接结算住院费用"
+_Q = "个人账户的余额能够结转使用并且可以依法继承不清零"
+_R = "家庭共济让配偶父母子女在定点药店购药也能够支付"
+X, Y, Z = _P + _Q, _Q + _R, _P + _Q + _R
+LOW = DedupSettings(threshold=0.5)
+
+
+def test_removing_the_bridge_splits_the_cluster_like_a_full_run() -> None:
+    index = ParagraphIndex(LOW)
+    index.add_article("x", [Entry(0, X, "")])
+    index.add_article("y", [Entry(0, Y, "")])
+    index.add_article("z", [Entry(0, Z, "")])
+    assert index.cluster("x", 0) == index.cluster("y", 0)  # joined through Z
+    index.remove_article("z")
+    assert index.needs_compacting
+    index.compact()
+    fresh = ParagraphIndex(LOW)
+    fresh.add_article("x", [Entry(0, X, "")])
+    fresh.add_article("y", [Entry(0, Y, "")])
+    assert index.cluster("x", 0) != index.cluster("y", 0)
+    assert (index.cluster("x", 0), index.cluster("y", 0)) == (fresh.cluster("x", 0), fresh.cluster("y", 0))
+    assert index.n_templates == 2 and not index.needs_compacting
+
+
+def test_compact_survives_save_and_load(tmp_path) -> None:
+    index = ParagraphIndex(LOW)
+    for name, text in (("x", X), ("y", Y), ("z", Z)):
+        index.add_article(name, [Entry(0, text, "")])
+    index.add_article("z", [Entry(0, OTHER, "")])  # an edit: Z is no longer used
+    index.save(tmp_path / "idx.pkl")
+    loaded = ParagraphIndex.load(tmp_path / "idx.pkl")
+    loaded.compact()
+    loaded.add_article("w", [Entry(0, X, "")])
+    assert loaded.cluster("w", 0) == loaded.cluster("x", 0) != loaded.cluster("y", 0)
+    assert loaded.cluster("x", 0)[1] == 2
