@@ -35,6 +35,10 @@ NOT_CREDIT_BEFORE = re.compile(
     r"(?:缴|交|费|报销|起付|封顶|限额|余额|自付|支付|津贴|补贴|补助|花|消费|买|购|承担|负担|自费|共付)"
     r"[^，,；;。元%]{0,4}$"
 )
+# An amount named as something else right after it: 100元的护理补贴, 3000元养老金, 380元保费.
+NOT_CREDIT_AFTER = re.compile(
+    r"\s*的?[^，,；;。\d]{0,3}(?:补贴|津贴|补助|养老金|工资|保费|医疗费|药费|罚款|滞纳金)"
+)
 # A pension, wage or base figure (养老金为3700元): with a credited value beside it, a worked example.
 FIGURE_BEFORE = re.compile(r"(?:养老金|工资|基数|收入)[^，,；;。元%]{0,4}$")
 # Verbs that put money into the account (a clause with one is about the credit even if it names a fee).

@@ -129,9 +129,14 @@ def _on_amount(state: _State, text: str, amount: Amount) -> None:
     if rules.FIGURE_BEFORE.search(before):
         state.figures += 1
         return
-    if any(
-        p.search(before) for p in (rules.NOT_CREDIT_BEFORE, rules.DELTA_BEFORE, rules.BOUND_BEFORE)
-    ) or rules.BOUND_AFTER.match(text, amount.end):
+    if (
+        any(
+            p.search(before)
+            for p in (rules.NOT_CREDIT_BEFORE, rules.DELTA_BEFORE, rules.BOUND_BEFORE)
+        )
+        or rules.BOUND_AFTER.match(text, amount.end)
+        or rules.NOT_CREDIT_AFTER.match(text, amount.end)
+    ):
         return
     if rules.OTHER_PERIOD_BEFORE.search(before):
         return

@@ -309,6 +309,7 @@ def test_employees_and_retirees_in_one_sentence() -> None:
         "苏州市个人账户每季度划入300元。",  # a period a claim cannot hold
         "北京市退休人员住院报销后个人只需承担200元，个人账户照常划入。",
         "北京市职工去世后可领丧葬费5000元，个人账户余额可以继承。",
+        "北京市80岁以上退休人员每月可以领取100元的护理补贴，个人账户另算。",
         "各地每月划入的金额在100-200元之间。",  # a range of amounts is no value
         "郑州市退休人员每月划入不低于100元。",  # a floor, not a level
     ],
