@@ -22,7 +22,7 @@ from extractors.decoding import Decoded, UndecodableError, decode_html, header_c
 from extractors.urls import canonical_url
 from spiders.alias import UrlAlias
 from spiders.failures import failure_outcome
-from spiders.ledger import DUPLICATE, NOT_HTML, TRUNCATED, CrawlLedger, reason_key
+from spiders.ledger import DUPLICATE, NOT_HTML, OFF_SITE, TRUNCATED, CrawlLedger, reason_key
 from spiders.links import CrawlLinks, crawl_links, looks_like_listing, netloc_of
 from spiders.pipelines import FetchedPage
 from spiders.rawstore import RawStore
@@ -109,9 +109,8 @@ class SiteSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.alias = UrlAlias.parse(
-            url_alias
-        )  # record an ephemeral loopback base under a stable name
+        # Record a site served on an ephemeral loopback port under a stable base URL.
+        self.alias = UrlAlias.parse(url_alias)
         self.start_urls = [self.alias.fetch(u) for u in start_urls]
         self.allowed = frozenset(netloc_of(u) for u in self.start_urls)
         self.allowed_domains = sorted({netloc.split(":")[0] for netloc in self.allowed})
@@ -191,7 +190,7 @@ class SiteSpider(scrapy.Spider):
         ctype = content_type(response)
         if is_sitemap(response):
             yield self.fetched(response, url, "sitemap", None)
-            yield from self.follow_sitemap(response)
+            yield from self.follow_sitemap(response.body, response.url)
             return
         if ctype and not ctype.lower().startswith(HTML_TYPES + XML_TYPES):
             self.ledger.finish(url, "skipped", f"{NOT_HTML}; {ctype}", response.status)
@@ -234,7 +233,7 @@ class SiteSpider(scrapy.Spider):
             yield from self.robots_sitemaps(body)
             return
         if known.kind == "sitemap":
-            yield from self.follow_locs(Sitemap(body))
+            yield from self.follow_sitemap(body, known.url)
             return
         yield from self.follow(
             kind,
@@ -259,10 +258,7 @@ class SiteSpider(scrapy.Spider):
             loc = value.strip()
             if name.strip().lower() != "sitemap" or not loc.startswith(("http://", "https://")):
                 continue
-            if netloc_of(loc) not in self.allowed:
-                if not self.ledger.seen(loc):
-                    self.ledger.finish(loc, "skipped", "off-site")
-            elif (request := self.request(loc, "sitemap")) is not None:
+            if not self.skip_offsite(loc) and (request := self.request(loc, "sitemap")) is not None:
                 yield request
 
     def truncated(self, response: Response, url: str) -> Iterator[Request]:
@@ -314,25 +310,26 @@ class SiteSpider(scrapy.Spider):
     def record_offsite(self, links: CrawlLinks) -> None:
         """Off-site links are never fetched; each is recorded once."""
         for url in links.offsite:
-            if not self.ledger.seen(url):
-                self.ledger.finish(url, "skipped", "off-site")
+            self.skip_offsite(url)
 
-    def follow_sitemap(self, response: Response) -> Iterator[Request]:
-        """Requests for the locations of a sitemap (nested sitemaps, listings, articles)."""
+    def skip_offsite(self, url: str) -> bool:
+        """True (and recorded once as skipped: off-site) for a URL outside the start URLs' sites."""
+        if netloc_of(url) in self.allowed:
+            return False
+        if not self.ledger.seen(url):
+            self.ledger.finish(url, "skipped", OFF_SITE)
+        return True
+
+    def follow_sitemap(self, body: bytes, url: str) -> Iterator[Request]:
+        """Requests for each <loc> of a sitemap (nested sitemaps, listings, articles)."""
         try:
-            sitemap = Sitemap(response.body)
+            sitemap = Sitemap(body)
         except Exception as exc:  # lxml raises several types on malformed XML
-            self.logger.warning("unreadable sitemap %s: %s", response.url, exc)
+            self.logger.warning("unreadable sitemap %s: %s", url, exc)
             return
-        yield from self.follow_locs(sitemap)
-
-    def follow_locs(self, sitemap: Sitemap) -> Iterator[Request]:
-        """Requests for each <loc> of a sitemap, by what it looks like."""
         for entry in sitemap:
             loc = canonical_url(entry["loc"])
-            if netloc_of(loc) not in self.allowed:
-                if not self.ledger.seen(loc):
-                    self.ledger.finish(loc, "skipped", "off-site")
+            if self.skip_offsite(loc):
                 continue
             if sitemap.type == "sitemapindex":
                 request = self.request(loc, "sitemap")
