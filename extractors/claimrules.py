@@ -22,7 +22,8 @@ _CONDITIONAL = re.compile(r"若|如果|倘若|要是")
 _COMPUTATION = re.compile(r"计算|算下来|算出|×|\*|=|乘以")
 # Places spoken of as the whole country: a national statement (全国普遍2%~3%, 大部分地区采用…).
 NATIONAL_STRONG = re.compile(
-    r"全国|国家(?:规定|要求|层面|统一)|大部分地区|大多数地区|多数地区|多数统筹地区|各统筹地区|各地"
+    r"全国|国家(?:规定|要求|层面|统一|医保局|医疗保障局)|国务院|国办|指导意见"
+    r"|大部分地区|大多数地区|多数地区|多数统筹地区|各统筹地区|各地"
 )
 # Weaker national wording, used only when no place is named anywhere near (一般为2%左右).
 NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多|原则上")

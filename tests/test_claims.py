@@ -127,6 +127,8 @@ def test_worked_examples_yield_nothing(sentence: str) -> None:
         ("国家要求退休人员的划入额度控制在当地平均养老金的2%左右。", 0.02, 0.02, True),
         ("大部分地区按2%—3%的比例划入个人账户。", 0.02, 0.03, False),
         ("一般按当地平均养老金的2%划入。", 0.02, 0.02, False),
+        ("国家医保局明确，退休人员划入额度为当地平均养老金的2%左右。", 0.02, 0.02, True),
+        ("按国务院指导意见，退休人员划入额度为平均养老金的2%左右。", 0.02, 0.02, True),
     ],
 )
 def test_national_statements_yield_quanguo(
