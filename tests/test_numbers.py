@@ -47,6 +47,8 @@ def test_parse_number_rejects_non_numbers(span: str) -> None:
         ("标准为一百二十元", [(120.0, None)]),
         ("全年1680元/年", [(1680.0, "year")]),
         ("每人95元/月", [(95.0, "month")]),
+        ("标准为100元/人·月", [(100.0, "month")]),
+        ("标准为1200元/人/年", [(1200.0, "year")]),
         ("一次性补助1.2万元", [(12000.0, None)]),
         ("九江市每月八十五元", [(85.0, None)]),  # 九江 stays a name: only the span is converted
         ("统一按七十元执行", [(70.0, None)]),
