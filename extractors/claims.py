@@ -1,8 +1,10 @@
 """Credit-rule claims of an article: every sentence and table row read for the rules it states.
 
 The place of a claim is the one its sentence or table row names; when a sentence names none,
-the place of an earlier sentence of the paragraph, of the lead-in before a list or table, or of
-the section heading — never the SEO city of the title (DESIGN.md "Semantics").
+the place of an earlier sentence of the paragraph, of the lead-in before a list or table, of the
+paragraph just before, or of the section heading. The SEO city of the title is never lent by
+filler (以下情况供资阳的朋友参考, 资阳医保每月返多少？) — only by a plain statement naming it as
+the subject (下表为青岛市退休人员的划入标准) (DESIGN.md "Semantics").
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ SEO_FILLER = re.compile(
 # Defence in depth for text the page parser should have left out: comments and recommendation
 # blocks that slipped into a body (网友“老李头”：…, a section headed 热门问答 or 网友评论).
 COMMENT_LINE = re.compile(r"^\s*(?:网友|评论|回复|楼主|游客|匿名用户)|网友[“\"「『]")
-OUTSIDE_SECTION = re.compile(r"相关推荐|相关阅读|推荐阅读|猜你喜欢|热门|网友评论|评论区|留言")
+OUTSIDE_SECTION = re.compile(
+    r"相关推荐|相关阅读|相关文章|推荐阅读|猜你喜欢|热门(?:问答|推荐|文章|阅读|资讯)|网友评论|评论区|留言"
+)
 # Kinds that follow a lead-in paragraph whose place they may inherit (北京市的标准如下： + items).
 LISTED_KINDS = ("li", "table_row")
 

@@ -522,6 +522,14 @@ def test_comments_and_recommendations_that_slipped_into_a_body_yield_nothing(blo
     assert claims_of(*blocks) == []
 
 
+def test_a_heading_about_popular_cities_is_body() -> None:
+    claims = claims_of(
+        ("heading", "热门城市划入标准"),
+        ("p", "苏州市退休人员每月定额划入120元。", "热门城市划入标准"),
+    )
+    assert [c.region for c in claims] == ["苏州市"]
+
+
 FRAGMENTS = [
     "北京市",
     "上海",
