@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
@@ -110,7 +111,7 @@ def summarise(
         failed=states["failed"],
         skipped=states["skipped"],
         by_reason=dict(sorted(reasons.items())),
-        pages_in_store=len(RawStore(store.root)),
+        pages_in_store=len(store),
         ledger_path=str(store.ledger_path),
         crawl_id=crawl_id,
         raw_dir=str(store.root),
@@ -234,16 +235,22 @@ def crawl(
             cwd=REPO_ROOT,
         )
         assert proc.stderr is not None
-        deadline = None if timeout is None else time.monotonic() + timeout
-        for line in proc.stderr:
-            tail.append(line)
-            if progress:
-                sys.stderr.write(line)
-                sys.stderr.flush()
-            if deadline is not None and time.monotonic() > deadline:
-                proc.kill()
-                raise CrawlError(f"crawl of {list(start_urls)} took longer than {timeout}s; killed")
-        code = proc.wait()
+        timed_out = threading.Event()
+        watchdog = None if timeout is None else threading.Timer(timeout, _kill, (proc, timed_out))
+        if watchdog is not None:
+            watchdog.start()
+        try:
+            for line in proc.stderr:
+                tail.append(line)
+                if progress:
+                    sys.stderr.write(line)
+                    sys.stderr.flush()
+            code = proc.wait()
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+        if timed_out.is_set():
+            raise CrawlError(f"crawl of {list(start_urls)} took longer than {timeout}s; killed it")
         if code == EXIT_LOCKED:
             raise CrawlLockedError("".join(tail).strip().splitlines()[-1])
         if code != 0 or not summary_path.exists():
@@ -251,6 +258,12 @@ def crawl(
                 f"crawl child exited with status {code}: {' '.join(command)}\n{''.join(tail)}"
             )
         return CrawlSummary.from_json(summary_path.read_text(encoding="utf-8"))
+
+
+def _kill(proc: subprocess.Popen[str], flag: threading.Event) -> None:
+    """Kill a crawl child that overran its time limit, and say so."""
+    flag.set()
+    proc.kill()
 
 
 def _parser() -> argparse.ArgumentParser:

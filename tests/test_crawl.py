@@ -23,7 +23,15 @@ from scrapy.http import HtmlResponse, Request
 from extractors.decoding import decode_html
 from extractors.urls import canonical_url
 from spiders.alias import SAMPLE_SITE_BASE, UrlAlias, UrlAliasError, loopback_alias
-from spiders.crawl import LOCK_NAME, CrawlLockedError, CrawlSummary, child_command, child_env, crawl
+from spiders.crawl import (
+    LOCK_NAME,
+    CrawlError,
+    CrawlLockedError,
+    CrawlSummary,
+    child_command,
+    child_env,
+    crawl,
+)
 from spiders.links import (
     Link,
     classify_links,
@@ -528,6 +536,12 @@ def test_under_dagster_pipes_the_child_reports_its_summary_as_materialisation_me
     assert metadata["new_pages"] == 11
     assert metadata["by_reason"]["skipped: robots"] == 1
     assert metadata["ledger_path"] == str(tmp_path / "raw" / "ledger.jsonl")
+
+
+def test_a_crawl_that_overruns_its_time_limit_is_killed_with_a_clear_error(tmp_path: Path) -> None:
+    site = MockSite(n_articles=3, delay=30.0)  # articles hang far past the limit
+    with serve(site) as base, pytest.raises(CrawlError, match="took longer than 5"):
+        crawl([f"{base}/list/"], tmp_path, settings=FAST, progress=False, timeout=5)
 
 
 def test_a_second_crawl_into_the_same_store_at_once_is_refused(tmp_path: Path) -> None:
