@@ -146,7 +146,7 @@ def paragraphs(
     """One row per body paragraph with its duplicate cluster (exact and near-duplicate groups) and
     whether it is boilerplate repeated across articles; the paragraph index persists in work/."""
     records = Path(articles.work.records)
-    rows = stages.dedup_stream(stages.read_records(records), pipeline.work_dir)
+    rows = stages.dedup_stream(stages.read_records(records), pipeline.work_dir, log=context.log)
     clusters: set[str] = set()
     boilerplate = 0
 

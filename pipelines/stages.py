@@ -21,6 +21,7 @@ from extractors.html import ParseError, parse_html
 from extractors.records import Article, Claim
 from pipelines import schemas
 from pipelines.dedup import (
+    DEFAULT_SETTINGS,
     INDEX_FILENAME,
     ParagraphIndex,
     attach_clusters,
@@ -28,6 +29,7 @@ from pipelines.dedup import (
     merge_duplicate_articles,
     refresh_rows,
 )
+from pipelines.lsh_index import ParagraphIndexError
 from pipelines.overrides import load_overrides
 from pipelines.reconcile import Reconciliation, reconcile
 from pipelines.records import ParagraphRow
@@ -152,7 +154,7 @@ def dedup(articles: Sequence[Article], work_dir: Path) -> list[ParagraphRow]:
 
 
 def dedup_stream(
-    articles: Iterable[Article], work_dir: Path, chunk: int = DEDUP_CHUNK
+    articles: Iterable[Article], work_dir: Path, chunk: int = DEDUP_CHUNK, *, log: logging.Logger = LOG
 ) -> Iterator[ParagraphRow]:
     """Paragraph rows of every article, in article order, holding one chunk at a time in memory.
 
@@ -163,7 +165,7 @@ def dedup_stream(
     URL) are removed in between, so cluster sizes count exactly the current articles.
     """
     path, pending = work_dir / INDEX_FILENAME, work_dir / PENDING_ROWS_NAME
-    index = ParagraphIndex.open(path)
+    index = open_index(path, log)
     current: list[str] = []
 
     def first_pass() -> Iterator[ParagraphRow]:
@@ -179,6 +181,18 @@ def dedup_stream(
     pending.unlink()
     index.save(path)
     write_json_atomic(work_dir / INDEXED_IDS_NAME, sorted(current))
+
+
+def open_index(path: Path, log: logging.Logger = LOG) -> ParagraphIndex:
+    """The persisted paragraph index, or a new one when it was written by other code or settings
+    (it is a cache: rebuilding it costs one full clustering, never a wrong answer)."""
+    try:
+        return ParagraphIndex.open(path, DEFAULT_SETTINGS)
+    except ParagraphIndexError as exc:
+        log.warning("rebuilding the paragraph index: %s", exc)
+        path.unlink(missing_ok=True)
+        (path.parent / INDEXED_IDS_NAME).unlink(missing_ok=True)
+        return ParagraphIndex(DEFAULT_SETTINGS)
 
 
 def indexed_ids(work_dir: Path) -> set[str]:

@@ -222,3 +222,18 @@ def test_a_second_run_on_a_busy_data_dir_stops_with_a_clear_message(tmp_path):
     assert result.exit_code != 0
     assert "another `shebao-policy run` is still using" in result.output
     assert not (tmp_path / "published").exists()
+
+
+@pytest.mark.slow
+def test_a_failing_stage_is_reported_by_its_own_error(tmp_path):
+    from pipelines.commands.run import failure_message
+
+    fill_store(tmp_path)
+    overrides = tmp_path / "overrides.toml"
+    overrides.write_text("[[override]\nregion = \n", encoding="utf-8")
+    result = materialize(tmp_path, overrides_path=str(overrides))
+    assert not result.success
+    message = failure_message(result, tmp_path)
+    assert "reconciled:" in message
+    assert str(overrides) in message
+    assert "DagsterExecutionStepExecutionError" not in message

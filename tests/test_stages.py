@@ -217,3 +217,15 @@ def test_write_stream_writes_records_and_parquet(tmp_path, n):
     assert stages.write_stream(records, table, "claims", iter(claims)) == n
     assert list(stages.read_records(records)) == claims
     assert pq.read_table(table).num_rows == n
+
+
+def test_dedup_rebuilds_an_index_written_by_other_code(tmp_path, caplog):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "paragraph_index.pkl").write_bytes(b"not an index")
+    arts = [article(f"a{i}", (f"独有的第{i}段，内容不同{i}。", BOILER)) for i in range(2)]
+    with caplog.at_level(logging.WARNING, logger=stages.LOG.name):
+        rows = stages.dedup(arts, work)
+    assert "rebuilding the paragraph index" in caplog.text
+    assert {r.cluster_size for r in rows if r.text == BOILER} == {2}
+    assert stages.dedup(arts, work) == rows

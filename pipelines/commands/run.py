@@ -64,11 +64,19 @@ def progress_line(event: Any) -> str | None:
         mark = "✓" if check.passed else ("✗" if check.severity == dg.AssetCheckSeverity.ERROR else "!")
         return f"    {mark} check {check.check_name}: {check.description or ''}"
     if kind == "STEP_FAILURE" and event.step_key in STAGE_STEPS:  # a failed check has its ✗ line
-        error = event.step_failure_data.error
-        return f"✗ {event.step_key} failed: {error.message.strip() if error else 'no error recorded'}"
+        return f"✗ {event.step_key} failed: {root_cause(event.step_failure_data.error)}"
     if kind == "STEP_SKIPPED":
         return f"- {event.step_key} skipped (an upstream step or blocking check failed)"
     return None
+
+
+def root_cause(error: Any) -> str:
+    """The stage's own exception under Dagster's wrappers (the first non-Dagster error), one line."""
+    if error is None:
+        return "no error recorded"
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name or "error"
 
 
 def _materialized_line(materialization: Any) -> str:
@@ -145,8 +153,8 @@ def failure_message(result: dg.ExecuteInProcessResult, data_dir: Path) -> str:
                 "inspection; " if result.is_node_success("release_candidate") else "")
         return (f"blocking check failed, nothing was published:\n  {listed}\n"
                 f"{kept}fix the input (the site, the raw store or the overrides file) and run again.")
-    steps = [f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
-             for e in result.get_step_failure_events() if e.step_failure_data.error]
+    steps = [f"{e.step_key}: {root_cause(e.step_failure_data.error)}"
+             for e in result.get_step_failure_events()]
     listed = "\n  ".join(steps) or "see the run log above"
     return (f"run {result.run_id} failed:\n  {listed}\n"
             f"Run history is in {dagster_home(data_dir)} (`make dev` shows it in the Dagster UI).")
