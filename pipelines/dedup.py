@@ -164,8 +164,11 @@ def refresh_rows(rows: Iterable[ParagraphRow], index: ParagraphIndex,
         if row.article_id not in cache:
             cache[row.article_id] = index.clusters(row.article_id)
         cluster_id, size = cache[row.article_id][row.ordinal]
-        out.append(replace(row, cluster_id=cluster_id, cluster_size=size,
-                           is_boilerplate=size >= settings.boilerplate_min_articles))
+        boilerplate = size >= settings.boilerplate_min_articles
+        if (cluster_id, size, boilerplate) == (row.cluster_id, row.cluster_size, row.is_boilerplate):
+            out.append(row)  # most rows do not change: keep the object, skip the copy
+            continue
+        out.append(replace(row, cluster_id=cluster_id, cluster_size=size, is_boilerplate=boilerplate))
     return out
 
 
