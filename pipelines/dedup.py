@@ -21,13 +21,19 @@ their paragraph by (article_id, paragraph_ordinal).
 Incremental use (the Dagster `paragraphs` stage): keep the index at
 `<data_dir>/work/paragraph_index.pkl` (`INDEX_FILENAME`)::
 
-    index = ParagraphIndex.open(path, settings)
-    new_rows = cluster_paragraphs(new_or_changed_articles, index=index, settings=settings)
-    rows = refresh_rows(previous_rows_of_other_articles + new_rows, index, settings)
+    index = ParagraphIndex.open(path, DEFAULT_SETTINGS, rebuild=True)  # other settings → fresh index
+    for gone in previous_ids - current_ids:
+        index.remove_article(gone)
+    rows = cluster_paragraphs(current_articles, index=index, settings=DEFAULT_SETTINGS)
     index.save(path)
 
-`cluster_paragraphs` does work proportional to the new articles; `refresh_rows` only looks up
-ids and sizes (no MinHash), and `index.take_touched()` names the articles whose rows changed.
+Passing every current article is cheap: an article whose paragraphs and title city are unchanged
+(its fingerprint) is not masked or hashed again, so the MinHash/LSH work is proportional to the
+new and edited articles. Removed or edited articles leave unused templates; `cluster_paragraphs`
+then calls `index.compact()`, which recomputes components from the stored signatures, so the
+clusters always equal a full run's. A stage that passes only the new articles gets their rows
+and re-derives the others' with `refresh_rows(previous_rows + new_rows, index)` (lookups only);
+`index.take_touched()` names the articles whose rows changed.
 """
 
 from __future__ import annotations
