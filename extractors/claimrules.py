@@ -169,6 +169,8 @@ def _base_of(match: re.Match[str] | None) -> str | None:
 
 def base_statement(text: str) -> str | None:
     """The base a text declares for the ratios around it (以人均养老金水平为基准 → the average)."""
+    if "为" not in text and "基于" not in text:  # cheap exit: most paragraphs declare nothing
+        return None
     for match in _BASE_STATEMENT.finditer(text):
         if (base := base_in(match.group(1) or match.group(2))) is not None:
             return base

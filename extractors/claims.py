@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors import claimrules as rules
 from extractors.claimmerge import drafts_to_claims
@@ -22,6 +23,10 @@ from extractors.regions import Region, find_regions, lookup, title_region
 from extractors.sentences import split_sentences
 from extractors.sentencescan import CELL_SEPARATOR, scan
 
+# Boilerplate headings and lead-ins repeat across articles: remember the places of this many texts.
+PLACES_CACHE_SIZE = 8192
+# Sentences read with the same context give the same drafts: remember this many readings.
+SCAN_CACHE_SIZE = 16384
 # Paragraph kinds that are read for claims; headings only give context.
 READ_KINDS = ("p", "li", "table_row")
 # A table cell holding only a number (its unit is in the header: 每月划入（元）).
@@ -61,6 +66,14 @@ def _seo_region(article: Article) -> Region | None:
     return lookup(name) if name else None
 
 
+@lru_cache(maxsize=SCAN_CACHE_SIZE)
+def _scan(text: str, ctx: SentenceContext) -> tuple[Draft, ...]:
+    """``scan`` remembered: the same boilerplate sentence in 300 articles is read once.
+    Drafts are not changed after a scan returns, so sharing them is safe."""
+    return tuple(scan(text, ctx))
+
+
+@lru_cache(maxsize=PLACES_CACHE_SIZE)
 def _places(text: str, seo: Region | None) -> tuple[Region, ...]:
     """Distinct places a text names; the title's city only where the text is no SEO filler around it
     (下表为青岛市退休人员的划入标准 lends 青岛; 以下情况供资阳的朋友参考 does not lend 资阳)."""
@@ -96,7 +109,7 @@ def _read_paragraph(
     fallback = outer
     for sentence in split_sentences(paragraph.text):
         ctx = SentenceContext(fallback=fallback, base=base, credit_context=credit)
-        found += [Evidence(d, sentence.text, paragraph.ordinal) for d in scan(sentence.text, ctx)]
+        found += [Evidence(d, sentence.text, paragraph.ordinal) for d in _scan(sentence.text, ctx)]
         named = _single_place(sentence.text, seo)
         fallback = fallback if named is None else named
         credit = credit or bool(rules.CREDIT.search(sentence.text))  # 问：…划入多少？答：100元。
@@ -178,7 +191,7 @@ def _table_run(paragraphs: Sequence[Paragraph], index: int) -> list[Paragraph]:
 
 def _is_header(row: Paragraph) -> bool:
     """A header row states no value (地区 | 年龄段 | 每月划入)."""
-    return not scan(row.text, SentenceContext(fallback=(), credit_context=True))
+    return not _scan(row.text, SentenceContext(fallback=(), credit_context=True))
 
 
 def _read_row(
@@ -193,7 +206,7 @@ def _read_row(
     header = _cells(header_row.text) if header_row else ()
     credit = credit or bool(header_row and rules.CREDIT.search(header_row.text))
     ctx = SentenceContext(fallback=outer, header=header, credit_context=credit)
-    return [Evidence(d, row.text, row.ordinal) for d in scan(_with_units(row.text, header), ctx)]
+    return [Evidence(d, row.text, row.ordinal) for d in _scan(_with_units(row.text, header), ctx)]
 
 
 def _cells(text: str) -> tuple[str, ...]:
@@ -227,6 +240,6 @@ def iter_evidence(article: Article) -> Iterator[Evidence]:
     for index, paragraph in enumerate(article.paragraphs):
         if paragraph.section != section:  # a new section forgets the base the last one declared
             section, base = paragraph.section, None
-        base = rules.base_statement(halfwidth(paragraph.text)) or base
+        base = rules.base_statement(paragraph.text) or base
         if paragraph.kind in READ_KINDS:
             yield from _read_paragraph(article.paragraphs, index, seo, base, title_credit)

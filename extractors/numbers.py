@@ -13,6 +13,7 @@ import cn2an
 
 # Full-width digits and signs have one-character ASCII twins, so spans keep their offsets.
 _HALFWIDTH = str.maketrans("０１２３４５６７８９．％～－／", "0123456789.%~-/")
+_HAS_WIDE = re.compile("[０-９．％～－／]")
 # A full-width comma between digits is a thousands separator (１，８００元), one character like ",".
 _WIDE_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 # Chinese numeral characters of a number span (两 for 两百; 〇 as a written zero; 壹贰…佰仟 as on forms).
@@ -78,6 +79,8 @@ class Percent:
 
 def halfwidth(text: str) -> str:
     """Full-width digits and signs as ASCII; the text keeps its length, so spans stay valid."""
+    if not _HAS_WIDE.search(text):  # the common case: nothing to translate
+        return text
     return _WIDE_THOUSANDS.sub(",", text.translate(_HALFWIDTH))
 
 
