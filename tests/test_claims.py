@@ -624,3 +624,11 @@ def test_period_from_a_table_header(header: str, monthly: float | None) -> None:
     )
     # 1800元 a month is beyond any credit: only the yearly reading gives a claim
     assert [c.monthly_yuan for c in claims] == ([monthly] if monthly else [])
+
+
+def test_county_level_city_is_its_own_place() -> None:
+    claims = claims_of("苏州市区退休人员每月划入100元，昆山市每月划入110元。")
+    assert [(c.region, c.region_code, c.monthly_yuan) for c in claims] == [
+        ("苏州市", "320500", 100.0),
+        ("昆山市", "320583", 110.0),
+    ]

@@ -69,6 +69,10 @@ def test_national_is_000000() -> None:
         ("江西南昌", ["江西省", "南昌市"]),
         ("深圳市的退休人员", ["深圳市"]),
         ("三明市按定额划入", ["三明市"]),  # the full name of an ambiguous short name counts
+        ("苏州市区100元，昆山市110元", ["苏州市", "昆山市"]),  # a county-level city by full name
+        ("昆山的退休人员", []),  # never by its short name
+        ("农村合作市场", []),
+        ("深圳市场监管局", ["深圳市"]),
     ],
 )
 def test_find_regions_matches_places_not_lookalikes(text: str, names: list[str]) -> None:
