@@ -18,7 +18,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, Timeo
 
 from spiders.ledger import DUPLICATE, OFF_SITE, REDIRECT_LOOP, ROBOTS, TOO_LARGE, TRUNCATED
 from spiders.links import netloc_of
-from spiders.redirects import RedirectLoop, RedirectToStored
+from spiders.redirects import OffsiteRedirect, RedirectLoop, RedirectToStored
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
@@ -38,6 +38,8 @@ def failure_outcome(failure: Failure, allowed: frozenset[str]) -> tuple[str, str
         return "failed", f"http {exc.response.status}", exc.response.status
     if isinstance(exc, RedirectLoop):
         return "skipped", f"{REDIRECT_LOOP}; {str(exc).removeprefix('redirect loop: ')}", None
+    if isinstance(exc, OffsiteRedirect):
+        return "skipped", f"{OFF_SITE}; {exc}", None
     if isinstance(exc, RedirectToStored):
         return "skipped", f"{DUPLICATE}; {exc}", None
     if isinstance(exc, (DownloadCancelledError, CancelledError)):

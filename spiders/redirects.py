@@ -7,6 +7,7 @@ second A without calling the request's callback or errback, so the URL disappear
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -31,9 +32,14 @@ class RedirectToStored(IgnoreRequest):
     """A redirect points at an article the raw store already holds (fetching it again would be a refetch)."""
 
 
+class OffsiteRedirect(IgnoreRequest):
+    """A redirect leads outside the crawl's sites (host and port)."""
+
+
 class LoopSafeRedirectMiddleware(RedirectMiddleware):
     """RedirectMiddleware that raises RedirectLoop (the errback sees it) when a redirect revisits its chain,
-    and RedirectToStored when it leads to an article the spider's raw store already holds."""
+    OffsiteRedirect when it leaves the spider's sites (Scrapy's offsite check ignores ports), and
+    RedirectToStored when it leads to an article the spider's raw store already holds."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         """Follow a redirect as Scrapy does, unless its target is already in the chain."""
@@ -44,6 +50,9 @@ class LoopSafeRedirectMiddleware(RedirectMiddleware):
                 raise RedirectLoop(
                     f"redirect loop: {' -> '.join([*chain, canonical_url(result.url)])}"
                 )
+            allowed = getattr(self.crawler.spider, "allowed", None)
+            if allowed is not None and urlsplit(canonical_url(result.url)).netloc not in allowed:
+                raise OffsiteRedirect(f"redirects to {canonical_url(result.url)}")
             store = getattr(self.crawler.spider, "store", None)
             alias = getattr(self.crawler.spider, "alias", None)
             target = alias.key(result.url) if alias is not None else canonical_url(result.url)

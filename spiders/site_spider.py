@@ -38,6 +38,7 @@ FINAL_OUTCOMES = frozenset(
         "skipped: not HTML",
         "skipped: redirect loop",
         "skipped: duplicate",
+        "skipped: off-site",
         "failed: http 404",
         "failed: http 410",
     }

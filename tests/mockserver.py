@@ -9,6 +9,7 @@ Pages (paths under the server's base URL):
     /articles/busy.html             429 with Retry-After: 1 on the first request, then 200
     /articles/loop-a.html           302 → loop-b → loop-a (a redirect loop)
     /articles/moved.html            301 → /articles/1.html (a URL the crawl already has)
+    /articles/away.html             302 → the off-site server (another port on 127.0.0.1)
     /articles/gbk-nocharset.html    GBK body, no charset in header or meta
     /articles/mislabel.html         "charset=utf-8" header over a GBK body
     /articles/big.html              larger than the tests' DOWNLOAD_MAXSIZE
@@ -52,6 +53,7 @@ MISBEHAVING = (
     "cut",
     "dead",
     "feed",
+    "away",
 )
 
 
@@ -234,6 +236,8 @@ def _misbehaving(site: MockSite, name: str) -> Response:
         return 302, {"Location": "/articles/loop-b.html"}, b""
     if slug == "loop-b":
         return 302, {"Location": "/articles/loop-a.html?utm_source=loop"}, b""
+    if slug == "away":
+        return 302, {"Location": f"{site.offsite_base}/articles/997.html"}, b""
     if slug == "moved":
         return 301, {"Location": "/articles/1.html"}, b""
     if slug == "gbk-nocharset":

@@ -156,6 +156,7 @@ def test_assets_and_robots_disallowed_pages_are_never_fetched(two_crawls: TwoCra
         ("/articles/cut.html", "skipped", "truncated"),
         ("/articles/feed.html", "skipped", "not HTML"),
         ("/articles/dead.html", "failed", "http 404"),
+        ("/articles/away.html", "skipped", "off-site; redirects to http://127.0.0.1:"),
     ],
 )
 def test_each_url_ends_in_the_right_ledger_state(
@@ -226,6 +227,7 @@ def test_second_crawl_fetches_no_stored_article_and_stops_paging(two_crawls: Two
         ("/articles/big.html", "skipped", "too large; remembered from an earlier crawl"),
         ("/articles/feed.html", "skipped", "not HTML; remembered from an earlier crawl"),
         ("/articles/loop-a.html", "skipped", "redirect loop; remembered from an earlier crawl"),
+        ("/articles/away.html", "skipped", "off-site; remembered from an earlier crawl"),
     ],
 )
 def test_second_crawl_does_not_ask_again_for_what_failed_for_good(
