@@ -23,6 +23,8 @@ from extractors.regions import Region, find_regions, lookup, title_region
 from extractors.sentences import split_sentences
 from extractors.sentencescan import CELL_SEPARATOR, scan
 
+# A unit stated once for a whole table: 单位：元/月, （单位：元）.
+_TABLE_UNIT = re.compile(r"单位\s*[:：]?\s*(?P<unit>元(?:\s*/\s*(?:人\s*/?\s*)?[月年])?|%)")
 # Boilerplate headings and lead-ins repeat across articles: remember the places of this many texts.
 PLACES_CACHE_SIZE = 8192
 # Sentences read with the same context give the same drafts: remember this many readings.
@@ -205,8 +207,24 @@ def _read_row(
         return []
     header = _cells(header_row.text) if header_row else ()
     credit = credit or bool(header_row and rules.CREDIT.search(header_row.text))
+    header = _with_table_unit(header, _table_unit(paragraphs, index, row))
     ctx = SentenceContext(fallback=outer, header=header, credit_context=credit)
     return [Evidence(d, row.text, row.ordinal) for d in _scan(_with_units(row.text, header), ctx)]
+
+
+def _table_unit(paragraphs: Sequence[Paragraph], index: int, row: Paragraph) -> str:
+    """The unit a table states once for all its cells (单位：元/月) in its lead-in or heading, or ""."""
+    lead = _lead_in(paragraphs, index)
+    around = " ".join(filter(None, (lead.text if lead else None, row.section)))
+    match = _TABLE_UNIT.search(halfwidth(around))
+    return match.group("unit") if match else ""
+
+
+def _with_table_unit(header: tuple[str, ...], unit: str) -> tuple[str, ...]:
+    """Header cells that name no unit take the table's (70岁以下 + 元/月)."""
+    if not unit or not header:
+        return header
+    return tuple(cell if _unit_of(cell) else f"{cell}（{unit}）" for cell in header)
 
 
 def _cells(text: str) -> tuple[str, ...]:

@@ -632,3 +632,15 @@ def test_county_level_city_is_its_own_place() -> None:
         ("苏州市", "320500", 100.0),
         ("昆山市", "320583", 110.0),
     ]
+
+
+def test_unit_stated_once_for_the_table() -> None:
+    claims = claims_of(
+        ("p", "天津市退休人员个人账户划入标准（单位：元/年）："),
+        ("table_row", "70岁以下 | 70岁及以上"),
+        ("table_row", "1260 | 1380"),
+    )
+    assert [(c.region, c.age_min, c.age_max, c.monthly_yuan, c.period) for c in claims] == [
+        ("天津市", None, 70, 105.0, "year"),
+        ("天津市", 70, None, 115.0, "year"),
+    ]
