@@ -31,7 +31,7 @@ def _unplaced(
     trailing = _trailing_place(group, text)
     if trailing:
         return group, trailing
-    if ctx.fallback:
+    if ctx.fallback and not rules.OTHER_PLACES.search(text):
         return group, ctx.fallback
     if rules.NATIONAL_WEAK.search(text):
         return [d for d in group if d.kind == "percent"], (NATIONAL,)

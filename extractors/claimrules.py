@@ -103,6 +103,8 @@ RESPECTIVELY = re.compile(r"分别")
 COMPARISON = re.compile(r"比|高于|低于|相比|不同|而|和|与|同|跟|不如|超过")
 # A place named to be excluded is not a subject: 除北京外，其他地区每月划入100元.
 EXCEPT_BEFORE = re.compile(r"(?:除了?|不包括|不含)\s*$")
+# "Other places": the sentence is not about the place named before it (其他地区一般按2%划入).
+OTHER_PLACES = re.compile(r"其他地区|其他地方|其他城市|其余地区|别的地方|外地|其他省份")
 # Joiners between places of one list (北京、甘肃 / 上海和重庆).
 PLACE_LIST_GAP = re.compile(r"^\s*(?:、|和|及|与|以及|,|，|或)\s*$")
 

@@ -644,3 +644,8 @@ def test_unit_stated_once_for_the_table() -> None:
         ("天津市", None, 70, 105.0, "year"),
         ("天津市", 70, None, 115.0, "year"),
     ]
+
+
+def test_other_places_do_not_inherit_the_place_before() -> None:
+    claims = claims_of("北京市每月定额划入100元。", "其他地区一般按平均养老金的2%左右划入。")
+    assert [(c.region, c.method) for c in claims] == [("北京市", "fixed"), ("全国", "ratio")]
