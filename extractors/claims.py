@@ -29,8 +29,9 @@ _TABLE_UNIT = re.compile(r"单位\s*[:：]?\s*(?P<unit>元(?:\s*/\s*(?:人\s*/?\
 PLACES_CACHE_SIZE = 8192
 # Sentences read with the same context give the same drafts: remember this many readings.
 SCAN_CACHE_SIZE = 16384
-# Paragraph kinds that are read for claims; headings only give context.
-READ_KINDS = ("p", "li", "table_row")
+# Paragraph kinds that are read for claims; a heading that states a value (一、北京每月划入100元)
+# is read like a sentence (a page parser may take a short bold rule line for a heading).
+READ_KINDS = ("p", "li", "table_row", "heading")
 # A table cell holding only a number (its unit is in the header: 每月划入（元）).
 _BARE_NUMBER = re.compile(rf"^\s*(?:{NUMBER})\s*$")
 # Filler around an injected title city: audience, comparison, questions (资阳医保每月返多少？,

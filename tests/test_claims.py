@@ -649,3 +649,11 @@ def test_unit_stated_once_for_the_table() -> None:
 def test_other_places_do_not_inherit_the_place_before() -> None:
     claims = claims_of("北京市每月定额划入100元。", "其他地区一般按平均养老金的2%左右划入。")
     assert [(c.region, c.method) for c in claims] == [("北京市", "fixed"), ("全国", "ratio")]
+
+
+def test_a_heading_that_states_a_rule_is_read() -> None:
+    claims = claims_of(
+        ("heading", "三、西安市每月定额划入130元"),
+        ("p", "具体以当地公布为准。", "三、西安市每月定额划入130元"),
+    )
+    assert [(c.region, c.monthly_yuan) for c in claims] == [("西安市", 130.0)]
