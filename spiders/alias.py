@@ -2,12 +2,15 @@
 
 The embedded sample site is served on 127.0.0.1:<random port> for each crawl; without an alias every
 run would store its articles under new URLs (and new article ids). With ``--url-alias REAL=STABLE`` the
-crawl fetches from REAL but records every URL (store, ledger, final_url) under STABLE.
+crawl fetches from REAL but records every URL (store, ledger, final_url) under STABLE, and stores
+page bodies with absolute REAL links rewritten to STABLE (the served site templates its own base URL
+into robots.txt and sitemaps).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from spiders.links import canonical as canonical_url
 
@@ -57,6 +60,18 @@ class UrlAlias:
         if self.real and (url == self.real or url.startswith(self.real + "/")):
             return self.stable + url[len(self.real) :]
         return url
+
+    def rewrite(self, body: bytes) -> bytes:
+        """A page body with absolute links to the real base pointed at the stable base, so a stored
+        copy (read again after a 304) names the same URLs whatever port served it."""
+        if not self.real:
+            return body
+        return body.replace(self.real.encode("ascii"), self.stable.encode("ascii"))
+
+    @property
+    def stable_netloc(self) -> str | None:
+        """host[:port] of the stable base, or None without an alias."""
+        return urlsplit(self.stable).netloc if self.stable else None
 
     def fetch(self, url: str) -> str:
         """The URL to request: canonical, under the real base."""

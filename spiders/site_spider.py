@@ -11,6 +11,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -113,7 +114,8 @@ class SiteSpider(scrapy.Spider):
         # Record a site served on an ephemeral loopback port under a stable base URL.
         self.alias = UrlAlias.parse(url_alias)
         self.start_urls = [self.alias.fetch(u) for u in start_urls]
-        self.allowed = frozenset(netloc_of(u) for u in self.start_urls)
+        stable = {self.alias.stable_netloc} if self.alias.stable_netloc else set()
+        self.allowed = frozenset({netloc_of(u) for u in self.start_urls} | stable)
         self.allowed_domains = sorted({netloc.split(":")[0] for netloc in self.allowed})
         self.store = RawStore(Path(data_dir) / "raw")
         self.ledger = CrawlLedger(self.store, crawl_id, on_outcome)
@@ -135,8 +137,8 @@ class SiteSpider(scrapy.Spider):
             kind = "sitemap" if url.lower().endswith(".xml") else "listing"
             if (request := self.request(url, kind)) is not None:
                 yield request
-        for netloc in sorted(self.allowed):
-            scheme = next(u.split(":")[0] for u in self.start_urls if netloc_of(u) == netloc)
+        origins = sorted({(urlsplit(u).scheme, netloc_of(u)) for u in self.start_urls})
+        for scheme, netloc in origins:
             if (request := self.request(f"{scheme}://{netloc}/robots.txt", "robots")) is not None:
                 request.meta["dont_obey_robotstxt"] = True
                 request.meta["handle_httpstatus_list"] = [
@@ -217,7 +219,7 @@ class SiteSpider(scrapy.Spider):
             url=url,
             final_url=self.alias.key(response.url),
             status=response.status,
-            body=response.body,
+            body=self.alias.rewrite(response.body),
             headers=headers,
             kind=kind,
             note=note,
