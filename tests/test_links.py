@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractors.links import classify_link, page_links
 
@@ -70,3 +72,18 @@ def test_entities_in_href_are_unescaped() -> None:
 def test_page_without_links() -> None:
     links = page_links("<p>没有链接</p>", PAGE)
     assert (links.articles, links.listings, links.other) == ((), (), ())
+
+
+_PATHS = st.sampled_from(["/yibao/20260101/998.html", "/yibao/list_2.html", "/yibao/", "/about.html", "/a/5501.html",
+                          "https://other.example/1.html", "/static/a.css", "more.html", "#top", "javascript:;",
+                          "/show.php?id=7&amp;from=wx", "/print/1000.html", ""])
+_TEXTS = st.sampled_from(["下一页", "更多", "2", "广州医保", "关于<b>我们</b>", "", "北京 医保"])
+
+
+@given(st.lists(st.tuples(_PATHS, _TEXTS), max_size=12))
+def test_text_and_tree_always_agree(anchors: list[tuple[str, str]]) -> None:
+    page = "<html><body>" + "".join(f'<a href="{h}">{t}</a>' for h, t in anchors) + "</body></html>"
+    from_text = page_links(page, PAGE)
+    assert from_text == page_links(lxml.html.document_fromstring(page), PAGE)
+    every = from_text.articles + from_text.listings + from_text.other
+    assert len(every) == len(set(every)) and PAGE not in every  # each link once, never the page itself
