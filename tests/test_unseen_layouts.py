@@ -1,0 +1,112 @@
+"""Extraction on page layouts and phrasings the extractors were not built on (tests/fixtures/unseen).
+
+Each case is ``<name>.html`` (bytes in the page's own encoding) beside ``<name>.expected.json``:
+the URL it was served at, the title, the publication date (an ISO prefix), the claims a careful
+reader takes (compared as a set on the fields of CLAIM_KEY), and ``must_not_contain``: trap
+strings from sidebars, comments and related lists that must not reach any body paragraph.
+Cases that fail today are listed in KNOWN_FAILURES with the reason; a listed case that starts
+passing fails the test, so the list stays honest.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractors.claims import extract_claims
+from extractors.html import parse_html
+from extractors.records import Article, Claim
+
+UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
+# The fields a claim is compared on (set semantics per article, as for the seeds' gold claims).
+CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "monthly_yuan",
+             "ratio_min", "ratio_max", "approximate")
+# Cases that fail today, with what goes wrong (the audit report has the snippets and fixes).
+KNOWN_FAILURES: dict[str, str] = {
+    "city_age_table": "a sentence restating a table row (表中拉萨市…分别为每月120元和140元) adds two "
+                      "band-less 拉萨 claims that conflict with each other and with the table's bands",
+    "column_markdown_zhejiang": "义乌 (county short name) lent to 金华; 比去年多了20元 read as a level (DELTA_BEFORE "
+                                "lacks 多了); 2025年为110元 (an old year's value) claimed; 都超过100元 (a bound) claimed",
+    "discuz_forum_nanning": "no date: 发表于 2026-2-20 sits in <em id=authorposton…>, no byline class/id, no meta",
+    "font_wrapped_wenzhou": "no date: 日期：2026-02-26 in <div class=zz> with no <h1> on the page",
+    "gov_trs_qingdao": "title keeps the <title> suffix _政策文件_青岛市医疗保障局 (no <h1>; meta ArticleTitle unused)",
+    "inline_comments_kunming": "readers' letters under an <h4>读者来信</h4> inside the body container stay in the body "
+                               "and give 曲靖/玉溪 claims",
+    "phrasings_shandong": "由原来的90元提高到105元 also claims the old 90元; 日照 (AMBIGUOUS_SHORT) not found in "
+                          "潍坊、日照两市",
+    "td_br_xinjiang": "no date (发布时间 inside <font>, no <h1>); the second <br> line (年满70周岁…145元) gets no place: "
+                      "the place fallback only looks one <br>-paragraph back",
+    "url_date_ningbo": "no date: the only date is in the URL (/art/2026/3/8/…); no URL date fallback",
+    "wechat_repost_yinchuan": "generic main_content picks one inner <section> of a WeChat-style js_content body: "
+                              "the age-band table and all its claims are lost",
+    "wordpress_dalian": "Jetpack share heading 分享此文： (div.sharedaddy) kept as a body heading",
+}
+
+
+def _cases() -> list[str]:
+    """Names of the unseen pages (one expected.json per page)."""
+    return sorted(p.name.removesuffix(".expected.json") for p in UNSEEN.glob("*.expected.json"))
+
+
+def _key(values: dict[str, Any] | Claim) -> tuple[Any, ...]:
+    """A claim (or an expected claim dict) as a comparable tuple of CLAIM_KEY fields."""
+    get = values.get if isinstance(values, dict) else lambda f: getattr(values, f)
+    return tuple(float(v) if isinstance(v, int) and not isinstance(v, bool) and f.endswith("yuan") else v
+                 for f, v in ((f, get(f)) for f in CLAIM_KEY))
+
+
+def _show(key: tuple[Any, ...]) -> str:
+    """A readable one-line form of a claim key."""
+    return ", ".join(f"{f}={v}" for f, v in zip(CLAIM_KEY, key, strict=True) if v is not None)
+
+
+def _claim_problems(claims: list[Claim], expected: list[dict[str, Any]]) -> list[str]:
+    """Missing and unexpected claims, each with its evidence when the extractor produced it."""
+    got = {_key(c): c for c in claims}
+    want = {_key(e) for e in expected}
+    problems = [f"missing claim: {_show(k)}" for k in sorted(want - set(got), key=str)]
+    problems += [f"unexpected claim: {_show(k)}  <- {got[k].evidence!r}" for k in sorted(set(got) - want, key=str)]
+    return problems
+
+
+def _page_problems(article: Article, expected: dict[str, Any]) -> list[str]:
+    """Wrong title or date, and trap text that reached the body."""
+    problems = []
+    if article.title != expected["title"]:
+        problems.append(f"title: got {article.title!r}, want {expected['title']!r}")
+    date = article.published_at.isoformat() if article.published_at else None
+    if date is None or not date.startswith(expected["published_at"]):
+        problems.append(f"published_at: got {date!r}, want prefix {expected['published_at']!r}")
+    for trap in expected["must_not_contain"]:
+        problems += [f"trap {trap!r} in body paragraph {p.ordinal}: {p.text!r}"
+                     for p in article.paragraphs if trap in p.text]
+    return problems
+
+
+def page_problems(name: str) -> list[str]:
+    """Everything that differs between the extraction of one unseen page and its expectation."""
+    expected = json.loads((UNSEEN / f"{name}.expected.json").read_text(encoding="utf-8"))
+    article = parse_html((UNSEEN / f"{name}.html").read_bytes(), expected["url"])
+    return _page_problems(article, expected) + _claim_problems(extract_claims(article), expected["claims"])
+
+
+def test_corpus_is_present() -> None:
+    """The corpus holds a dozen pages, each with its HTML beside its expectation."""
+    names = _cases()
+    assert len(names) >= 12, names
+    assert all((UNSEEN / f"{n}.html").is_file() for n in names)
+    assert set(KNOWN_FAILURES) <= set(names), set(KNOWN_FAILURES) - set(names)
+
+
+@pytest.mark.parametrize("name", _cases())
+def test_unseen_page(name: str) -> None:
+    """Title, date, body without traps, and exactly the expected claims (strict xfail for known failures)."""
+    problems = page_problems(name)
+    if name in KNOWN_FAILURES:
+        if not problems:
+            pytest.fail(f"{name} is listed in KNOWN_FAILURES but now passes: remove it from the list")
+        pytest.xfail(KNOWN_FAILURES[name])
+    assert not problems, f"{name}:\n  " + "\n  ".join(problems)
