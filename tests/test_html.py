@@ -218,3 +218,14 @@ def test_no_claim_names_a_region_that_only_traps_mention() -> None:
     leaked = [(a["path"], c.region, c.evidence) for a in SAMPLE_ARTICLES
               for c in extract_claims(parse_sample(a)) if c.region in trap_regions]
     assert trap_regions and leaked == []
+
+
+def test_a_profile_whose_body_is_empty_falls_back_to_the_generic_path() -> None:
+    page = ('<html><head><title>泸州医保划入标准_社保网</title></head><body>'
+            '<div id="article-content" class="article-content"></div>'
+            '<div class="main"><p>泸州市退休人员每月定额划入85元，扣除3元大病医疗保险后实际到账82元，按月发放。</p>'
+            '<p>参保人可以在医保电子凭证里查看每一笔划入记录，确认金额是否正确，如有疑问可咨询经办机构。</p></div>'
+            "</body></html>").encode()
+    article = parse_html(page, BASE + "x.html")
+    assert article.extractor == "generic"
+    assert article.paragraphs[0].text.startswith("泸州市")
