@@ -336,7 +336,8 @@ def _walk_mixed(el: etree._Element, kind: str, out: list[Block]) -> None:
         elif tag == "br":
             _emit(out, parts, kind)
         elif tag in BLOCK_TAGS or child.find(".//br") is not None:
-            _emit(out, parts, kind)
+            if parts:
+                _emit(out, parts, kind)
             walk(child, kind, out)
         else:
             parts.append((element_text(child), _is_bold(child)))

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from extractors.cleaning import clean_text, element_text
+from extractors.cleaning import clean_text
 from extractors.records import PageLinks
 from extractors.urls import canonical_url, site_of
 
@@ -46,6 +46,7 @@ _ANCHOR_RE = re.compile(
 _TAG_RE = re.compile(r"<[^>]+>")
 _HREFS = etree.XPath("//a/@href", smart_strings=False)
 _BASE_HREF = etree.XPath("//base/@href")
+_ANCHOR_TEXT = etree.XPath("string((//a[@href=$h])[1])")
 _BASE_RE = re.compile(r"""<base\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
@@ -104,16 +105,12 @@ def _anchors_of_text(text: str) -> tuple[str | None, list[str], Callable[[str], 
 
 def _anchors_of_tree(tree: etree._Element) -> tuple[str | None, list[str], Callable[[str], str]]:
     """(base href, hrefs in order, anchor text of an href) of a parsed page; libxml2 collects the
-    hrefs, and anchor elements are only walked if some link needs its text read."""
+    hrefs and finds an anchor's text only when a link needs it read."""
     base = _BASE_HREF(tree)
-    anchors: dict[str, etree._Element] = {}
 
     def text_of(href: str) -> str:
-        if not anchors:
-            for a in reversed(list(tree.iter("a"))):  # reversed: the first anchor of an href wins
-                anchors[a.get("href") or ""] = a
-        anchor = anchors.get(href)
-        return clean_text(element_text(anchor)) if anchor is not None else ""
+        found = _ANCHOR_TEXT(tree, h=href)  # a handful of links per page need this: one C-side search each
+        return clean_text(str(found))
 
     return (str(base[0]) if base else None), _HREFS(tree), text_of
 
