@@ -37,6 +37,9 @@ KNOWN_FAILURES: dict[str, str] = {
     "gov_right_column_dalian": "ParseError: the article column <div class=main-right> is dropped by DROP_NAME (-right) "
                                "because a long left menu keeps it under DROP_GUARD_SHARE of the page text",
     "gov_trs_qingdao": "title keeps the <title> suffix _政策文件_青岛市医疗保障局 (no <h1>; meta ArticleTitle unused)",
+    "hanweb_two_row_header": "two-row table header (colspan 每月划入标准（元） over 70周岁以下/70周岁及以上): bands and "
+                             "the second column lost; a colspan value cell and an empty cell shift values into the "
+                             "wrong band column; 年度划入额（元） 1440 not read as yearly (dropped as > 1000/month)",
     "inline_comments_kunming": "readers' letters under an <h4>读者来信</h4> inside the body container stay in the body "
                                "and give 曲靖/玉溪 claims",
     "phrasings_shandong": "由原来的90元提高到105元 also claims the old 90元; 日照 (AMBIGUOUS_SHORT) not found in "
