@@ -116,9 +116,9 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint32(16))
 
 
-def candidate_lsh(threshold: float, num_perm: int) -> MinHashLSH:
+def candidate_lsh(threshold: float, num_perm: int, slack: float = LSH_RECALL_SLACK) -> MinHashLSH:
     """An LSH index whose bands catch nearly every pair at `threshold` (see LSH_RECALL_SLACK)."""
-    return MinHashLSH(threshold=max(threshold - LSH_RECALL_SLACK, 0.05), num_perm=num_perm)
+    return MinHashLSH(threshold=max(threshold - slack, 0.05), num_perm=num_perm)
 
 
 class NearDuplicates:
@@ -131,9 +131,10 @@ class NearDuplicates:
     site's templates from 0.051 down to 0.036, near the binomial 0.04 of 128 permutations.
     """
 
-    def __init__(self, threshold: float, num_perm: int, shingle_size: int) -> None:
+    def __init__(self, threshold: float, num_perm: int, shingle_size: int,
+                 recall_slack: float = LSH_RECALL_SLACK) -> None:
         self.threshold, self.num_perm, self.shingle_size = threshold, num_perm, shingle_size
-        self._lsh = candidate_lsh(threshold, num_perm)
+        self._lsh = candidate_lsh(threshold, num_perm, recall_slack)
         self._matrix = np.empty((SIGNATURE_ROWS_START, num_perm), dtype=np.uint32)
         self._rows = 0
         self._setup()
