@@ -35,6 +35,9 @@ KNOWN_FAILURES: dict[str, str] = {
                       "band-less 拉萨 claims that conflict with each other and with the table's bands",
     "column_markdown_zhejiang": "义乌 (county short name) lent to 金华; 比去年多了20元 read as a level (DELTA_BEFORE "
                                 "lacks 多了); 2025年为110元 (an old year's value) claimed; 都超过100元 (a bound) claimed",
+    "dede_label_variants": "labels with decoration are not labels: a paragraph opening with 【相关推荐】 and a heading "
+                           "网友评论（2） (a count) inside the body box; bold commenter names then reset the section, "
+                           "so 湖州/衢州/绍兴/嘉兴 claims come out",
     "discuz_forum_nanning": "no date: 发表于 2026-2-20 sits in <em id=authorposton…>, no byline class/id, no meta",
     "font_wrapped_wenzhou": "no date: 日期：2026-02-26 in <div class=zz> with no <h1> on the page",
     "flat_hot_strip_shenyang": "ParseError: the 热门推荐 label above the article in one flat <div class=main> removes "
