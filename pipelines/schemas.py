@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -207,15 +208,31 @@ def as_shanghai(value: datetime | None) -> datetime | None:
 def _table(table_name: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
     """Rows (dicts) → a table of the named schema, sorted by the table's key."""
     schema = schema_of(table_name)
-    extra = TIEBREAK_COLUMNS.get(table_name, ())
-    ordered = sorted(
-        rows, key=lambda row: sort_key(key_of(table_name, row) + tuple(row[c] for c in extra))
-    )
+    columns = KEY_COLUMNS[table_name] + TIEBREAK_COLUMNS.get(table_name, ())
+    ordered = sorted(rows, key=lambda row: sort_key(tuple(row[c] for c in columns)))
+    stamps = _timestamp_columns(table_name)  # compared once per table, not once per row and field
     for row in ordered:
-        for field in schema:
-            if field.type == TIMESTAMP:
-                row[field.name] = as_shanghai(row[field.name])
+        for name in stamps:
+            row[name] = as_shanghai(row[name])
     return check_required(table_name, pa.Table.from_pylist(ordered, schema=schema))
+
+
+@cache
+def _timestamp_columns(table_name: str) -> tuple[str, ...]:
+    """Names of the table's timestamp columns."""
+    return tuple(field.name for field in schema_of(table_name) if field.type == TIMESTAMP)
+
+
+@cache
+def _field_names(record_type: type) -> tuple[str, ...]:
+    """Field names of a record dataclass, looked up once per class."""
+    return tuple(field.name for field in fields(record_type))
+
+
+def _shallow_row(record: Any) -> dict[str, Any]:
+    """A flat record as a dict of its fields (what `dataclasses.asdict` gives for flat records,
+    without its recursive deep copy, which cost more than the whole Parquet write)."""
+    return {name: getattr(record, name) for name in _field_names(type(record))}
 
 
 def _article_row(article: Article) -> dict[str, Any]:
@@ -242,12 +259,12 @@ def articles_table(articles: Iterable[Article]) -> pa.Table:
 
 def paragraphs_table(rows: Iterable[ParagraphRow]) -> pa.Table:
     """Paragraph rows → the `paragraphs` table."""
-    return _table("paragraphs", (asdict(row) for row in rows))
+    return _table("paragraphs", (_shallow_row(row) for row in rows))
 
 
 def _record_row(record: Claim | CreditRule) -> dict[str, Any]:
     """A record as a dict with tuples as lists (list<string> columns)."""
-    row = asdict(record)
+    row = _shallow_row(record)
     return {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
 
 
