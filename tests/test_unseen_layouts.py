@@ -52,6 +52,8 @@ KNOWN_FAILURES: dict[str, str] = {
                                "and give 曲靖/玉溪 claims",
     "phrasings_shandong": "由原来的90元提高到105元 also claims the old 90元; 日照 (AMBIGUOUS_SHORT) not found in "
                           "潍坊、日照两市",
+    "prose_sidebar_guiyang": "a prose news column (各地动态) before the article is joined to the body as a strong "
+                             "sibling (SIBLING_SCORE_SHARE) although it precedes the <h1>: 遵义/安顺/六盘水 claims",
     "sidebar_dates_first": "wrong date 2025-12-01: the headline's own date (span.tm in the block after the <h1>'s "
                            "parent) is not searched before the page-wide byline scan, which finds a sidebar "
                            "list item's span.date first",
