@@ -49,10 +49,10 @@ MAX_LENGTH_POINTS = 3
 PROSE_PUNCT = re.compile(r"[，。；：！？、,;]")
 # Candidates whose text is more than this share link text are lists of links, not articles.
 MAX_BODY_LINK_DENSITY = 0.5
+# A twin of the best container (same tag and class) joins the body when it scores this share of the best.
+SIBLING_SCORE_SHARE = 0.2
 # Only this many of the best-scored containers are weighed by link density (it costs a text walk each).
 TOP_CANDIDATES = 5
-# A sibling of the best container joins the body when it scores this share of the best (split bodies).
-SIBLING_SCORE_SHARE = 0.3
 # The body must carry at least this many characters of text to count as found.
 MIN_BODY_CHARS = 40
 # Lists/blocks inside the body with this share of link text are share bars or related lists.
@@ -226,7 +226,11 @@ def score_containers(root: etree._Element) -> dict[etree._Element, float]:
 
 
 def main_content(root: etree._Element) -> list[etree._Element]:
-    """The element(s) holding the article body: the best container and strong siblings of it."""
+    """The element(s) holding the article body: the best-scored container, discounted by link density,
+    plus its twins — siblings of the same tag and class (<section>s of one <article>) that score well.
+
+    Other siblings are not merged in, as readability does: an unlabelled comment block next to the
+    article scores like a second half of the body, and a trap sentence costs more than a lost lead."""
     scores = score_containers(root)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:TOP_CANDIDATES]
     best, best_score = None, 0.0
@@ -236,11 +240,12 @@ def main_content(root: etree._Element) -> list[etree._Element]:
             best, best_score = el, adjusted
     if best is None or text_len(best) < MIN_BODY_CHARS:
         raise NoBodyError("no element with enough paragraph text (generic scoring found no body)")
-    siblings = [s for s in best.itersiblings() if s.tag in CONTAINER_TAGS
-                and scores.get(s, 0.0) >= SIBLING_SCORE_SHARE * best_score and link_density(s) < MAX_BODY_LINK_DENSITY]
-    preceding = [s for s in best.itersiblings(preceding=True) if s.tag in CONTAINER_TAGS
-                 and scores.get(s, 0.0) >= SIBLING_SCORE_SHARE * best_score and link_density(s) < MAX_BODY_LINK_DENSITY]
-    return [*reversed(preceding), best, *siblings]
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    return [el for el in parent if el is best or (
+        el.tag == best.tag and el.get("class") == best.get("class")
+        and scores.get(el, 0.0) >= SIBLING_SCORE_SHARE * best_score and link_density(el) < MAX_BODY_LINK_DENSITY)]
 
 
 # Paragraphs/items that are almost all link text are "read more" links, not body.

@@ -94,6 +94,12 @@ def test_rowspan_cells_are_repeated_in_the_rows_they_span() -> None:
         "地区 | 年龄 | 金额", "衢州市 | 75周岁以下 | 95元", "衢州市 | 75周岁及以上 | 115元", "合计 | —"]
 
 
+def test_an_unlabelled_comment_block_beside_the_article_stays_out() -> None:
+    comments = "".join(f"<p>老张{i}说：我们武汉市退休人员每月划入医保个人账户{180 + i}元，已经到账了。</p>" for i in range(3))
+    body = texts(f'<div class="a">{BODY_P}{PROSE}{PROSE}{BODY_P}</div><div>{comments}</div>')
+    assert any("成都市" in t for t in body) and not any("武汉" in t for t in body)
+
+
 def test_a_dated_rule_sentence_is_body() -> None:
     line = "2025年1月1日起，成都市退休人员每月划入120元。"
     assert line in texts(f"<div>{BODY_P}<p>{line}</p>{PROSE}</div>")
