@@ -10,6 +10,7 @@ case is xfailed, and a listed case that starts passing fails, so the list stays 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -300,6 +301,71 @@ def test_second_crawl_after_server_restart_on_new_port(tmp_path: Path) -> None:
         )
 
     judged("php_portal", "restart on new port", check)
+
+
+# site → (listing file that gains the link, article file copied, new article file, encoding, new href)
+NEW_ARTICLE_CASES = {
+    "php_portal": (
+        "channel/list.php@cid=3",
+        "news/show.php@id=1212",
+        "news/show.php@id=1213",
+        "utf-8",
+        "show.php?id=1213&amp;from=list",
+    ),
+    "gov_cms": (
+        "html/shebao/index.shtml",
+        "html/2025/11/art_123_4571.shtml",
+        "html/2025/11/art_123_4572.shtml",
+        "gbk",
+        "../2025/11/art_123_4572.shtml",
+    ),
+    "trs_jsp": (
+        "col/col1234/index.html",
+        "col/col1234/202507/t20250714_456797.html",
+        "col/col1234/202507/t20250720_456798.html",
+        "utf-8",
+        "./202507/t20250720_456798.html",
+    ),
+}
+# Where a listing page's article list opens: the new link goes right after it.
+LIST_OPENINGS = (b'<ul class="news-list">\n', b'<ul class="list">')
+
+
+def add_article(root: Path, name: str) -> str:
+    """Publish one new article on a copy of a site: its page, and a link at the top of the first listing."""
+    listing, model, new, encoding, href = NEW_ARTICLE_CASES[name]
+    text = (root / model).read_bytes().replace("医保".encode(encoding), "新规".encode(encoding))
+    (root / new).write_bytes(text + b"\n")
+    page = (root / listing).read_bytes()
+    opening = next(o for o in LIST_OPENINGS if o in page)
+    link = f'<li><a href="{href}">新发布：医保个人账户划入再调整</a></li>\n'.encode(encoding)
+    (root / listing).write_bytes(page.replace(opening, opening + link, 1))
+    return "/" + new.replace("@", "?")
+
+
+@pytest.mark.parametrize("name", sorted(NEW_ARTICLE_CASES))
+def test_second_crawl_finds_a_new_article(name: str, tmp_path: Path) -> None:
+    """An article published between two crawls is stored by the second, which fetches no old article."""
+    root = tmp_path / "site"
+    shutil.copytree(SITES_DIR / name, root)
+    expected = json.loads((root / "expected.json").read_text(encoding="utf-8"))
+    with serve_unseen(root) as server:
+        starts = [server.base_url + s for s in expected["start"]]
+        crawl(starts, tmp_path / "data", progress=False, timeout=CRAWL_TIMEOUT)
+        new = add_article(root, name)
+        before = len(server.hits)
+        second = crawl(starts, tmp_path / "data", progress=False, timeout=CRAWL_TIMEOUT)
+        hits = server.hits[before:]
+    stored = {target_of(p.final_url) for p in RawStore(tmp_path / "data" / "raw").pages("article")}
+
+    def check() -> None:
+        assert new in stored, (
+            f"the new article {new} was not stored; second crawl: {second.by_reason}"
+        )
+        again = sorted(hit_target(h) for h in hits if hit_target(h) in set(expected["articles"]))
+        assert not again, f"second crawl fetched old articles again: {again}"
+
+    judged(name, "new article", check)
 
 
 @pytest.mark.parametrize("name", ["php_portal", "gov_cms"])
