@@ -32,7 +32,7 @@ from tests.unseen_server import Hit, serve_unseen
 pytestmark = pytest.mark.network
 
 SITES_DIR = Path(__file__).parent / "fixtures" / "unseen_sites"
-SITES = ("gov_cms", "php_portal", "sitemap_news", "edge_blog", "trs_jsp")
+SITES = ("gov_cms", "php_portal", "sitemap_news", "edge_blog", "trs_jsp", "dede_cms")
 CRAWL_TIMEOUT = 240  # seconds per crawl; each site has ~20 pages (Crawl-delay 1 s on gov_cms)
 RUN_TIMEOUT = 900  # seconds for the whole `shebao-policy run` job on one site
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +67,11 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
     ("trs_jsp", "stored once"): (
         "extractors.urls.canonical_url keeps ;jsessionid=… path parameters: every article linked with a "
         "session id is fetched and stored a second time"
+    ),
+    ("dede_cms", "new article"): (
+        "spiders.links.PAGINATION_URL takes category pages /list-13.html for pagination of the home page, "
+        "and pagination is re-visited only while the page shows new articles: a new article in a category "
+        "is never found by a later crawl"
     ),
     ("gov_cms", "cli run"): (
         "pipelines.stages.parse_page parses a redirected page under RawPage.url (/old/art_4561.html), "
@@ -305,6 +310,13 @@ def test_second_crawl_after_server_restart_on_new_port(tmp_path: Path) -> None:
 
 # site → (listing file that gains the link, article file copied, new article file, encoding, new href)
 NEW_ARTICLE_CASES = {
+    "dede_cms": (
+        "list-13.html",
+        "a/zhengce/2025/0620/135.html",
+        "a/zhengce/2025/0701/136.html",
+        "utf-8",
+        "/a/zhengce/2025/0701/136.html",
+    ),
     "php_portal": (
         "channel/list.php@cid=3",
         "news/show.php@id=1212",
@@ -335,6 +347,7 @@ def add_article(root: Path, name: str) -> str:
     """Publish one new article on a copy of a site: its page, and a link at the top of the first listing."""
     listing, model, new, encoding, href = NEW_ARTICLE_CASES[name]
     text = (root / model).read_bytes().replace("医保".encode(encoding), "新规".encode(encoding))
+    (root / new).parent.mkdir(parents=True, exist_ok=True)
     (root / new).write_bytes(text + b"\n")
     page = (root / listing).read_bytes()
     opening = next(o for o in LIST_OPENINGS if o in page)
