@@ -18,6 +18,7 @@ from typing import Any
 import dagster as dg
 import pyarrow.parquet as pq
 
+from extractors.records import Claim
 from pipelines import stages
 from pipelines.diff import diff_releases
 from pipelines.publish import PublishResult, promote, write_candidate
@@ -121,16 +122,17 @@ def articles(
 ) -> dg.Output[ArticleSet]:
     """One row per distinct article, parsed from the raw store (title, date, site, body); the same
     article under several URLs is merged. Pages that fail to parse are logged and counted."""
-    parsed = stages.parse_store(RawStore(Path(raw_pages.raw_dir)), log=context.log)
-    merged = stages.merge(parsed.articles)
-    work = save_stage(pipeline, "articles", merged)
-    report = parsed.report
+    records_path, table_path = _work_paths(pipeline, "articles")
+    written = stages.parse_and_merge(RawStore(Path(raw_pages.raw_dir)), pipeline.work_dir, records_path,
+                                     table_path, log=context.log)
+    work = WorkSet(records=str(records_path), table=str(table_path), rows=written.rows)
+    report = written.report
     metadata: dict[str, Any] = {
         "rows": work.rows,
         "pages_parsed": report.parsed,
         "pages_skipped": len(report.skipped),
         "parsed_share": round(report.parsed_share, 4),
-        "duplicates_merged": len(parsed.articles) - len(merged),
+        "duplicates_merged": written.duplicates_merged,
         "table": dg.MetadataValue.path(work.table),
     }
     if report.skipped:
@@ -175,17 +177,24 @@ def claims(
 ) -> dg.Output[WorkSet]:
     """One row per statement of a credit rule in an article (region, age band, amount or ratio),
     with the sentence it was read from and the paragraph cluster it came from."""
-    extraction = stages.extract(
-        stages.read_records(Path(articles.work.records)),
-        stages.read_records(Path(paragraphs.records)),
-        log=context.log,
-    )
-    work = save_stage(pipeline, "claims", extraction.claims)
-    regions = Counter(claim.region for claim in extraction.claims)
+    failed: list[tuple[str, str]] = []
+    regions: Counter[str] = Counter()
+
+    def counted(groups: Iterator[list[Claim]]) -> Iterator[list[Claim]]:
+        for group in groups:
+            regions.update(claim.region for claim in group)
+            yield group
+
+    per_article = stages.extract_stream(stages.read_records(Path(articles.work.records)),
+                                        stages.paragraph_clusters(Path(paragraphs.table)), failed,
+                                        log=context.log)
+    records_path, table_path = _work_paths(pipeline, "claims")
+    n = stages.write_groups(records_path, table_path, "claims", counted(per_article))
+    work = WorkSet(records=str(records_path), table=str(table_path), rows=n)
     metadata: dict[str, Any] = {
         "rows": work.rows,
         "regions": len(regions),
-        "articles_failed": len(extraction.failed),
+        "articles_failed": len(failed),
         "top_regions": dg.MetadataValue.md(_counter_markdown(regions, "region")),
         "table": dg.MetadataValue.path(work.table),
     }
@@ -226,7 +235,7 @@ def reconciled(
     """Reconcile claims into credit rules and conflicts, applying the reviewer's overrides."""
     result = stages.reconcile_stage(
         list(stages.read_records(Path(claims.records))),
-        stages.read_records(Path(articles.work.records)),
+        stages.read_records(Path(articles.work.records).with_name(stages.SLIM_NAME)),
         pipeline.overrides_file(),
         log=context.log,
     )

@@ -232,7 +232,8 @@ def _field_names(record_type: type) -> tuple[str, ...]:
 def _shallow_row(record: Any) -> dict[str, Any]:
     """A flat record as a dict of its fields (what `dataclasses.asdict` gives for flat records,
     without its recursive deep copy, which cost more than the whole Parquet write)."""
-    return {name: getattr(record, name) for name in _field_names(type(record))}
+    record_type: type = type(record)
+    return {name: getattr(record, name) for name in _field_names(record_type)}
 
 
 def _article_row(article: Article) -> dict[str, Any]:

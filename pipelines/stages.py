@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import itertools
 import json
@@ -10,29 +11,33 @@ import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extractors.claims import extract_claims
 from extractors.html import ParseError, parse_html
-from extractors.records import Article, Claim
+from extractors.records import Article, Claim, PageLinks, Paragraph
+from pipelines import dedup as dedup_module
 from pipelines import schemas
 from pipelines.dedup import (
     DEFAULT_SETTINGS,
     INDEX_FILENAME,
+    DedupSettings,
     ParagraphIndex,
     attach_clusters,
     cluster_paragraphs,
     merge_duplicate_articles,
     refresh_rows,
 )
-from pipelines.lsh_index import ParagraphIndexError
+from pipelines.lsh_index import NearDuplicates, ParagraphIndexError
 from pipelines.overrides import load_overrides
 from pipelines.reconcile import Reconciliation, reconcile
-from pipelines.records import ParagraphRow
+from pipelines.records import Candidate, Conflict, CreditRule, ParagraphRow
 from spiders.rawstore import RawStore, RawStoreError
 from spiders.records import RawPage
 
@@ -56,6 +61,14 @@ RECORDS_SUFFIX = ".pickles"
 PARSEABLE_STATUSES = range(200, 300)
 # Highest pickle protocol every supported Python reads; record streams are scratch files of one run.
 PICKLE_PROTOCOL = 5
+# Scratch stream of parsed articles in store order, before duplicates are merged (removed after).
+PARSED_NAME = "articles.parsed.pickles"
+# Beside the articles stream: the same articles without body, all that reconciliation reads.
+SLIM_NAME = "articles.slim.pickles"
+# Records pickled field by field (see `_rebuild`): the frozen slotted dataclasses stages pass around.
+RECORD_TYPES = (Article, Paragraph, PageLinks, Claim, ParagraphRow, CreditRule, Conflict, Candidate)
+# Links of a parsed page are the crawler's concern; no later stage reads them (a third of an article's bytes).
+NO_LINKS = PageLinks()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +161,157 @@ def merge(articles: Iterable[Article]) -> list[Article]:
     return sorted(merge_duplicate_articles(articles), key=lambda article: article.article_id)
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleHead:
+    """What merging duplicates reads of an article, and where the whole article lies in the scratch stream."""
+
+    article_id: str
+    url: str
+    published_at: datetime | None
+    title_region: str | None
+    content_sha256: str
+    alternate_urls: tuple[str, ...]
+    offset: int
+
+    @classmethod
+    def of(cls, article: Article, offset: int) -> ArticleHead:
+        return cls(article.article_id, article.url, article.published_at, article.title_region,
+                   article.content_sha256, article.alternate_urls, offset)
+
+
+class DuplicateMerger:
+    """`merge_duplicate_articles` one article at a time, holding only heads and body signatures.
+
+    The same pairs join the same groups (same article_id; same body hash and title place; a body
+    whose MinHash estimate proposes it and whose exact n-gram Jaccard confirms it) and each group
+    keeps the same primary, so the result equals the in-memory function's; the bodies of a
+    proposed pair are read back from the scratch stream instead of being held for the whole run.
+    """
+
+    def __init__(self, load: Callable[[int], Article], settings: DedupSettings = DEFAULT_SETTINGS) -> None:
+        self.load, self.settings = load, settings
+        self.near = NearDuplicates(settings.article_threshold - dedup_module.BODY_ESTIMATE_SLACK,
+                                   settings.num_perm, settings.article_shingle_size,
+                                   recall_slack=dedup_module.BODY_LSH_SLACK)
+        self.heads: list[ArticleHead] = []
+        self.parent: list[int] = []  # union-find over head positions
+        self.first_by_key: dict[tuple[str, str, str], int] = {}
+        self.row_of: list[int] = []  # signature row -> head position
+        self.cache: dict[str, Any] = {}  # paragraph signatures (dedup's body cache)
+
+    def add(self, article: Article, offset: int) -> None:
+        """Take the next article (its whole record starts at `offset` of the scratch stream)."""
+        i = len(self.heads)
+        self.heads.append(ArticleHead.of(article, offset))
+        self.parent.append(i)
+        place = article.title_region or ""
+        for key in (("id", article.article_id, ""), ("sha", article.content_sha256, place)):
+            if key[1] and key in self.first_by_key:
+                dedup_module._union(self.parent, self.first_by_key[key], i)
+            self.first_by_key.setdefault(key, i)
+        self._near_identical(article, i)
+
+    def _near_identical(self, article: Article, i: int) -> None:
+        signature = dedup_module._body_signature(article, self.near, self.cache)
+        if signature is None:
+            return
+        _, similar = self.near.add_signature(signature)
+        self.row_of.append(i)
+        shingle, threshold = self.settings.article_shingle_size, self.settings.article_threshold
+        for row in similar:
+            j = self.row_of[row]
+            if self.heads[j].title_region != article.title_region:  # one template for two cities
+                continue
+            if dedup_module.body_jaccard(self.load(self.heads[j].offset), article, shingle) >= threshold:
+                dedup_module._union(self.parent, j, i)
+
+    def merged(self) -> list[ArticleHead]:
+        """One head per group (the primary, the others' URLs as alternate_urls), by article_id."""
+        groups: dict[int, list[ArticleHead]] = {}
+        for i, head in enumerate(self.heads):
+            groups.setdefault(dedup_module._find(self.parent, i), []).append(head)
+        # _merge_group reads and replaces only fields an ArticleHead has too
+        merged: list[ArticleHead] = [
+            dedup_module._merge_group(copies)  # type: ignore[arg-type,misc]
+            for copies in groups.values()
+        ]
+        return sorted(merged, key=lambda head: head.article_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlesWritten:
+    """What `parse_and_merge` wrote: distinct articles, pages parsed, pages skipped with reasons."""
+
+    rows: int
+    report: ParseReport
+
+    @property
+    def duplicates_merged(self) -> int:
+        """Parsed pages that turned out to be another URL of an article."""
+        return self.report.parsed - self.rows
+
+
+def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_path: Path,
+                    *, log: logging.Logger = LOG) -> ArticlesWritten:
+    """`merge(parse_store(store).articles)` written as the articles stream, its Parquet table and the
+    bodiless stream (SLIM_NAME), holding one article at a time instead of the whole store: parsed
+    articles go to a scratch stream, duplicates are merged on heads, then the merged articles are
+    read back by offset in article_id order."""
+    scratch = work_dir / PARSED_NAME
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    skipped: list[tuple[str, str]] = []
+    with scratch.open("w+b") as fh:
+        writer = RecordWriter(fh)
+
+        def load(offset: int) -> Article:
+            fh.flush()
+            article = read_record_at(fh, offset)
+            fh.seek(0, os.SEEK_END)
+            return article
+
+        merger = DuplicateMerger(load)
+        for page in store.pages():
+            try:
+                article = dataclasses.replace(parse_page(store, page), links=NO_LINKS)
+            except (ParseError, RawStoreError, OSError) as exc:
+                skipped.append(_skip(page.url, str(exc), log))
+                continue
+            except Exception as exc:  # a parser bug on one page must not lose a 100k-page run
+                skipped.append(_skip(page.url, f"{type(exc).__name__}: {exc}", log))
+                continue
+            merger.add(article, writer.write(article))
+        heads = merger.merged()
+        fh.flush()
+        merged = (_with_urls(read_record_at(fh, head.offset), head) for head in heads)
+        rows = write_articles(articles_path, table_path, work_dir / SLIM_NAME, merged)
+    scratch.unlink()
+    return ArticlesWritten(rows=rows, report=ParseReport(len(merger.heads), tuple(skipped)))
+
+
+def _with_urls(article: Article, head: ArticleHead) -> Article:
+    """The article with its group's alternate URLs."""
+    if article.alternate_urls == head.alternate_urls:
+        return article
+    return dataclasses.replace(article, alternate_urls=head.alternate_urls)
+
+
+def write_articles(records_path: Path, table_path: Path, slim_path: Path, articles: Iterable[Article]) -> int:
+    """The articles stream and table (write_stream), plus the bodiless stream beside them."""
+    slim_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = slim_path.with_name(slim_path.name + ".tmp")
+    with tmp.open("wb") as fh:
+        slim_writer = RecordWriter(fh)
+
+        def teed() -> Iterator[Article]:
+            for article in articles:
+                slim_writer.write(slim(article))
+                yield article
+
+        rows = write_stream(records_path, table_path, "articles", teed())
+    os.replace(tmp, slim_path)
+    return rows
+
+
 def dedup(articles: Sequence[Article], work_dir: Path) -> list[ParagraphRow]:
     """Cluster the articles' paragraphs against the index persisted in `work_dir` (then saved)."""
     return list(dedup_stream(articles, work_dir))
@@ -218,6 +382,64 @@ def extract(
     return Extraction(claims=attach_clusters(claims, rows), failed=tuple(failed))
 
 
+class ClusterOf(NamedTuple):
+    """The cluster of one paragraph, as `attach_clusters` reads it from a paragraph row."""
+
+    article_id: str
+    ordinal: int
+    cluster_id: str | None
+
+
+def paragraph_clusters(table_path: Path) -> Iterator[ClusterOf]:
+    """(article_id, ordinal, cluster_id) of each row of the paragraphs table, in its (article) order,
+    read column-wise from Parquet instead of unpickling whole rows."""
+    columns = list(ClusterOf._fields)
+    for batch in pq.ParquetFile(table_path).iter_batches(columns=columns):
+        yield from map(ClusterOf._make, zip(*(batch.column(c).to_pylist() for c in columns), strict=True))
+
+
+class RowsByArticle:
+    """Cluster rows grouped by article, handed out to articles that come in the same (ascending) order."""
+
+    def __init__(self, rows: Iterable[ClusterOf]) -> None:
+        self._groups = itertools.groupby(rows, key=lambda row: row.article_id)
+        self._head: tuple[str, list[ClusterOf]] | None = self._next()
+
+    def _next(self) -> tuple[str, list[ClusterOf]] | None:
+        group = next(self._groups, None)
+        return None if group is None else (group[0], list(group[1]))
+
+    def of(self, article_id: str) -> list[ClusterOf]:
+        """The rows of `article_id` (none when it has no row); rows of smaller ids are passed over."""
+        while self._head is not None and self._head[0] < article_id:
+            self._head = self._next()
+        return self._head[1] if self._head is not None and self._head[0] == article_id else []
+
+
+def extract_stream(
+    articles: Iterable[Article],
+    clusters: Iterable[ClusterOf],
+    failed: list[tuple[str, str]],
+    *,
+    log: logging.Logger = LOG,
+) -> Iterator[list[Claim]]:
+    """Per article its claims with paragraph clusters attached, what `extract` gives as one list.
+
+    Articles and cluster rows both come in article_id order (the articles stream and the
+    paragraphs table are written so), so each article joins its own rows and nothing else is held.
+    An article whose extraction fails is logged and appended to `failed`.
+    """
+    rows = RowsByArticle(clusters)
+    for article in articles:
+        own = rows.of(article.article_id)
+        try:
+            found = extract_claims(article)
+        except Exception as exc:  # one article's extractor bug must not lose the run
+            failed.append(_skip(article.url, f"{type(exc).__name__}: {exc}", log))
+            continue
+        yield attach_clusters(found, own)  # type: ignore[arg-type]
+
+
 # --------------------------------------------------------------------------- reconcile
 
 
@@ -278,14 +500,62 @@ def build_tables(
 # --------------------------------------------------------------------------- work files
 
 
+@cache
+def _slot_setters(record_type: type) -> tuple[Callable[[Any, Any], None], ...]:
+    """The slot descriptors' setters of a record type, in field order (they bypass `frozen`)."""
+    return tuple(record_type.__dict__[f.name].__set__ for f in dataclasses.fields(record_type))
+
+
+def _rebuild(record_type: type, values: tuple[Any, ...]) -> Any:
+    """Unpickle a record from its field values, as dataclasses' own __setstate__ does, without
+    looking its fields up again for every record (that lookup was most of reading a stream)."""
+    record: Any = object.__new__(record_type)
+    for setter, value in zip(_slot_setters(record_type), values, strict=True):
+        setter(record, value)
+    return record
+
+
+def _reducer(record_type: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = tuple(f.name for f in dataclasses.fields(record_type))
+
+    def reduce(record: Any) -> tuple[Any, ...]:
+        return _rebuild, (record_type, tuple([getattr(record, name) for name in names]))
+
+    return reduce
+
+
+# Per-stream pickling of RECORD_TYPES (copyreg's format: type -> reducer), built once.
+RECORD_REDUCERS: dict[type, Callable[[Any], Any]] = {
+    record_type: _reducer(record_type) for record_type in RECORD_TYPES
+}
+
+
+class RecordWriter:
+    """Appends records to an open binary file, one self-contained pickle each (readable with
+    `read_records`, or one at a time from its offset with `read_record_at`)."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.pickler = pickle.Pickler(fh, protocol=PICKLE_PROTOCOL)
+        self.pickler.dispatch_table = {**copyreg.dispatch_table, **RECORD_REDUCERS}
+
+    def write(self, record: Any) -> int:
+        """Append one record; returns the offset it starts at."""
+        offset = self.fh.tell()
+        self.pickler.dump(record)
+        self.pickler.clear_memo()  # each pickle stands alone, so it can be read from its offset
+        return offset
+
+
 def write_records(path: Path, records: Iterable[Any]) -> int:
     """Write records as a stream of pickles (atomically: temp file + rename); returns how many."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     count = 0
     with tmp.open("wb") as fh:
+        writer = RecordWriter(fh)
         for record in records:
-            pickle.dump(record, fh, protocol=PICKLE_PROTOCOL)
+            writer.write(record)
             count += 1
     os.replace(tmp, path)
     return count
@@ -301,6 +571,12 @@ def read_records(path: Path) -> Iterator[Any]:
                 return
 
 
+def read_record_at(fh: IO[bytes], offset: int) -> Any:
+    """The record starting at `offset` of a stream written by RecordWriter."""
+    fh.seek(offset)
+    return pickle.load(fh)
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON atomically (temp file + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -311,20 +587,40 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 def write_stream(records_path: Path, table_path: Path, name: str, records: Iterable[Any]) -> int:
     """Stream records into a record file and the named table's Parquet file, one batch in memory."""
+    return write_groups(records_path, table_path, name, ([record] for record in records))
+
+
+def write_groups(records_path: Path, table_path: Path, name: str, groups: Iterable[Sequence[Any]]) -> int:
+    """Stream groups of records (e.g. one article's claims) into a record file and the named
+    table's Parquet file; a row group never splits a group, so groups given in key order give a
+    table sorted as a whole (each row group is sorted by the table's key)."""
     for path in (records_path, table_path):
         path.parent.mkdir(parents=True, exist_ok=True)
     tmp_records = records_path.with_name(records_path.name + ".tmp")
     tmp_table = table_path.with_name(table_path.name + ".tmp")
     count = 0
     with tmp_records.open("wb") as fh, pq.ParquetWriter(tmp_table, schemas.schema_of(name)) as writer:
-        for batch in batched(records, TABLE_BATCH):
+        records = RecordWriter(fh)
+        for batch in _batched_groups(groups, TABLE_BATCH):
             for record in batch:
-                pickle.dump(record, fh, protocol=PICKLE_PROTOCOL)
+                records.write(record)
             writer.write_table(build_table(name, batch))
             count += len(batch)
     os.replace(tmp_records, records_path)
     os.replace(tmp_table, table_path)
     return count
+
+
+def _batched_groups(groups: Iterable[Sequence[Any]], size: int) -> Iterator[list[Any]]:
+    """Lists of at least `size` records (but the last), made of whole groups."""
+    batch: list[Any] = []
+    for group in groups:
+        batch.extend(group)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def write_table(path: Path, table: pa.Table) -> int:
