@@ -121,7 +121,13 @@ def parse_page(store: RawStore, page: RawPage) -> Article:
         raise ParseError(f"HTTP status {page.status}")
     body = store.read_body(page)
     content_type = _header(page.headers, "content-type")
-    return parse_html(body, page.url, content_type=content_type, fetched_at=page.fetched_at)
+    # a redirected page is the article at the URL it landed on; the URL that was asked for stays as
+    # an alternate (a link to it still leads there)
+    url = page.final_url or page.url
+    article = parse_html(body, url, content_type=content_type, fetched_at=page.fetched_at)
+    if url != page.url and page.url not in article.alternate_urls:
+        article = dataclasses.replace(article, alternate_urls=(*article.alternate_urls, page.url))
+    return article
 
 
 def parse_store(store: RawStore, *, log: logging.Logger = LOG) -> ParsedPages:
