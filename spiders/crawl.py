@@ -5,7 +5,10 @@ Child command line (also what Dagster's PipesSubprocessClient runs)::
 
     python -m spiders.crawl --start-url URL [--start-url URL ...] --data-dir DIR \
         --summary-json FILE [--settings-json '{"RETRY_TIMES": 1}'] [--crawl-id ID] \
-        [--url-alias http://127.0.0.1:PORT=http://sample-site.invalid]
+        [--url-alias http://127.0.0.1:PORT=http://sample-site.invalid] [--refresh]
+
+``--refresh`` also asks again, conditionally, for every article already stored (a site may correct a
+page in place); by default a stored article is never requested again.
 
 It prints one progress line per URL to stderr, writes the CrawlSummary as JSON to FILE, and, when
 launched by Dagster Pipes, logs through ``pipes.log`` and reports the summary as materialisation
@@ -33,7 +36,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from spiders.alias import UrlAlias, UrlAliasError
-from spiders.ledger import reason_key
+from spiders.ledger import CHANGED, reason_key
 from spiders.rawstore import RawStore
 from spiders.records import LedgerEntry
 
@@ -72,6 +75,8 @@ class CrawlSummary:
     raw_dir: str = ""
     requests: int = 0  # HTTP responses received (incl. robots.txt, retries, redirects)
     elapsed_s: float = 0.0
+    changed: int = 0  # of ``new``: new versions of URLs already stored (content changed)
+    refresh: bool = False  # stored articles were asked for again
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True)
@@ -84,6 +89,8 @@ class CrawlSummary:
         """Dagster Pipes materialisation metadata."""
         return {
             "new_pages": self.new,
+            "changed_pages": self.changed,
+            "refresh": self.refresh,
             "unchanged_pages": self.unchanged,
             "failed": self.failed,
             "skipped": self.skipped,
@@ -97,7 +104,12 @@ class CrawlSummary:
 
 
 def summarise(
-    store: RawStore, crawl_id: str, *, requests: int = 0, elapsed_s: float = 0.0
+    store: RawStore,
+    crawl_id: str,
+    *,
+    requests: int = 0,
+    elapsed_s: float = 0.0,
+    refresh: bool = False,
 ) -> CrawlSummary:
     """The CrawlSummary of one crawl, read back from the ledger."""
     entries = store.ledger(crawl_id)
@@ -117,7 +129,14 @@ def summarise(
         raw_dir=str(store.root),
         requests=requests,
         elapsed_s=elapsed_s,
+        changed=sum(e.state == "stored" and is_change(e.reason) for e in entries),
+        refresh=refresh,
     )
+
+
+def is_change(reason: str | None) -> bool:
+    """True for the reason of a stored page that replaced a different stored body."""
+    return (reason or "").split(";")[0].strip() == CHANGED
 
 
 def new_crawl_id() -> str:
@@ -140,6 +159,7 @@ def run_crawl(
     crawl_id: str | None = None,
     on_outcome: Callable[[LedgerEntry], None] | None = None,
     url_alias: str = "",
+    refresh: bool = False,
 ) -> CrawlSummary:
     """Crawl in THIS process (starts Twisted's reactor: once per process; use crawl() from elsewhere)."""
     from scrapy.crawler import CrawlerProcess
@@ -168,13 +188,18 @@ def run_crawl(
             crawl_id=crawl_id,
             on_outcome=on_outcome,
             url_alias=url_alias,
+            refresh=refresh,
         )
         process.start()
         requests = (
             int(crawler.stats.get_value("downloader/response_count", 0)) if crawler.stats else 0
         )
         return summarise(
-            RawStore(raw), crawl_id, requests=requests, elapsed_s=time.monotonic() - started
+            RawStore(raw),
+            crawl_id,
+            requests=requests,
+            elapsed_s=time.monotonic() - started,
+            refresh=refresh,
         )
     finally:
         lock.release()
@@ -186,6 +211,8 @@ def child_command(
     summary_json: Path,
     settings: Mapping[str, Any] | None = None,
     url_alias: str = "",
+    *,
+    refresh: bool = False,
 ) -> list[str]:
     """The command line of the crawl child process."""
     command = [sys.executable, "-m", "spiders.crawl"]
@@ -196,6 +223,8 @@ def child_command(
         command += ["--settings-json", json.dumps(dict(settings))]
     if url_alias:
         command += ["--url-alias", url_alias]
+    if refresh:
+        command.append("--refresh")
     return command
 
 
@@ -215,16 +244,21 @@ def crawl(
     settings: Mapping[str, Any] | None = None,
     timeout: float | None = None,
     url_alias: str = "",
+    refresh: bool = False,
 ) -> CrawlSummary:
     """Crawl ``start_urls`` into ``<data_dir>/raw`` in a child process, streaming its progress to stderr.
 
     ``url_alias`` ("http://127.0.0.1:PORT=http://stable.name") records a site served on an ephemeral
-    port under a stable base URL, so a second crawl recognises what the first stored."""
+    port under a stable base URL, so a second crawl recognises what the first stored. ``refresh``
+    asks again, conditionally, for every stored article of the sites (pages corrected in place are
+    stored as new versions); by default a stored article is not requested again."""
     if not start_urls:
         raise ValueError("crawl() needs at least one start URL")
     with tempfile.TemporaryDirectory(prefix="shebao-crawl-") as tmp:
         summary_path = Path(tmp) / "summary.json"
-        command = child_command(start_urls, Path(data_dir), summary_path, settings, url_alias)
+        command = child_command(
+            start_urls, Path(data_dir), summary_path, settings, url_alias, refresh=refresh
+        )
         tail: deque[str] = deque(maxlen=STDERR_TAIL)
         proc = subprocess.Popen(
             command,
@@ -292,6 +326,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="REAL=STABLE",
         help="fetch from REAL base URL but record URLs under STABLE (for sites served on an ephemeral port)",
     )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="also ask again (If-None-Match / If-Modified-Since) for every stored article; "
+        "a changed one is stored as a new version",
+    )
     return parser
 
 
@@ -342,7 +382,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from dagster_pipes import PipesEnvVarParamsLoader, open_dagster_pipes
 
-    options = {"settings": settings, "crawl_id": args.crawl_id, "url_alias": args.url_alias or ""}
+    options = {
+        "settings": settings,
+        "crawl_id": args.crawl_id,
+        "url_alias": args.url_alias or "",
+        "refresh": args.refresh,
+    }
     try:
         if not PipesEnvVarParamsLoader().is_dagster_pipes_process():
             summary = run_crawl(
@@ -367,7 +412,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def done_line(summary: CrawlSummary) -> str:
     """The last progress line of a crawl."""
     return (
-        f"crawl done: {summary.new} new, {summary.unchanged} unchanged, {summary.skipped} skipped, "
+        f"crawl done: {summary.new} new ({summary.changed} changed), {summary.unchanged} unchanged, "
+        f"{summary.skipped} skipped, "
         f"{summary.failed} failed; {summary.pages_in_store} pages in {summary.raw_dir}"
     )
 

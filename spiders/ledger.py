@@ -18,6 +18,9 @@ NOT_HTML = "not HTML"
 REDIRECT_LOOP = "redirect loop"
 TRUNCATED = "truncated"
 DUPLICATE = "duplicate"
+# The reason recorded with "stored" for a new version of a URL whose stored body differs (a page
+# corrected in place, a listing showing new articles).
+CHANGED = "changed"
 # The reason of a scheduled URL that had no outcome when the crawl closed (a Scrapy component dropped it).
 NO_OUTCOME = "no outcome before the crawl ended"
 

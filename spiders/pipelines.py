@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING
 
 from scrapy.utils.asyncio import run_in_thread
 
+from spiders.ledger import CHANGED
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from spiders.ledger import CrawlLedger
     from spiders.rawstore import RawStore
+    from spiders.records import RawPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,5 +66,12 @@ class RawStorePipeline:
         if before is not None and before.body_sha256 == page.body_sha256:
             ledger.finish(item.url, "unchanged", "same content as stored", item.status)
         else:
-            ledger.finish(item.url, "stored", item.note, item.status)
+            ledger.finish(item.url, "stored", stored_reason(before, item.note), item.status)
         return item
+
+
+def stored_reason(before: RawPage | None, note: str | None) -> str | None:
+    """The ledger reason of a stored page: "changed" for a new version of a stored URL, plus any note."""
+    parts = [CHANGED] if before is not None else []
+    parts += [note] if note else []
+    return "; ".join(parts) or None

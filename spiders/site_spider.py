@@ -3,6 +3,10 @@
 It never parses fields. Incremental: an article URL already in the raw store is not fetched again,
 listing pages are fetched with If-None-Match / If-Modified-Since, and pagination is followed only
 while a listing page shows articles no earlier crawl met (or the next page was never fetched).
+
+Refresh mode (``refresh=True``) also asks again for every stored article of the crawled sites, with
+the stored ETag / Last-Modified as validators (a page with neither is fetched whole): a 304 or the
+same body is recorded unchanged, a body a site corrected in place is stored as a new version.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from spiders.ledger import DUPLICATE, NOT_HTML, OFF_SITE, TRUNCATED, CrawlLedger
 from spiders.links import CrawlLinks, crawl_links, looks_like_listing, netloc_of
 from spiders.pipelines import FetchedPage
 from spiders.rawstore import RawStore
-from spiders.records import LedgerEntry
+from spiders.records import LedgerEntry, RawPage
 
 # Articles first: they are what the crawl is for, and storing them early keeps the queue short.
 PRIORITY = {"article": 10, "listing": 0, "sitemap": 0, "robots": 5}
@@ -84,6 +88,16 @@ def is_sitemap(response: Response) -> bool:
     )
 
 
+def validators(page: RawPage) -> dict[str, str]:
+    """Conditional-request headers from a stored page's ETag and Last-Modified (empty when it had neither)."""
+    headers = {}
+    if etag := page.headers.get("etag"):
+        headers["If-None-Match"] = etag
+    if modified := page.headers.get("last-modified"):
+        headers["If-Modified-Since"] = modified
+    return headers
+
+
 def charset_note(ctype: str, decoded: Decoded) -> str | None:
     """A ledger note when the page's declared charset was wrong or missing."""
     declared = header_charset(ctype)
@@ -108,6 +122,7 @@ class SiteSpider(scrapy.Spider):
         crawl_id: str,
         on_outcome: Callable[[LedgerEntry], None] | None = None,
         url_alias: str = "",
+        refresh: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -122,6 +137,8 @@ class SiteSpider(scrapy.Spider):
         # The last outcome of every URL an earlier crawl met: such URLs are not "new" for the paging
         # rule, and an article that ended for good (404, too large, a loop …) is not fetched again.
         self.met_before = {entry.url: entry for entry in self.store.ledger()}
+        # Ask again (conditionally) for stored articles too: a site may correct a page in place.
+        self.refresh = refresh
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -146,9 +163,23 @@ class SiteSpider(scrapy.Spider):
                     *NO_ROBOTS_STATUSES,
                 ]
                 yield request
+        if self.refresh:
+            for request in self.refresh_requests():
+                yield request
+
+    def refresh_requests(self) -> Iterator[Request]:
+        """Conditional requests for every stored article of the crawled sites, whichever listing,
+        sitemap or related list led to it (pagination alone would not reach old ones)."""
+        for page in self.store.pages("article"):
+            if (
+                netloc_of(page.url) in self.allowed
+                and (request := self.request(page.url, "article")) is not None
+            ):
+                yield request
 
     def request(self, url: str, kind: str) -> Request | None:
-        """A request for ``url`` (conditional for listings already stored), or None if already scheduled."""
+        """A request for ``url`` (conditional for a stored listing, sitemap or robots.txt, and for a stored
+        article in refresh mode), or None if already scheduled."""
         key = self.alias.key(url)
         if kind == "article" and self.settled_for_good(key):
             return None
@@ -156,13 +187,10 @@ class SiteSpider(scrapy.Spider):
             return None
         meta: dict[str, Any] = {"kind": kind, "ledger_url": key}
         headers = {}
-        known = self.store.known(key) if kind != "article" else None
+        known = self.store.known(key) if kind != "article" or self.refresh else None
         if known is not None:
             meta["handle_httpstatus_list"] = [304]
-            if etag := known.headers.get("etag"):
-                headers["If-None-Match"] = etag
-            if modified := known.headers.get("last-modified"):
-                headers["If-Modified-Since"] = modified
+            headers = validators(known)
         return Request(
             self.alias.fetch(url),
             callback=self.parse_page,
@@ -226,7 +254,8 @@ class SiteSpider(scrapy.Spider):
         )
 
     def not_modified(self, url: str, kind: str) -> Iterator[Any]:
-        """A 304 for a listing: record it unchanged and follow the links of the stored copy."""
+        """A 304 (a listing, or an article in refresh mode): record it unchanged and follow the links
+        of the stored copy."""
         self.ledger.finish(url, "unchanged", "not modified (304)", 304)
         known = self.store.known(url)
         if known is None:
@@ -301,11 +330,12 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     def article_request(self, url: str) -> Request | None:
-        """A request for an article not stored before; a stored one is recorded unchanged, not fetched."""
+        """A request for an article not stored before; a stored one is recorded unchanged, not fetched
+        (in refresh mode it is asked for again, conditionally)."""
         key = self.alias.key(url)
         if self.ledger.seen(key):
             return None
-        if self.store.known(key) is not None:
+        if not self.refresh and self.store.known(key) is not None:
             self.ledger.finish(key, "unchanged", "stored by an earlier crawl")
             return None
         return self.request(url, "article")

@@ -10,7 +10,7 @@ Pages (paths under the server's base URL):
     /articles/loop-a.html           302 → loop-b → loop-a (a redirect loop)
     /articles/moved.html            301 → /articles/1.html (a URL the crawl already has)
     /articles/away.html             302 → the off-site server (another port on 127.0.0.1)
-    /articles/gbk-nocharset.html    GBK body, no charset in header or meta
+    /articles/gbk-nocharset.html    GBK body, no charset in header or meta (and no ETag / Last-Modified)
     /articles/mislabel.html         "charset=utf-8" header over a GBK body
     /articles/big.html              larger than the tests' DOWNLOAD_MAXSIZE
     /articles/truncated.html        Content-Length larger than the body, connection closed early
@@ -19,7 +19,8 @@ Pages (paths under the server's base URL):
     /articles/feed.html             200 application/octet-stream (not HTML)
     /private/secret-100.html        disallowed by robots.txt
 plus links to another loopback server and to an unresolvable host, asset links, and tracking-parameter
-duplicates (utm_*, from=, spm=) of article links.
+duplicates (utm_*, from=, spm=) of article links. ``MockSite.edit(slug, text)`` corrects an ordinary
+article or the GBK page in place (its body, and so its ETag, changes; Last-Modified does not).
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ class MockSite:
     n_articles: int = 12
     offsite_base: str = "http://offsite.invalid"
     delay: float = 0.0  # seconds each article response waits (to crash a crawl mid-way)
+    edits: dict[str, str] = field(default_factory=dict)  # article slug → corrected paragraph text
     hits: list[Hit] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -101,6 +103,11 @@ class MockSite:
         """Publish one more article (it appears first on the first listing page); returns its number."""
         self.n_articles += 1
         return self.n_articles
+
+    def edit(self, slug: str, text: str) -> None:
+        """Correct article ``slug`` ("3", "gbk-nocharset") in place: it now says ``text``."""
+        with self.lock:
+            self.edits[slug] = text
 
     def article_numbers(self) -> list[int]:
         """Ordinary article numbers, newest first (as listings show them)."""
@@ -142,7 +149,7 @@ class MockSite:
             f"/articles/{n % self.n_articles + 1}.html?utm_source=related",
             f"/articles/{(n + 1) % self.n_articles + 1}.html?from=rec",
         )
-        return article_html(n, related)
+        return article_html(n, related, self.edits.get(str(n), ""))
 
 
 Response = tuple[int, dict[str, str], bytes]
@@ -163,9 +170,9 @@ def _html(text: str, charset: str | None = "utf-8") -> Response:
     )
 
 
-def _gbk_page(title: str) -> bytes:
+def _gbk_page(title: str, text: str = GBK_TEXT) -> bytes:
     """An article encoded in GBK with no charset declaration anywhere."""
-    return f"<html><head><title>{title}</title></head><body><p>{GBK_TEXT}</p></body></html>".encode(
+    return f"<html><head><title>{title}</title></head><body><p>{text}</p></body></html>".encode(
         "gbk"
     )
 
@@ -241,7 +248,11 @@ def _misbehaving(site: MockSite, name: str) -> Response:
     if slug == "moved":
         return 301, {"Location": "/articles/1.html"}, b""
     if slug == "gbk-nocharset":
-        return 200, {"Content-Type": "text/html"}, _gbk_page("无声明")
+        return (
+            200,
+            {"Content-Type": "text/html"},
+            _gbk_page("无声明", site.edits.get(slug, GBK_TEXT)),
+        )
     if slug == "mislabel":
         return 200, {"Content-Type": "text/html; charset=utf-8"}, _gbk_page("错标")
     if slug == "big":

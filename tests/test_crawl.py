@@ -39,11 +39,13 @@ from spiders.links import (
     looks_like_article,
     looks_like_listing,
 )
+from spiders.pipelines import stored_reason
 from spiders.rawstore import RawStore
+from spiders.records import RawPage
 from spiders.retry import RetryAfterMiddleware, backoff_delay, parse_retry_after
 from spiders.settings import crawl_settings
-from spiders.site_spider import is_truncated
-from tests.mockserver import GBK_TEXT, MockSite, serve
+from spiders.site_spider import is_truncated, validators
+from tests.mockserver import GBK_TEXT, LAST_MODIFIED, Hit, MockSite, serve
 
 pytestmark = pytest.mark.network
 
@@ -264,6 +266,217 @@ def test_a_new_article_is_the_only_article_fetched(tmp_path: Path) -> None:
         summary.new == 3
     )  # the new article and both listing pages (the new one pushed one to page 2)
     assert RawStore(tmp_path / "raw").known(f"{base}/articles/{number}.html") is not None
+
+
+# --- refresh: stored articles asked for again, conditionally ----------------------------------------
+
+
+@dataclass
+class RefreshCrawls:
+    """Four crawls of one site: a first crawl; two articles corrected in place; a default crawl; a
+    refresh crawl; a second refresh crawl of the now unchanged site."""
+
+    site: MockSite
+    store: RawStore
+    default: CrawlSummary
+    refresh: CrawlSummary
+    again: CrawlSummary
+    default_hits: list[Hit]
+    refresh_hits: list[Hit]
+    again_hits: list[Hit]
+    index_lines: tuple[int, int]  # pages.jsonl lines before and after the second refresh
+
+    def url(self, path: str) -> str:
+        return self.site.base + path
+
+    def ledger(self, summary: CrawlSummary) -> dict[str, tuple[str, str | None]]:
+        return {e.url: (e.state, e.reason) for e in self.store.ledger(summary.crawl_id)}
+
+
+# Corrected in place between the first and the second crawl: an article with an ETag, and one with
+# no validator at all (fetched whole and compared by body hash).
+EDITED = {"2": "第2篇更正：退休人员每月划入一百二十元。", "gbk-nocharset": "更正后的无声明页面"}
+
+
+def _index_lines(data_dir: Path) -> int:
+    return len((data_dir / "raw" / "pages.jsonl").read_bytes().splitlines())
+
+
+@pytest.fixture(scope="module")
+def refresh_crawls(tmp_path_factory: pytest.TempPathFactory) -> RefreshCrawls:
+    data_dir = tmp_path_factory.mktemp("refresh")
+    site = MockSite(n_articles=8)
+    hits: list[list[Hit]] = []
+    summaries: list[CrawlSummary] = []
+    with serve(site) as base:
+        crawl([f"{base}/list/"], data_dir, settings=FAST, progress=False, timeout=CRAWL_TIMEOUT)
+        for slug, text in EDITED.items():
+            site.edit(slug, text)
+        for refresh in (False, True, True):
+            before = len(site.hits)
+            lines = _index_lines(data_dir)
+            summaries.append(
+                crawl(
+                    [f"{base}/list/"],
+                    data_dir,
+                    settings=FAST,
+                    progress=False,
+                    timeout=CRAWL_TIMEOUT,
+                    refresh=refresh,
+                )
+            )
+            hits.append(site.hits[before:])
+    return RefreshCrawls(
+        site,
+        RawStore(data_dir / "raw"),
+        *summaries,
+        *hits,
+        index_lines=(lines, _index_lines(data_dir)),
+    )
+
+
+def _article_paths(store: RawStore, base: str) -> set[str]:
+    return {p.url.removeprefix(base) for p in store.pages("article")}
+
+
+def test_default_crawl_requests_no_stored_article_even_when_one_changed(
+    refresh_crawls: RefreshCrawls,
+) -> None:
+    stored = _article_paths(refresh_crawls.store, refresh_crawls.site.base)
+    assert not stored & {h.path for h in refresh_crawls.default_hits}
+    assert refresh_crawls.default.new == 0 and not refresh_crawls.default.refresh
+    ledger = refresh_crawls.ledger(refresh_crawls.default)
+    assert ledger[refresh_crawls.url("/articles/2.html")] == (
+        "unchanged",
+        "stored by an earlier crawl",
+    )
+
+
+@pytest.mark.parametrize("slug", list(EDITED))
+def test_refresh_stores_an_article_corrected_in_place_as_a_new_version(
+    refresh_crawls: RefreshCrawls, slug: str
+) -> None:
+    url = refresh_crawls.url(f"/articles/{slug}.html")
+    state, reason = refresh_crawls.ledger(refresh_crawls.refresh)[url]
+    assert (state, (reason or "").split(";")[0]) == (
+        "stored",
+        "changed",
+    )  # + the GBK page's charset note
+    store = refresh_crawls.store
+    latest = store.known(url)
+    assert latest is not None
+    assert (
+        EDITED[slug]
+        in decode_html(store.read_body(latest), latest.headers.get("content-type")).text
+    )
+    versions = [
+        line
+        for line in store.index_path.read_text(encoding="utf-8").splitlines()
+        if f'"url":"{url}"' in line
+    ]
+    assert len(versions) == 2  # the first version stays in the store
+
+
+def test_refresh_counts_the_changed_articles(refresh_crawls: RefreshCrawls) -> None:
+    summary = refresh_crawls.refresh
+    assert summary.refresh
+    # the two corrected articles; unchanged ones and the 304 listing pages store nothing
+    assert (summary.new, summary.changed) == (2, 2)
+
+
+def test_refresh_asks_with_the_stored_validators(refresh_crawls: RefreshCrawls) -> None:
+    by_path = {h.path: h for h in refresh_crawls.again_hits}
+    article = by_path["/articles/3.html"]
+    assert article.headers.get("If-None-Match", "").startswith('"')
+    assert "If-Modified-Since" in article.headers
+    assert article.status == 304
+    plain = by_path["/articles/gbk-nocharset.html"]  # stored with neither ETag nor Last-Modified
+    assert "If-None-Match" not in plain.headers and "If-Modified-Since" not in plain.headers
+    assert plain.status == 200
+
+
+def test_refresh_of_an_unchanged_site_stores_nothing_and_every_article_ends_unchanged(
+    refresh_crawls: RefreshCrawls,
+) -> None:
+    again = refresh_crawls.again
+    assert again.new == 0 and again.changed == 0
+    assert refresh_crawls.index_lines[0] == refresh_crawls.index_lines[1]
+    stored = _article_paths(refresh_crawls.store, refresh_crawls.site.base)
+    requested = {h.path for h in refresh_crawls.again_hits}
+    assert stored <= requested  # every known article was asked for again
+    ledger = refresh_crawls.ledger(again)
+    outcomes = {path: ledger[refresh_crawls.url(path)] for path in stored}
+    assert {state for state, _ in outcomes.values()} == {"unchanged"}
+    assert outcomes["/articles/3.html"] == ("unchanged", "not modified (304)")
+    assert outcomes["/articles/gbk-nocharset.html"] == ("unchanged", "same content as stored")
+
+
+def test_refresh_still_does_not_ask_again_for_what_failed_for_good(
+    refresh_crawls: RefreshCrawls,
+) -> None:
+    assert "/articles/dead.html" not in {h.path for h in refresh_crawls.refresh_hits}
+
+
+@pytest.mark.parametrize(
+    ("had_before", "note", "reason"),
+    [
+        (False, None, None),
+        (True, None, "changed"),
+        (
+            False,
+            "charset: none declared, detected gb18030",
+            "charset: none declared, detected gb18030",
+        ),
+        (
+            True,
+            "charset: none declared, detected gb18030",
+            "changed; charset: none declared, detected gb18030",
+        ),
+    ],
+)
+def test_stored_reason_names_a_new_version(
+    had_before: bool, note: str | None, reason: str | None
+) -> None:
+    before = (
+        RawPage(
+            "http://s.example/a.html",
+            "http://s.example/a.html",
+            200,
+            {},
+            datetime.now(UTC),
+            "ab",
+            1,
+        )
+        if had_before
+        else None
+    )
+    assert stored_reason(before, note) == reason
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (
+            {"etag": '"x1"', "last-modified": LAST_MODIFIED},
+            {"If-None-Match": '"x1"', "If-Modified-Since": LAST_MODIFIED},
+        ),
+        ({"etag": 'W/"x1"'}, {"If-None-Match": 'W/"x1"'}),
+        ({"content-type": "text/html"}, {}),
+    ],
+)
+def test_validators_come_from_the_stored_headers(
+    headers: dict[str, str], expected: dict[str, str]
+) -> None:
+    page = RawPage(
+        "http://s.example/a.html",
+        "http://s.example/a.html",
+        200,
+        headers,
+        datetime.now(UTC),
+        "ab",
+        1,
+    )
+    assert validators(page) == expected
 
 
 def test_a_killed_crawl_loses_nothing_and_the_next_one_completes(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ def summary_table(summary: CrawlSummary) -> Table:
     table.add_column("outcome")
     table.add_column("pages", justify="right")
     table.add_row("new (stored)", str(summary.new))
+    table.add_row("  of which changed", str(summary.changed))
     table.add_row("unchanged", str(summary.unchanged))
     table.add_row("skipped", str(summary.skipped))
     table.add_row("failed", str(summary.failed))
@@ -52,29 +53,36 @@ def summary_table(summary: CrawlSummary) -> Table:
     return table
 
 
-def run(start_urls: Sequence[str], data_dir: Path) -> CrawlSummary:
+def run(start_urls: Sequence[str], data_dir: Path, *, refresh: bool = False) -> CrawlSummary:
     """Crawl the given URLs, or the served sample site when there are none."""
     if start_urls:
-        return crawl(list(start_urls), data_dir)
+        return crawl(list(start_urls), data_dir, refresh=refresh)
     with sample_site_urls() as (urls, alias):
-        return crawl(urls, data_dir, url_alias=alias)
+        return crawl(urls, data_dir, url_alias=alias, refresh=refresh)
 
 
 @click.command("crawl")
 @start_url_option
 @data_dir_option
-def crawl_command(start_urls: tuple[str, ...], data_dir: Path) -> None:
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Also ask again for every article already stored (If-None-Match / If-Modified-Since, or "
+    "the whole page when it had neither): an article corrected in place is stored as a new version.",
+)
+def crawl_command(start_urls: tuple[str, ...], data_dir: Path, refresh: bool) -> None:
     """Crawl politely into DATA_DIR/raw, printing one line per URL and a summary at the end.
 
-    Incremental: pages already stored are not fetched again; listing pages are asked for with
-    If-None-Match / If-Modified-Since. Every URL ends in the ledger (DATA_DIR/raw/ledger.jsonl) as
-    stored, unchanged, skipped (with reason) or failed (with reason).
+    Incremental: articles already stored are not fetched again (use --refresh to check them for
+    changes); listing pages are asked for with If-None-Match / If-Modified-Since. Every URL ends in
+    the ledger (DATA_DIR/raw/ledger.jsonl) as stored, unchanged, skipped (with reason) or failed
+    (with reason).
     """
     for url in start_urls:
         if not url.startswith(("http://", "https://")):
             raise click.ClickException(f"--start-url {url!r} is not an http(s) URL")
     try:
-        summary = run(start_urls, data_dir)
+        summary = run(start_urls, data_dir, refresh=refresh)
     except CrawlError as exc:
         raise click.ClickException(f"crawl failed: {exc}") from exc
     Console().print(summary_table(summary))
