@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from extractors.keys import stable_hash
@@ -14,6 +15,9 @@ TRACKING_PARAMS = frozenset(
      "enterid", "timestamp"}
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Session ids some servers put in the path as a parameter (Java ;jsessionid=, PHP ;phpsessid=, ASP
+# ;aspsessionid…=): the page is the same for every visitor, so they are dropped (trs_jsp crawl case).
+SESSION_PATH_PARAM = re.compile(r";(?:jsessionid|phpsessid|aspsessionid\w*|sid|sessionid)=[^/;?#]*", re.I)
 
 
 def is_tracking_param(name: str) -> bool:
@@ -23,14 +27,15 @@ def is_tracking_param(name: str) -> bool:
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, drop default port, fragment and tracking parameters, sort the query."""
+    """Lower-case scheme and host, drop default port, fragment, session path parameters
+    (;jsessionid=…) and tracking parameters, sort the query."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
     netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
-    path = parts.path or "/"
+    path = SESSION_PATH_PARAM.sub("", parts.path) or "/"
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
 
 

@@ -73,10 +73,6 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
         "and pagination is re-visited only while the page shows new articles: a new article in a category "
         "is never found by a later crawl"
     ),
-    ("gov_cms", "cli run"): (
-        "pipelines.stages.parse_page parses a redirected page under RawPage.url (/old/art_4561.html), "
-        "not its final_url, so the article is published under the dead old URL"
-    ),
     ("php_portal", "restart on new port"): (
         "URLs are keyed by origin incl. the ephemeral port: a site served again on a new port is all new"
     ),
@@ -113,7 +109,7 @@ def target_of(url: str) -> str:
     (the server serves one page for every such spelling)."""
     parts = urlsplit(canonical_url(url))
     path = unquote(parts.path.split(";")[0])
-    return path + (f"?{parts.query}" if parts.query else "")
+    return path + (f"?{unquote(parts.query)}" if parts.query else "")
 
 
 def hit_target(hit: Hit) -> str:
@@ -183,6 +179,17 @@ def test_listing_pages_not_stored_as_articles(site_run: SiteRun) -> None:
         )
 
     judged(site_run, "listings", check)
+
+
+def test_navigation_pages_not_stored_as_articles(site_run: SiteRun) -> None:
+    """Navigation links (about, topic, search, feed, login, print, comment) are not articles."""
+
+    def check() -> None:
+        kinds = {target_of(p.url): p.kind for p in site_run.store.pages(None)}
+        wrong = [t for t in site_run.expected.get("navigation", []) if kinds.get(t) == "article"]
+        assert not wrong, f"navigation pages stored as articles: {wrong}"
+
+    judged(site_run, "navigation", check)
 
 
 def test_nothing_disallowed_or_offsite_fetched(site_run: SiteRun) -> None:
