@@ -575,6 +575,27 @@ def test_url_shapes(url: str, listing: bool, article: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("http://S.example:80/a/1.html?utm_source=x#top", "http://s.example/a/1.html"),
+        (
+            "http://s.example/a/t1_45.html;jsessionid=9F3A2B?b=2&a=1",
+            "http://s.example/a/t1_45.html?a=1&b=2",
+        ),
+        (
+            "http://s.example/col/col12;JSESSIONID=ab.c1/index.html",
+            "http://s.example/col/col12/index.html",
+        ),
+        ("http://s.example/show.php;PHPSESSID=0f1e", "http://s.example/show.php"),
+        ("http://s.example/;jsessionid=1", "http://s.example/"),
+        ("http://s.example/a;v=2.html", "http://s.example/a;v=2.html"),  # not a session id: kept
+    ],
+)
+def test_canonical_url_drops_tracking_and_session_ids(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize(
     ("link", "expected"),
     [
         (Link("http://s.example/list/index_2.html", "2"), True),

@@ -64,10 +64,6 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
         "edge_blog",
         "incremental",
     ): "slug articles stored as listings are fetched again by every crawl",
-    ("trs_jsp", "stored once"): (
-        "extractors.urls.canonical_url keeps ;jsessionid=… path parameters: every article linked with a "
-        "session id is fetched and stored a second time"
-    ),
     ("dede_cms", "new article"): (
         "spiders.links.PAGINATION_URL takes category pages /list-13.html for pagination of the home page, "
         "and pagination is re-visited only while the page shows new articles: a new article in a category "
