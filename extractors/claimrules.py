@@ -46,16 +46,37 @@ FIGURE_BEFORE = re.compile(r"(?:养老金|工资|基数|收入)[^，,；;。元%
 CREDIT_VERB = re.compile(r"划入|计入|返还|返|打入|存入|注入|拨入|划拨")
 # An amount followed by 以上/以下/起 is a bound, not a level (一般在200元以上).
 BOUND_AFTER = re.compile(r"\s*(?:以上|以下|以内|之内|起|封顶)")
-# Bounds, not levels: 不低于100元, 最高不超过200元, 至少80元.
+# Bounds, not levels: 不低于100元, 最高不超过200元, 至少80元, 都超过100元.
 BOUND_BEFORE = re.compile(
-    r"(?:不低于|不少于|不超过|不高于|不足|最高|最低|最多|最少|至少|上限|下限)[^，,；;。元%]{0,3}$"
+    r"(?:不低于|不少于|超过|不高于|高于|多于|超出|不足|最高|最低|最多|最少|至少|上限|下限)"
+    r"[^，,；;。元%]{0,3}$"
 )
 # Table columns of something other than the credit: fees, reimbursement, allowances.
 NOT_CREDIT_HEADER = re.compile(r"报销|起付|封顶|缴费(?!基数)|缴纳|自付|津贴|补贴|补助|养老金(?!的)")
-# A difference, not a level: 比北京多10元, 每月增加10元, 提高了5元 (but 提高到120元 is a level).
+# A difference, not a level: 比北京多10元, 每月增加10元, 提高了5元, 多划入10元 (but 提高到120元 is a level).
+_DELTA_TAIL = r"(?:划入|计入|打入|发放|返还|返|拨付|发)?了?\s*$"
 DELTA_BEFORE = re.compile(
-    r"(?:多|少|高出|低于|增加了?|提高了?|上调了?|增长了?|上涨了?|涨了|减少了?|降低了?|相差|差了?"
-    r"|另加|加发|增发|多发|另增)\s*$"
+    r"(?:多|少|高出|低于|增加|提高|上调|增长|上涨|涨|减少|降低|下调|相差|差|另加|加发|增发|多发|另增)"
+    + _DELTA_TAIL
+)
+# Deltas that say which way: an age band's top-up (70岁以上多划入10元) is the base plus the delta.
+DELTA_UP_BEFORE = re.compile(r"(?:多|高出|增加|提高|上调|上涨|涨|另加|加发|增发|多发|另增)" + _DELTA_TAIL)
+DELTA_DOWN_BEFORE = re.compile(r"(?:少|减少|降低|下调)" + _DELTA_TAIL)
+# A level stated right after a delta (再增加15元，即每月115元; 多了20元，达到150元): the level wins.
+LEVEL_AFTER_DELTA = re.compile(r"^[，,\s]*(?:即|也就是|达到|达|共|合计|总共|一共|总计)")
+# An earlier value, not today's: 由原来的90元提高到105元, 去年为110元, 调整前每月80元.
+OLD_BEFORE = re.compile(
+    r"(?:原来|原先|原本|原(?![则文件])|以前|此前|之前|过去|去年|上年|往年|调整前|改革前)[^，,；;。元%]{0,4}$"
+)
+# The old end of a change: 由90元提高到105元, 从80元调整为100元 (the second amount is the level).
+FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
+CHANGE_AFTER = re.compile(r"\s*(?:提高|上调|调高|调整|增加|增至|提升|上涨|涨|升|降低|下调|降|减少|变)(?:到|至|为|成)")
+# A year in a clause (2025年为110元): a value under a year older than the sentence's latest is history.
+YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年(?!龄)")
+# A balance, not a credit: 账户里现在有800元, 卡里还剩300元, 余额500元 (NOT_CREDIT_BEFORE has 余额).
+BALANCE_BEFORE = re.compile(
+    r"(?:[里内上](?:现在|目前|已经|已|一共|总共|共|还)?(?:有|剩下?|存有|存了)"
+    r"|还剩|剩余|剩下|攒了|攒下|存了|累计|积累了?|积攒了?)\s*$"
 )
 # Periods a claim cannot hold (每季度, 每半年): such amounts are left out rather than misread as monthly.
 OTHER_PERIOD_BEFORE = re.compile(r"季度|按季|每季|半年")
@@ -76,10 +97,10 @@ GLOSS_BEFORE = re.compile(
 )
 # Deductions: 扣除3元大病医疗保险后 — the amount is what arrives, net.
 DEDUCTION_BEFORE = re.compile(r"(?:扣除|扣减|扣掉|减去|扣)\s*$")
-# Period words before an amount (nearest wins): 每年1680元, 按年度定额划入, 每月100元 —
+# Period words before an amount (nearest wins): 每年1680元, 按年度定额划入, 年度划入额, 每月100元 —
 # but not a date (2025年划入100元 is this year's monthly amount).
 _PERIOD_WORDS = re.compile(
-    r"(?P<year>每年|每人每年|全年|一年|按年|年度定额|(?<!\d)年划入|(?<!\d)年返|(?<!\d)年金额)"
+    r"(?P<year>每年|每人每年|全年|一年|按年|年度定额|(?<!\d)年度(?:划入|计入|拨付)|(?<!\d)年划入|(?<!\d)年返|(?<!\d)年金额)"
     r"|(?P<month>每月|每个月|按月|月均|(?<!\d)月划入|(?<!\d)月返|每人每月)"
 )
 # Bases of a ratio: the regional average pension, the retiree's own pension, the contribution base.

@@ -54,6 +54,16 @@ class _State:
     deductions: list[tuple[float, int]] = field(default_factory=list)
     # pension or wage figures seen (养老金为3700元): amounts beside them are computed, not rules
     figures: int = 0
+    deltas: list[_Delta] = field(default_factory=list)  # 70岁以上多划入10元: differences, not levels
+
+
+@dataclass(slots=True)
+class _Delta:
+    """A difference read from the sentence (多划入10元), with the place and band it was read under."""
+
+    draft: Draft
+    sign: int  # +1 more, -1 less, 0 a difference of unknown direction (相差10元)
+    settled: bool = False  # a level stated after it (即每月115元) already gives the result
 
 
 Payload = Region | AgeBand | Amount | Percent | str  # str: a population ("employee" / "retiree")
@@ -112,39 +122,107 @@ def _band_for_next_value(state: _State, text: str) -> AgeBand | None:
 
 
 def _on_amount(state: _State, text: str, amount: Amount) -> None:
-    """A yuan amount: a deduction, a monthly gloss, a pension figure, or a credited amount."""
+    """A yuan amount: a deduction, a monthly gloss, a pension figure, a difference, or a credited amount."""
     clause = _clause_from(text, amount.start)
     before = text[clause : amount.start]
     if rules.DEDUCTION_BEFORE.search(before):
         state.deductions.append((amount.value, amount.start))
         return
     last = state.drafts[-1] if state.drafts else None
-    if (
-        last is not None
-        and last.kind == "amount"
-        and rules.GLOSS_BEFORE.search(text[last.end : amount.start])
-    ):
+    if last is not None and _is_gloss(state, text, last, amount):
         last.period = last.period or "year"
         return
     if rules.FIGURE_BEFORE.search(before):
         state.figures += 1
         return
-    if (
-        any(
-            p.search(before)
-            for p in (rules.NOT_CREDIT_BEFORE, rules.DELTA_BEFORE, rules.BOUND_BEFORE)
-        )
-        or rules.BOUND_AFTER.match(text, amount.end)
-        or rules.NOT_CREDIT_AFTER.match(text, amount.end)
-    ):
-        return
-    if rules.OTHER_PERIOD_BEFORE.search(before):
+    if _not_a_level(text, before, amount) or _is_history(text, before, clause, amount):
         return
     period = amount.period or rules.period_before(text, amount.start, clause) or state.period
     state.period = period
-    state.drafts.append(
-        _draft(state, text, "amount", amount.value, amount.value, amount, clause, period)
+    draft = _draft(state, text, "amount", amount.value, amount.value, amount, clause, period)
+    if rules.DELTA_BEFORE.search(before):
+        state.deltas.append(_Delta(draft, _delta_sign(before)))
+        return
+    _settle_deltas(state, draft)
+    state.drafts.append(draft)
+
+
+def _is_gloss(state: _State, text: str, last: Draft, amount: Amount) -> bool:
+    """1680元(月均140元): the second amount restates the last one — unless a difference stands between
+    them (再增加15元，即每月115元 states the new level)."""
+    if last.kind != "amount" or not rules.GLOSS_BEFORE.search(text[last.end : amount.start]):
+        return False
+    return not any(last.end <= d.draft.start < amount.start for d in state.deltas)
+
+
+def _not_a_level(text: str, before: str, amount: Amount) -> bool:
+    """Fees, bounds, balances and other periods: amounts that are not the monthly credit."""
+    if any(
+        p.search(before)
+        for p in (
+            rules.NOT_CREDIT_BEFORE,
+            rules.BOUND_BEFORE,
+            rules.BALANCE_BEFORE,
+            rules.OTHER_PERIOD_BEFORE,
+        )
+    ):
+        return True
+    return bool(
+        rules.BOUND_AFTER.match(text, amount.end) or rules.NOT_CREDIT_AFTER.match(text, amount.end)
     )
+
+
+def _is_history(text: str, before: str, clause: int, span: Amount | Percent) -> bool:
+    """An earlier value: 由原来的90元提高到…, 从80元调整为…, or 2025年为110元 beside a later year."""
+    if rules.OLD_BEFORE.search(before):
+        return True
+    if rules.FROM_BEFORE.search(before) and rules.CHANGE_AFTER.match(text, span.end):
+        return True
+    if "年" not in before:
+        return False
+    years = [int(y) for y in rules.YEAR.findall(before)]
+    return bool(years) and years[-1] < max(int(y) for y in rules.YEAR.findall(text))
+
+
+def _delta_sign(before: str) -> int:
+    """+1 for a top-up (多划入, 另加), -1 for a cut (少, 降低), 0 when the text does not say."""
+    if rules.DELTA_UP_BEFORE.search(before):
+        return 1
+    return -1 if rules.DELTA_DOWN_BEFORE.search(before) else 0
+
+
+def _settle_deltas(state: _State, level: Draft) -> None:
+    """A level after a difference for the same place and band (多了20元，达到150元) is its result."""
+    for delta in reversed(state.deltas):
+        same = delta.draft.regions == level.regions and delta.draft.band == level.band
+        if not delta.settled and same:
+            delta.settled = True
+            return
+
+
+def _resolve_deltas(state: _State) -> None:
+    """福州市每月划入110元，70周岁以上的每月多划入10元: a band's top-up over the sentence's base
+    amount for the same place is that band's level (120元). A difference with no band (比去年多了20元)
+    or no base gives nothing."""
+    for delta in state.deltas:
+        d = delta.draft
+        if delta.settled or not delta.sign or d.band is None:
+            continue
+        base = next(
+            (
+                b
+                for b in reversed(state.drafts)
+                if b.kind == "amount" and b.end <= d.start and b.regions == d.regions and b.band != d.band
+            ),
+            None,
+        )
+        if base is None or (d.period and base.period and d.period != base.period):
+            continue
+        d.low = d.high = base.low + delta.sign * d.low
+        d.period = base.period or d.period
+        d.approximate = d.approximate or base.approximate
+        state.drafts.append(d)
+    state.drafts.sort(key=lambda d: d.start)
 
 
 def _on_percent(state: _State, text: str, percent: Percent, ctx: SentenceContext) -> None:
@@ -155,6 +233,8 @@ def _on_percent(state: _State, text: str, percent: Percent, ctx: SentenceContext
     ):
         return  # 单位缴纳8%，个人缴纳2% — but 个人缴纳的2%全部计入个人账户 is a credit
     if rules.BOUND_AFTER.match(text, percent.end):
+        return
+    if _is_history(text, text[clause : percent.start], clause, percent):
         return
     draft = _draft(state, text, "percent", percent.low, percent.high, percent, clause, None)
     draft.base = rules.base_before(text, percent.start) or ctx.base
@@ -235,6 +315,8 @@ def scan(text: str, ctx: SentenceContext = NO_CONTEXT) -> list[Draft]:
         state.figures
     ):  # 养老金3000元的人按2%每月划入60元: the amount is computed, the ratio is the rule
         state.drafts = [d for d in state.drafts if d.kind == "percent"]
+    else:
+        _resolve_deltas(state)
     _attach_deductions(state)
     drafts = _apply_header(state.drafts, text, ctx.header)
     return assign_places(drafts, text, ctx)

@@ -320,9 +320,50 @@ def test_numbers_that_are_not_credits_yield_nothing(sentence: str) -> None:
     assert claims_of(sentence) == []
 
 
-def test_an_addition_is_no_level() -> None:
-    claims = claims_of("长春市每月划入110元，其中70岁以上另加10元。")
-    assert [c.monthly_yuan for c in claims] == [110.0]
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a band's top-up over the base amount is that band's level
+        ("长春市每月划入110元，其中70岁以上另加10元。", [(None, 70, 110.0), (70, None, 120.0)]),
+        ("常德市退休人员每月划入90元，75周岁以上的每月多划入15元。", [(None, 75, 90.0), (75, None, 105.0)]),
+        # a level stated after the difference is the level; the difference adds nothing
+        ("益阳市每月划入80元，年满80周岁的再增加20元，即每月100元。", [(None, 80, 80.0), (80, None, 100.0)]),
+        # a difference over time or between places with no band is no level
+        ("衡阳市今年每月划入的钱比去年多了10元，达到95元。", [(None, None, 95.0)]),
+        ("岳阳市每月划入100元，比衡阳市多5元。", [(None, None, 100.0)]),
+        ("株洲市在上述标准的基础上，每月另加10元。", []),
+    ],
+)
+def test_a_difference_is_no_level_but_tops_up_a_band(sentence: str, expected: list[tuple]) -> None:
+    claims = claims_of(sentence)
+    assert [(c.age_min, c.age_max, c.monthly_yuan) for c in claims] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("郴州市退休人员每月划入标准由原来的85元提高到100元。", [100.0]),
+        ("永州市每月划入从70元调整为90元。", [90.0]),
+        ("2026年起，娄底市退休人员每月划入120元；2025年为100元。", [120.0]),
+        ("邵阳市去年每月划入75元，今年每月划入85元。", [85.0]),
+        # a year alone is no history: this year's amount
+        ("2026年怀化市退休人员每月划入110元。", [110.0]),
+    ],
+)
+def test_an_earlier_value_is_no_claim(sentence: str, expected: list[float]) -> None:
+    assert [c.monthly_yuan for c in claims_of(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "张家界市退休职工李大爷说，他的个人账户里现在有600元，够买常用药。",  # a balance
+        "湘潭市退休人员的医保卡里还剩300元。",
+        "湘西的退休人员每月划入都超过100元。",  # a bound
+    ],
+)
+def test_balances_and_bounds_are_no_claim(sentence: str) -> None:
+    assert claims_of(sentence) == []
 
 
 # ----------------------------------------------------------------------------- lists, tables, repeats

@@ -26,9 +26,6 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
              "ratio_min", "ratio_max", "approximate")
 # Cases that fail today, with what goes wrong (the audit report has the snippets and fixes).
 KNOWN_FAILURES: dict[str, str] = {
-    "baike_para_fujian": "70周岁以上的每月多划入10元 claims 10元 for [70,∞) (DELTA_BEFORE needs 多 right before the "
-                         "number); 年满75周岁的再增加15元，即每月115元 loses 115 (read as a gloss of the dropped delta) "
-                         "and the bands; 她的个人账户里现在有800元 (a balance) claims 800",
     "caption_table_hefei": "the table's <caption> (合肥市退休人员医保个人账户划入标准) is dropped by generic.walk, so the "
                            "rows have no place and give no claim",
     "city_age_table": "a sentence restating a table row (表中拉萨市…分别为每月120元和140元) adds two "
