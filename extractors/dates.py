@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -29,6 +30,16 @@ _DATE = re.compile(
     r"(?<!\d)(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     r"(?:(?:T|\s*)(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}(?!\d))?"
+)
+
+# A date right after a label that says it is the publication date (发表于 2026-2-20, 日期：2026-02-26,
+# <small>时间:</small>2026-02-05); 更新时间 / 修改日期 are not publication dates.
+_LABELLED = re.compile(r"(?:发布时间|发布日期|发表时间|发表日期|发表于|发布于|(?<![更新修改访问])(?:日期|时间))\s*[:：]?\s*(?=\d{4})")
+# Dates in article URLs (/art/2026/3/8/…, /a/20260226/77.html, /t20260115_1.html, /2025/1230/5521.html).
+_URL_DATES = (
+    re.compile(r"/(?P<y>\d{4})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})/"),
+    re.compile(r"(?<!\d)(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?!\d)"),
+    re.compile(r"/(?P<y>\d{4})/(?P<m>\d{2})(?P<d>\d{2})/"),
 )
 
 # Meta tags that carry the publication date, in order of trust.
@@ -67,6 +78,29 @@ def parse_published_at(text: str) -> datetime | None:
     for start in ((label.end(), 0) if label else (0,)):
         for match in _DATE.finditer(text, start):
             if (value := _build(match)) is not None:
+                return value
+    return None
+
+
+def labelled_date(text: str) -> datetime | None:
+    """The date that directly follows a publication label (发表于, 发布时间, 日期：…) in a line, or None."""
+    text = text.translate(_FULLWIDTH)
+    for label in _LABELLED.finditer(text):
+        if (match := _DATE.match(text, label.end())) and (value := _build(match)) is not None:
+            return value
+    return None
+
+
+def date_from_url(url: str) -> datetime | None:
+    """The date an article URL carries in its path (/art/2026/3/8/…, /20260226/, t20260115_…), or None."""
+    path = urlsplit(url).path
+    for pattern in _URL_DATES:
+        for match in pattern.finditer(path):
+            try:
+                value = datetime(int(match["y"]), int(match["m"]), int(match["d"]), tzinfo=SHANGHAI)
+            except ValueError:
+                continue
+            if MIN_YEAR <= value.year <= MAX_YEAR:
                 return value
     return None
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from itertools import islice
 
 from lxml import etree
 
 from extractors import generic
 from extractors.cleaning import clean_text, element_text, is_site_name, strip_site_suffix
-from extractors.dates import parse_published_at, published_at_from_meta
+from extractors.dates import (
+    date_from_url,
+    labelled_date,
+    parse_published_at,
+    published_at_from_meta,
+)
 from extractors.decoding import UndecodableError, decode_html
 from extractors.keys import sha256_text
 from extractors.links import page_links
@@ -24,10 +28,18 @@ from extractors.urls import article_id, canonical_url, site_of
 GENERIC = "generic"
 # lxml refuses str input that still carries an XML encoding declaration (XHTML pages); it is obsolete once decoded.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# The headline in meta tags: Open Graph, and the ArticleTitle of government CMSs (TRS, Hanweb), whose
+# <title> carries column and site names (…_政策文件_青岛市医疗保障局; gov_trs_qingdao).
 _OG_TITLE = etree.XPath("string(//meta[@property='og:title' or @name='og:title']/@content)")
+_ARTICLE_TITLE = etree.XPath("string(//meta[@name='ArticleTitle' or @name='articletitle']/@content)")
 _SITE_NAME = etree.XPath("string(//meta[@property='og:site_name' or @name='og:site_name' or @name='application-name']/@content)")
 _H1 = etree.XPath("//h1")
 _TITLE_TAG = etree.XPath("string(//title)")
+# Text nodes equal to the headline (pages without an <h1> show it in a <font> or <b>).
+_TEXT_EQUALS = etree.XPath("//body//text()[normalize-space()=$t]")
+# Text nodes that may hold a publication label (发布时间, 发表于, 日期, 时间 …).
+_DATE_LABEL_TEXTS = etree.XPath(
+    "//body//text()[contains(., '发布') or contains(., '发表') or contains(., '日期') or contains(., '时间')]")
 # Byline holders: class/id names of the element that shows the date under the headline.
 _NAMED = etree.XPath(".//*[@class or @id]")
 # class/id names of the element that shows the date under the headline (class="info", id="pubtime" …).
@@ -54,7 +66,8 @@ def parse_html(body: bytes, url: str, *, content_type: str | None = None,
     links = page_links(root, url)
     profile = pick_profile(root, url, profiles)
     title = _title(root, profile)
-    published = _published_at(root, profile)
+    headline = headline_element(root, title)
+    published = _published_at(root, profile, headline, url)
     extractor, blocks = _body(root, profile, title, url)
     paragraphs = number_blocks(blocks)
     canonical = canonical_url(url)
@@ -94,7 +107,8 @@ def _parse(body: bytes, url: str, content_type: str | None) -> tuple[etree._Elem
 
 
 def _title(root: etree._Element, profile: Profile | None) -> str | None:
-    """Headline: profile selector, else the <h1> that <title> repeats, else og:title, else <title>."""
+    """Headline: profile selector, else the <h1> that <title> repeats, else og:title or the
+    ArticleTitle meta, else <title> without its site suffix, else the first <h1>."""
     site_names = tuple(n for n in (clean_text(_SITE_NAME(root)),) if n)
     if profile and (text := profile.text("title", root)):
         return strip_site_suffix(text, site_names)
@@ -104,36 +118,90 @@ def _title(root: etree._Element, profile: Profile | None) -> str | None:
     for h1 in h1s:  # the <h1> that the <title> repeats is the headline
         if h1 in page_title:
             return h1
-    for candidate in (clean_text(_OG_TITLE(root)), page_title, *h1s):
+    for candidate in (clean_text(_OG_TITLE(root)), clean_text(_ARTICLE_TITLE(root)), page_title, *h1s):
         if candidate:
             return strip_site_suffix(candidate, site_names)
     return None
 
 
-def _published_at(root: etree._Element, profile: Profile | None) -> datetime | None:
-    """Publication date: profile selector, meta tags and <time>, a byline element, a line near the <h1>."""
+def headline_element(root: etree._Element, title: str | None) -> etree._Element | None:
+    """The element that shows the headline: the <h1> holding the title, else the first <h1> that is
+    not a logo, else the smallest element whose whole text is the title (<font><b>标题</b></font>)."""
+    h1s = _H1(root)
+    if title:
+        for h1 in h1s:
+            if clean_text(element_text(h1)) == title:
+                return h1
+    site_names = tuple(n for n in (clean_text(_SITE_NAME(root)),) if n)
+    for h1 in h1s:
+        if (text := clean_text(element_text(h1))) and not is_site_name(text, site_names):
+            return h1
+    if not title:
+        return None
+    for node in _TEXT_EQUALS(root, t=title):  # no <h1>: a bold or <font> line carries the headline
+        el = node.getparent()
+        if el is None or (node.is_tail and (el := el.getparent()) is None):
+            continue
+        while (parent := el.getparent()) is not None and clean_text(element_text(parent)) == title:
+            el = parent
+        return el
+    return None
+
+
+def _following(el: etree._Element, limit: int) -> Iterator[etree._Element]:
+    """Up to ``limit`` elements after ``el`` in reading order: its next siblings, then its
+    ancestors' next siblings (the byline bar after the <div> that wraps an <h1>)."""
+    count = 0
+    while el is not None and el.tag != "body":
+        for sibling in el.itersiblings():
+            if not isinstance(sibling.tag, str):
+                continue
+            yield sibling
+            count += 1
+            if count >= limit:
+                return
+        el = el.getparent()
+
+
+def _published_at(root: etree._Element, profile: Profile | None, headline: etree._Element | None,
+                  url: str) -> datetime | None:
+    """Publication date, most trusted first: profile selector, meta tags and <time>, the line
+    after the headline, a byline element, a labelled date anywhere, the date in the URL."""
     if profile and (text := profile.text("published", root)) and (value := parse_published_at(text)):
         return value
     if (value := published_at_from_meta(root)) is not None:
         return value
-    for h1 in _H1(root)[:1]:  # the line under the headline (2025-06-05 21:37:12社保网)
-        for el in islice(h1.itersiblings(), NEAR_TITLE_ELEMENTS):
+    if headline is not None:  # the line under the headline (2025-06-05 21:37:12社保网; sidebar_dates_first)
+        for el in _following(headline, NEAR_TITLE_ELEMENTS):
             if (value := _byline_date(el)) is not None:
                 return value
-    headline = next(iter(_H1(root)), None)
     near = headline.getparent() if headline is not None else None
     for scope in (near, root) if near is not None else (root,):  # by the headline first, then anywhere
         for el in _NAMED(scope):  # an element named like a byline (class="info", id="pubtime" …)
             if len(el) <= BYLINE_MAX_CHILDREN and BYLINE_NAME.search(f"{el.get('class', '')} {el.get('id', '')}") \
                     and (value := _byline_date(el)) is not None:
                 return value
+    if (value := _labelled_date_anywhere(root)) is not None:  # 发表于 2026-2-20 in a forum post (discuz)
+        return value
+    return date_from_url(url)  # only the URL says when (/art/2026/3/8/…; url_date_ningbo)
+
+
+def _labelled_date_anywhere(root: etree._Element) -> datetime | None:
+    """The first date on the page that directly follows a publication label, in a short line."""
+    for node in _DATE_LABEL_TEXTS(root):
+        holder = node.getparent()
+        if node.is_tail and holder is not None:  # <small>时间:</small>2026-02-05: the line is the parent's
+            holder = holder.getparent()
+        for el in (holder, holder.getparent() if holder is not None else None):  # the label may be alone in a <small>
+            if el is not None and (value := _byline_date(el, labelled_date)) is not None:
+                return value
     return None
 
 
-def _byline_date(el: etree._Element) -> datetime | None:
-    """The date in an element when its text is short enough to be a byline."""
+def _byline_date(el: etree._Element, read: Callable[[str], datetime | None] = parse_published_at) -> datetime | None:
+    """The date in an element when its text is a byline: short, and no sentence (a forum reply is not)."""
     text = clean_text(element_text(el))
-    return parse_published_at(text) if len(text) <= BYLINE_MAX_CHARS else None
+    return read(text) if len(text) <= BYLINE_MAX_CHARS and "。" not in text else None
 
 
 def _body(root: etree._Element, profile: Profile | None, title: str | None,

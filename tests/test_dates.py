@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractors.dates import SHANGHAI, parse_published_at, published_at_from_meta
+from extractors.dates import (
+    SHANGHAI,
+    date_from_url,
+    labelled_date,
+    parse_published_at,
+    published_at_from_meta,
+)
 
 
 def sh(*args: int) -> datetime:
@@ -68,3 +74,33 @@ def test_time_element() -> None:
        st.sampled_from(["%Y-%m-%d %H:%M:%S社保网", "发布时间：%Y/%m/%d %H:%M:%S", "%Y年%m月%d日 %H:%M:%S", "%Y-%m-%dT%H:%M:%S+08:00"]))
 def test_round_trip(value: datetime, fmt: str) -> None:
     assert parse_published_at(value.strftime(fmt)) == value.replace(tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("发表于 2026-2-20 10:31:05", sh(2026, 2, 20, 10, 31, 5)),
+        ("时间:2026-02-05 16:12来源:钱江社保网", sh(2026, 2, 5, 16, 12)),
+        ("日期：2026-02-26\u3000来源：瓯江民生网", sh(2026, 2, 26)),
+        ("更新时间：2026-01-09 发布日期：2025-12-01", sh(2025, 12, 1)),
+        ("来源：社保网 2026-01-01", None),  # a date with no label is not a labelled date
+        ("更新时间：2026-01-09", None),  # an update is not a publication
+    ],
+)
+def test_labelled_date(text: str, expected: datetime | None) -> None:
+    assert labelled_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://ybj.ningbo.example.gov.cn/art/2026/3/8/art_1229_55.html", sh(2026, 3, 8)),
+        ("http://www.a.example.cn/a/20260226/77.html", sh(2026, 2, 26)),
+        ("http://ybj.a.example.gov.cn/zwgk/202602/t20260210_301.html", sh(2026, 2, 10)),
+        ("http://www.a.example.cn/yb/2025/1230/5521.html", sh(2025, 12, 30)),
+        ("http://www.a.example.cn/a/12345678.html", None),  # an id whose digits are no date
+        ("http://bbs.a.example.com/thread-88012-1-1.html", None),
+    ],
+)
+def test_date_from_url(url: str, expected: datetime | None) -> None:
+    assert date_from_url(url) == expected

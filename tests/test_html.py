@@ -229,3 +229,45 @@ def test_a_profile_whose_body_is_empty_falls_back_to_the_generic_path() -> None:
     article = parse_html(page, BASE + "x.html")
     assert article.extractor == "generic"
     assert article.paragraphs[0].text.startswith("泸州市")
+
+
+# --- title and date on layouts without an <h1> or a byline class (tests/fixtures/unseen has whole pages) ---
+
+PARA = "<p>泸州市退休人员每月定额划入85元，扣除3元大病医疗保险后实际到账82元，按月发放。</p>"
+PARA2 = "<p>参保人可以在医保电子凭证里查看每一笔划入记录，确认金额是否正确，如有疑问可咨询经办机构。</p>"
+
+
+def page(body: str, head: str = "<title>泸州医保划入标准_社保网</title>") -> bytes:
+    return f"<html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_article_title_meta_beats_a_title_tag_with_column_and_site_names() -> None:
+    head = ('<title>泸州市医疗保障局关于划入标准的通知_政策文件_泸州市医疗保障局</title>'
+            '<meta name="ArticleTitle" content="泸州市医疗保障局关于划入标准的通知">')
+    assert parse_html(page(f"<div>{PARA}{PARA2}</div>", head), BASE + "x.html").title == "泸州市医疗保障局关于划入标准的通知"
+
+
+@pytest.mark.parametrize(
+    ("body", "url", "expected"),
+    [
+        # the bar after the <div> that wraps the <h1> wins over an earlier sidebar list date
+        ('<ul><li><a href="/1.html">旧文</a><span class="date">2025-12-01</span></li></ul>'
+         '<div class="hd"><h1>泸州医保划入标准</h1></div><div class="bar">来源：社保网 2026-03-08 10:00</div>'
+         f'<div>{PARA}{PARA2}</div>', "x.html", datetime(2026, 3, 8, 10, 0, tzinfo=SHANGHAI)),
+        # no <h1>: the headline is a <font><b> line and the date is the next <font>
+        (f'<table><tr><td><font size="4"><b>泸州医保划入标准</b></font><br><font size="2">发布时间：2025年12月30日</font>'
+         f'<br><font>{PARA}{PARA2}</font></td></tr></table>', "x.html", datetime(2025, 12, 30, tzinfo=SHANGHAI)),
+        # a forum post: 发表于 in an unnamed <em>, anywhere on the page
+        (f'<h1>泸州医保划入标准</h1><table><tr><td>{PARA}</td></tr></table><div><em>发表于 2026-2-20 10:31:05</em>'
+         f'{PARA2}</div>', "x.html", datetime(2026, 2, 20, 10, 31, 5, tzinfo=SHANGHAI)),
+        # a reply right after the headline holds a date but is a sentence, not a byline
+        (f'<h1>泸州医保划入标准</h1><div>老李 2026-2-21 我们这里也一样。</div><div>{PARA}{PARA2}</div>',
+         "art/2026/3/8/art_1.html", datetime(2026, 3, 8, tzinfo=SHANGHAI)),
+        # nothing on the page: the URL's date
+        (f'<div>{PARA}{PARA2}</div>', "art/2026/3/8/art_1.html", datetime(2026, 3, 8, tzinfo=SHANGHAI)),
+        (f'<div>{PARA}{PARA2}</div>', "x.html", None),
+    ],
+    ids=["bar-after-h1-wrapper", "font-headline", "forum-label", "reply-is-not-byline", "url", "none"],
+)
+def test_published_at_cascade(body: str, url: str, expected: datetime | None) -> None:
+    assert parse_html(page(body), "http://www.shebao.example/" + url).published_at == expected

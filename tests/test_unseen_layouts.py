@@ -35,13 +35,10 @@ KNOWN_FAILURES: dict[str, str] = {
     "dede_label_variants": "labels with decoration are not labels: a paragraph opening with 【相关推荐】 and a heading "
                            "网友评论（2） (a count) inside the body box; bold commenter names then reset the section, "
                            "so 湖州/衢州/绍兴/嘉兴 claims come out",
-    "discuz_forum_nanning": "no date: 发表于 2026-2-20 sits in <em id=authorposton…>, no byline class/id, no meta",
-    "font_wrapped_wenzhou": "no date: 日期：2026-02-26 in <div class=zz> with no <h1> on the page",
     "flat_hot_strip_shenyang": "ParseError: the 热门推荐 label above the article in one flat <div class=main> removes "
                                "every following sibling (the whole article) in generic._remove_labelled",
     "gov_right_column_dalian": "ParseError: the article column <div class=main-right> is dropped by DROP_NAME (-right) "
                                "because a long left menu keeps it under DROP_GUARD_SHARE of the page text",
-    "gov_trs_qingdao": "title keeps the <title> suffix _政策文件_青岛市医疗保障局 (no <h1>; meta ArticleTitle unused)",
     "hanweb_two_row_header": "two-row table header (colspan 每月划入标准（元） over 70周岁以下/70周岁及以上): bands and "
                              "the second column lost; a colspan value cell and an empty cell shift values into the "
                              "wrong band column; 年度划入额（元） 1440 not read as yearly (dropped as > 1000/month)",
@@ -51,14 +48,9 @@ KNOWN_FAILURES: dict[str, str] = {
                           "潍坊、日照两市",
     "prose_sidebar_guiyang": "a prose news column (各地动态) before the article is joined to the body as a strong "
                              "sibling (SIBLING_SCORE_SHARE) although it precedes the <h1>: 遵义/安顺/六盘水 claims",
-    "sidebar_dates_first": "wrong date 2025-12-01: the headline's own date (span.tm in the block after the <h1>'s "
-                           "parent) is not searched before the page-wide byline scan, which finds a sidebar "
-                           "list item's span.date first",
     "tailwind_region_collisions": "为确保定额划入… names 保定 to regions.find_regions (确保+定额 read as 保定), so a 保定市 "
                                   "claim comes out (same family: 更新余额→新余, 经营口径→营口, 新乡村→新乡, 盛大庆→大庆)",
-    "td_br_xinjiang": "no date (发布时间 inside <font>, no <h1>); the second <br> line (年满70周岁…145元) gets no place: "
-                      "the place fallback only looks one <br>-paragraph back",
-    "url_date_ningbo": "no date: the only date is in the URL (/art/2026/3/8/…); no URL date fallback",
+    "td_br_xinjiang": "the second <br> line (年满70周岁…145元) gets no place: the place fallback only looks one <br>-paragraph back",
     "wechat_repost_yinchuan": "generic main_content picks one inner <section> of a WeChat-style js_content body: "
                               "the age-band table and all its claims are lost",
     "wordpress_dalian": "Jetpack share heading 分享此文： (div.sharedaddy) kept as a body heading",
