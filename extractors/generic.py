@@ -26,7 +26,9 @@ DROP_NAME = re.compile(
     r"discuss|liuyan|guestbook|statement|disclaimer|shengming|mianze|"
     r"footer|foot|related|relate|xiangguan|recommend|tuijian|share|sharebar|bdshare|breadcrumbs?|crumbs?|"
     r"bread|position|location|ads?|advert|banner|guanggao|hot|hotnews|remen|rank|paihang|toolbar|"
-    r"pager|pagination|pages|copyright|login|search|friendlinks?|links|youqing|tags|keywords)(?=$|[\s_-]|\d)",
+    r"pager|pagination|pages|copyright|login|search|friendlinks?|links|youqing|tags|keywords|"
+    # WordPress share and related-post plugins (Jetpack's div.sharedaddy 分享此文：; wordpress_dalian)
+    r"sharedaddy|addtoany|jp-relatedposts)(?=$|[\s_-]|\d)",
     re.I,
 )
 # A drop-listed element holding more than this share of the page's text is the article itself, keep it.
@@ -36,8 +38,17 @@ LABELS = ("相关推荐", "相关阅读", "相关文章", "相关链接", "相�
           "热点推荐", "猜你喜欢", "推荐阅读", "延伸阅读", "最新文章", "最新资讯", "大家都在看", "你可能感兴趣",
           "您可能感兴趣", "网友评论", "精彩评论", "最新评论", "发表评论", "全部评论", "热门评论", "评论区", "评论",
           "排行榜", "阅读排行", "点击排行", "精彩推荐", "为你推荐", "推荐文章", "热门问答", "大家都在问",
-          "网友问答", "常见问题")
-LABEL_TEXT = re.compile(r"^[【\[]?\s*(" + "|".join(LABELS) + r")\s*[】\]]?\s*[:：]?$")
+          "网友问答", "常见问题", "读者来信", "读者留言", "网友留言", "精选留言", "写留言", "留言板", "往期推荐",
+          "往期回顾", "往期精选", "分享此文", "分享本文")
+_LABEL_WORDS = "|".join(LABELS)
+# Decoration around a label: brackets and bullets before, brackets, arrows and a count after
+# (【相关推荐】, ▶ 热门文章, 网友评论（2）, 最新评论 3条, 相关阅读>>; dede_label_variants).
+_OPEN = r"[【\[〖「『《<(（■□●◆◇▶►▪•·*#\s]*"
+_CLOSE = r"[】\]〗」』》>)）\s]*"
+_COUNT = r"(?:[（(]\s*\d+\s*(?:条|人)?\s*[)）]|\d+\s*条)?"
+LABEL_TEXT = re.compile(rf"^{_OPEN}({_LABEL_WORDS}){_CLOSE}{_COUNT}\s*[:：]?{_CLOSE}$")
+# A line that opens with a bracketed label and goes on with the list itself (【相关推荐】湖州…；衢州…).
+LABEL_LEAD = re.compile(rf"^\s*[【\[〖]\s*({_LABEL_WORDS})\s*[】\]〗]")
 LABEL_MAX_CHARS = 16  # a label line is short; longer lines mentioning 评论 are prose
 # Siblings after a label are removed until one this long with little link text (the article itself).
 LABELLED_BLOCK_MAX_CHARS = 600
@@ -157,8 +168,15 @@ def _label_elements(root: etree._Element) -> list[etree._Element]:
     labels = tuple(sorted(set(_LABEL_IN_TEXT.findall(_PAGE_TEXT(root)))))
     if not labels:
         return []
-    return [el for el in _elements_containing(labels)(root)
-            if len(text := clean_text(element_text(el))) <= LABEL_MAX_CHARS and LABEL_TEXT.match(text)]
+    return [el for el in _elements_containing(labels)(root) if is_label(clean_text(element_text(el)))]
+
+
+def is_label(text: str) -> bool:
+    """True for a line that labels a related list or comments: a short decorated label
+    (网友评论（2）), or a line of moderate length opening with a bracketed one (【相关推荐】湖州…)."""
+    if len(text) <= LABEL_MAX_CHARS and LABEL_TEXT.match(text):
+        return True
+    return len(text) < LABELLED_BLOCK_MAX_CHARS and bool(LABEL_LEAD.match(text))
 
 
 @lru_cache(maxsize=256)
@@ -406,7 +424,7 @@ def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> li
     blocks: list[Block] = []
     for root in roots:
         for block in walk(root):
-            if len(block.text) <= LABEL_MAX_CHARS and LABEL_TEXT.match(block.text):
+            if is_label(block.text):
                 return blocks
             if block.text == title or is_meta_line(block.text) or NAV_LINE.match(block.text) \
                     or COMMENT_LINE.match(block.text):

@@ -130,3 +130,37 @@ def test_page_with_only_links_has_no_body() -> None:
 )
 def test_heading_lines(text: str, bold: bool, heading: bool) -> None:
     assert generic._is_heading_line(text, bold) is heading
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("网友评论（2）", True),  # a count after the label
+        ("【相关推荐】", True),
+        ("▶ 热门文章", True),
+        ("最新评论 3条", True),
+        ("相关阅读>>", True),
+        ("读者来信", True),
+        ("【相关推荐】湖州退休人员每月划入120元；衢州每月划入95元", True),  # the list on the label's own line
+        ("网友评论说今年的划入标准比去年高了一些，大家都很关心。", False),  # prose mentioning 评论
+        ("相关推荐湖州退休人员每月划入120元", False),  # no brackets: not a label line
+    ],
+)
+def test_decorated_labels(text: str, label: bool) -> None:
+    assert generic.is_label(text) is label
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        '<p>【相关推荐】武汉退休人员每月划入120元；天津每月划入95元</p>'
+        '<div class="pl"><h3>网友评论（2）</h3><div><b>楚雄老李</b><p>楚雄这里每月划入100元。</p></div></div>',
+        "<h4>读者来信</h4><p>楚雄的张阿姨说：她所在的楚雄州每月划入九十元。</p><p>玉溪读者：玉溪市每月划入85元。</p>",
+        '<div class="sharedaddy sd-sharing-enabled"><h3>分享此文：</h3><ul><li><a href="#">微信</a></li></ul></div>',
+    ],
+    ids=["bracketed-lead-and-counted-label", "readers-letters", "jetpack-share"],
+)
+def test_labelled_blocks_inside_the_body_are_left_out(tail: str) -> None:
+    body = texts(f'<div class="content">{BODY_P}{PROSE}{tail}</div>')
+    assert any("成都市" in t for t in body)
+    assert not any(w in t for t in body for w in ("武汉", "楚雄", "玉溪", "评论", "分享"))
