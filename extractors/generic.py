@@ -337,6 +337,7 @@ def walk(el: etree._Element, kind: str = "p", out: list[Block] | None = None) ->
     if _is_link_block(el):
         return out
     if tag == "table" and not _is_layout_table(el):
+        out.extend(_caption(el))
         out.extend(_table_rows(el))
     elif tag in ("table", "tbody", "thead", "tr"):
         for child in el:
@@ -374,6 +375,14 @@ def _is_layout_table(table: etree._Element) -> bool:
     if any(nested is not table for nested in table.iter("table")):
         return True
     return any(text_len(cell) > DATA_CELL_MAX_CHARS for cell in table.iter("td", "th"))
+
+
+def _caption(table: etree._Element) -> list[Block]:
+    """A data table's <caption> as the line that leads into its rows: it often names the place and
+    what the numbers are (合肥市退休人员医保个人账户划入标准; caption_table_hefei)."""
+    caption = table.find("caption")
+    text = clean_text(element_text(caption)) if caption is not None else ""
+    return [Block("p", text)] if text else []
 
 
 def _table_rows(table: etree._Element) -> Iterator[Block]:

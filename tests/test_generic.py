@@ -164,3 +164,12 @@ def test_labelled_blocks_inside_the_body_are_left_out(tail: str) -> None:
     body = texts(f'<div class="content">{BODY_P}{PROSE}{tail}</div>')
     assert any("成都市" in t for t in body)
     assert not any(w in t for t in body for w in ("武汉", "楚雄", "玉溪", "评论", "分享"))
+
+
+def test_a_table_caption_leads_into_its_rows() -> None:
+    table = ("<table><caption>合肥市退休人员医保个人账户划入标准</caption><tr><th>年龄段</th><th>每月划入（元）</th></tr>"
+             "<tr><td>70周岁以下</td><td>120</td></tr></table>")
+    blocks = blocks_of(f"<div>{BODY_P}{table}{PROSE}</div>")
+    kinds_texts = [(b.kind, b.text) for b in blocks]
+    start = kinds_texts.index(("p", "合肥市退休人员医保个人账户划入标准"))
+    assert kinds_texts[start + 1:start + 3] == [("table_row", "年龄段 | 每月划入（元）"), ("table_row", "70周岁以下 | 120")]

@@ -26,8 +26,6 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
              "ratio_min", "ratio_max", "approximate")
 # Cases that fail today, with what goes wrong (the audit report has the snippets and fixes).
 KNOWN_FAILURES: dict[str, str] = {
-    "caption_table_hefei": "the table's <caption> (合肥市退休人员医保个人账户划入标准) is dropped by generic.walk, so the "
-                           "rows have no place and give no claim",
     "city_age_table": "a sentence restating a table row (表中拉萨市…分别为每月120元和140元) adds two "
                       "band-less 拉萨 claims that conflict with each other and with the table's bands",
     "column_markdown_zhejiang": "义乌 (county short name) lent to 金华; 比去年多了20元 read as a level (DELTA_BEFORE "
