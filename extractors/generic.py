@@ -150,16 +150,32 @@ def link_density(el: etree._Element, total: int | None = None) -> float:
     return min(1.0, link_chars / total) if total else 0.0
 
 
-def drop_furniture(root: etree._Element) -> None:
-    """Remove drop-listed class/id elements and label-opened blocks (相关推荐, 网友评论 …)."""
+def headline_path(root: etree._Element, headline: etree._Element | None) -> dict[etree._Element, etree._Element]:
+    """The headline and its ancestors, each mapped to its child on the way down to the headline
+    (the headline maps to itself); empty when there is no headline or it is no longer in the tree."""
+    if headline is None:
+        return {}
+    path = {headline: headline}
+    child = headline
+    for ancestor in headline.iterancestors():
+        path[ancestor] = child
+        child = ancestor
+    return path if child is root else {}
+
+
+def drop_furniture(root: etree._Element, headline: etree._Element | None = None) -> None:
+    """Remove drop-listed class/id elements and label-opened blocks (相关推荐, 网友评论 …); what holds
+    the headline is never furniture (a div.main-right article column; gov_right_column_dalian)."""
+    keep = headline_path(root, headline)
     page_chars = max(text_len(root), 1)
     for el in _NAMED(root):
         name = f"{el.get('class', '')} {el.get('id', '')}"
-        if DROP_NAME.search(name) and el.getparent() is not None and text_len(el) < DROP_GUARD_SHARE * page_chars:
+        if DROP_NAME.search(name) and el not in keep and el.getparent() is not None \
+                and text_len(el) < DROP_GUARD_SHARE * page_chars:
             remove(el)
     for el in _label_elements(root):
-        if el.getparent() is not None:
-            _remove_labelled(el)
+        if el.getparent() is not None and el not in keep:
+            _remove_labelled(el, keep)
 
 
 def _label_elements(root: etree._Element) -> list[etree._Element]:
@@ -185,13 +201,15 @@ def _elements_containing(labels: tuple[str, ...]) -> etree.XPath:
     return etree.XPath("//*[text()[" + " or ".join(f"contains(., '{w}')" for w in labels) + "]]")
 
 
-def _remove_labelled(label: etree._Element) -> None:
-    """Remove a label, climbing to the wrapper that only holds it, and the list that follows it."""
+def _remove_labelled(label: etree._Element, keep: dict[etree._Element, etree._Element]) -> None:
+    """Remove a label, climbing to the wrapper that only holds it, and the list that follows it up
+    to the headline (a 热门推荐 strip above the article; flat_hot_strip_shenyang) or a long text."""
     text = text_len(label)
     while (parent := label.getparent()) is not None and parent.getparent() is not None and text_len(parent) <= text:
         label = parent
     for sibling in list(label.itersiblings()):
-        if text_len(sibling) >= LABELLED_BLOCK_MAX_CHARS and link_density(sibling) < MAX_BODY_LINK_DENSITY:
+        if sibling in keep or (text_len(sibling) >= LABELLED_BLOCK_MAX_CHARS
+                               and link_density(sibling) < MAX_BODY_LINK_DENSITY):
             break
         remove(sibling)
     remove(label)
@@ -243,27 +261,70 @@ def score_containers(root: etree._Element) -> dict[etree._Element, float]:
     return scores
 
 
-def main_content(root: etree._Element) -> list[etree._Element]:
+def main_content(root: etree._Element, headline: etree._Element | None = None) -> list[etree._Element]:
     """The element(s) holding the article body: the best-scored container, discounted by link density,
-    plus its twins — siblings of the same tag and class (<section>s of one <article>) that score well.
+    that holds or follows the headline; unwrapped from wrappers that hold nothing else; with its twins.
 
-    Other siblings are not merged in, as readability does: an unlabelled comment block next to the
-    article scores like a second half of the body, and a trap sentence costs more than a lost lead."""
+    Twins are siblings of the same tag and class (the <section>s of one <article>): the run from the
+    first to the last twin that scores well, so a weak twin between them (a <section> holding only a
+    table; wechat_repost_yinchuan) stays in. Other siblings are not merged in, as readability does:
+    an unlabelled comment block next to the article scores like a second half of the body, and a trap
+    sentence costs more than a lost lead."""
     scores = score_containers(root)
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:TOP_CANDIDATES]
+    path = headline_path(root, headline)
     best, best_score = None, 0.0
-    for el, score in ranked:
+    for el, score in _placed(sorted(scores.items(), key=lambda kv: kv[1], reverse=True), path):
         adjusted = score * (1 - link_density(el))
         if adjusted > best_score:
             best, best_score = el, adjusted
     if best is None or text_len(best) < MIN_BODY_CHARS:
         raise NoBodyError("no element with enough paragraph text (generic scoring found no body)")
+    best = _unwrap(best)
     parent = best.getparent()
     if parent is None:
         return [best]
-    return [el for el in parent if el is best or (
-        el.tag == best.tag and el.get("class") == best.get("class")
-        and scores.get(el, 0.0) >= SIBLING_SCORE_SHARE * best_score and link_density(el) < MAX_BODY_LINK_DENSITY)]
+    twins = [el for el in parent if el is best or (
+        el.tag == best.tag and el.get("class") == best.get("class") and not _precedes(el, path)
+        and link_density(el) < MAX_BODY_LINK_DENSITY)]
+    strong = [i for i, el in enumerate(twins) if el is best or scores.get(el, 0.0) >= SIBLING_SCORE_SHARE * best_score]
+    return twins[strong[0]:strong[-1] + 1]
+
+
+def _placed(ranked: list[tuple[etree._Element, float]],
+            path: dict[etree._Element, etree._Element]) -> list[tuple[etree._Element, float]]:
+    """The TOP_CANDIDATES best containers that do not come wholly before the headline (a news
+    column above the article is not its body; prose_sidebar_guiyang); all of them if none is left."""
+    if not path:
+        return ranked[:TOP_CANDIDATES]
+    placed = []
+    for item in ranked:
+        if not _precedes(item[0], path):
+            placed.append(item)
+            if len(placed) == TOP_CANDIDATES:
+                break
+    return placed or ranked[:TOP_CANDIDATES]
+
+
+def _precedes(el: etree._Element, path: dict[etree._Element, etree._Element]) -> bool:
+    """True when ``el`` comes wholly before the headline in reading order (``path``: headline_path)."""
+    if not path or el in path:
+        return False  # no headline, or el holds it
+    child = el
+    while (parent := child.getparent()) is not None and parent not in path:
+        child = parent
+    if parent is None or path[parent] is parent:  # outside the tree, or inside the headline itself
+        return False
+    return parent.index(child) < parent.index(path[parent])
+
+
+def _unwrap(el: etree._Element) -> etree._Element:
+    """The outermost container that holds nothing but ``el``'s text (<section><section><p>… of a
+    WeChat body), so that twins are looked for at the level where the article's parts are siblings."""
+    size = text_len(el)
+    while (parent := el.getparent()) is not None and parent.tag in CONTAINER_TAGS and parent.tag != "body" \
+            and text_len(parent) == size:
+        el = parent
+    return el
 
 
 # Paragraphs/items that are almost all link text are "read more" links, not body.
@@ -428,15 +489,20 @@ def _int(value: str | None) -> int:
 
 
 def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> list[Block]:
-    """The body of an article as blocks, without bylines, article navigation, the title, or
-    anything after a label such as 相关推荐 (a related list inside the article box)."""
+    """The body of an article as blocks, without bylines, article navigation, the title, anything
+    before the title, or anything after a label such as 相关推荐 (a related list inside the article box)."""
     blocks: list[Block] = []
+    seen_title = False
     for root in roots:
         for block in walk(root):
             if is_label(block.text):
                 return blocks
-            if block.text == title or is_meta_line(block.text) or NAV_LINE.match(block.text) \
-                    or COMMENT_LINE.match(block.text):
+            if block.text == title:
+                if not seen_title:  # what the body box holds above the headline is not body (prose_sidebar_guiyang)
+                    blocks.clear()
+                seen_title = True
+                continue
+            if is_meta_line(block.text) or NAV_LINE.match(block.text) or COMMENT_LINE.match(block.text):
                 continue
             blocks.append(block)
     return blocks

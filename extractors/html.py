@@ -68,7 +68,7 @@ def parse_html(body: bytes, url: str, *, content_type: str | None = None,
     title = _title(root, profile)
     headline = headline_element(root, title)
     published = _published_at(root, profile, headline, url)
-    extractor, blocks = _body(root, profile, title, url)
+    extractor, blocks = _body(root, profile, title, _shows_title(headline, title), url)
     paragraphs = number_blocks(blocks)
     canonical = canonical_url(url)
     return Article(
@@ -204,7 +204,12 @@ def _byline_date(el: etree._Element, read: Callable[[str], datetime | None] = pa
     return read(text) if len(text) <= BYLINE_MAX_CHARS and "。" not in text else None
 
 
-def _body(root: etree._Element, profile: Profile | None, title: str | None,
+def _shows_title(headline: etree._Element | None, title: str | None) -> etree._Element | None:
+    """The headline element when its text is the title (then the body is around or after it)."""
+    return headline if headline is not None and title and clean_text(element_text(headline)) == title else None
+
+
+def _body(root: etree._Element, profile: Profile | None, title: str | None, headline: etree._Element | None,
           url: str) -> tuple[str, list[generic.Block]]:
     """(extractor name, body blocks): the profile's body when it finds one, else the generic path."""
     if profile is not None:
@@ -214,9 +219,9 @@ def _body(root: etree._Element, profile: Profile | None, title: str | None,
         if blocks:
             return profile.name, blocks
     generic.prune(root)
-    generic.drop_furniture(root)
+    generic.drop_furniture(root, headline)
     try:
-        containers = generic.main_content(root)
+        containers = generic.main_content(root, headline)
     except generic.NoBodyError as exc:
         raise ParseError(f"{url}: {exc}") from exc
     blocks = generic.body_blocks(containers, title)

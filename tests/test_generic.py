@@ -173,3 +173,45 @@ def test_a_table_caption_leads_into_its_rows() -> None:
     kinds_texts = [(b.kind, b.text) for b in blocks]
     start = kinds_texts.index(("p", "合肥市退休人员医保个人账户划入标准"))
     assert kinds_texts[start + 1:start + 3] == [("table_row", "年龄段 | 每月划入（元）"), ("table_row", "70周岁以下 | 120")]
+
+
+# --- the headline anchors the body: what holds it is kept, what comes wholly before it is not body ---
+
+H1 = "<h1>成都市医保个人账户划入标准</h1>"
+
+
+def headline_texts(body_html: str) -> list[str]:
+    root = lxml.html.document_fromstring(WRAP.format(body_html))
+    headline = root.find(".//h1")
+    generic.prune(root)
+    generic.drop_furniture(root, headline)
+    return [b.text for b in generic.body_blocks(generic.main_content(root, headline), headline.text)]
+
+
+def test_a_drop_named_column_holding_the_headline_is_kept() -> None:
+    menu = "".join(f'<li><a href="/{i}/">办事指南栏目第{i}项</a></li>' for i in range(40))
+    body = headline_texts(f'<div class="main-left"><ul>{menu}</ul></div><div class="main-right">{H1}{BODY_P}{PROSE}</div>')
+    assert any("成都市" in t for t in body)
+
+
+def test_a_label_strip_above_the_headline_stops_at_the_headline() -> None:
+    body = headline_texts(f'<div class="main"><h3>热门推荐</h3><ul><li><a href="/1.html">武汉每月返100元</a></li></ul>'
+                          f"{H1}{BODY_P}{PROSE}</div>")
+    assert any("成都市" in t for t in body) and not any("武汉" in t for t in body)
+
+
+def test_a_prose_column_before_the_headline_is_not_body() -> None:
+    news = "".join(f"<p>武汉市医保局近日召开会议，会上通报武汉市退休人员每月划入{90 + i}元，同比有所增长，并要求做好宣传。</p>"
+                   for i in range(3))
+    body = headline_texts(f'<div class="wrap"><div class="c1"><h3>各地动态</h3>{news}</div>'
+                          f'<div class="c2">{H1}{BODY_P}{PROSE}</div></div>')
+    assert any("成都市" in t for t in body) and not any("武汉" in t for t in body)
+
+
+def test_wechat_sections_keep_a_table_between_prose_sections() -> None:
+    table = "<table><tr><td>不满70周岁</td><td>每月95元</td></tr><tr><td>70周岁及以上</td><td>每月105元</td></tr></table>"
+    body = texts(f'<div id="js_content"><section style="margin:0"><section>{BODY_P}</section></section>'
+                 f'<section><p><strong>标准见下表</strong></p>{table}</section><section>{PROSE}</section>'
+                 '<section><p>往期推荐</p><p><a href="/s/1">武汉每月划入100元</a></p></section></div>')
+    assert "不满70周岁 | 每月95元" in body and any("成都市" in t for t in body) and any("参保人" in t for t in body)
+    assert not any("武汉" in t for t in body)
