@@ -27,11 +27,20 @@ from extractors.decoding import Decoded, UndecodableError, decode_html, header_c
 from extractors.urls import canonical_url
 from spiders.alias import UrlAlias
 from spiders.failures import failure_outcome
-from spiders.ledger import DUPLICATE, NOT_HTML, OFF_SITE, TRUNCATED, CrawlLedger, reason_key
+from spiders.ledger import (
+    DUPLICATE,
+    NOT_HTML,
+    OFF_SITE,
+    TOO_LARGE,
+    TRUNCATED,
+    CrawlLedger,
+    reason_key,
+)
 from spiders.links import CrawlLinks, crawl_links, looks_like_listing, netloc_of
 from spiders.pipelines import FetchedPage
 from spiders.rawstore import RawStore
 from spiders.records import LedgerEntry, RawPage
+from spiders.sitemaps import SitemapTooLarge, sitemap_xml
 
 # Articles first: they are what the crawl is for, and storing them early keeps the queue short.
 PRIORITY = {"article": 10, "listing": 0, "sitemap": 0, "robots": 5}
@@ -53,6 +62,8 @@ REMEMBERED = "remembered from an earlier crawl"
 NO_ROBOTS_STATUSES = [401, 403, 404, 410]
 # Request meta keys this spider owns (copied onto a retried request; Scrapy's own keys are not).
 OWN_META = ("kind", "ledger_url", "handle_httpstatus_list")
+# Start URLs with these endings are sitemaps (any other sitemap is recognised by its root element).
+SITEMAP_SUFFIXES = (".xml", ".xml.gz")
 # Content types the crawler keeps; anything else is skipped as "not HTML".
 HTML_TYPES = ("text/html", "application/xhtml")
 XML_TYPES = ("text/xml", "application/xml")
@@ -78,14 +89,6 @@ def is_truncated(response: Response) -> bool:
 def content_type(response: Response) -> str:
     """The Content-Type header as text ('' when absent)."""
     return (response.headers.get("Content-Type") or b"").decode("latin-1")
-
-
-def is_sitemap(response: Response) -> bool:
-    """True for an XML sitemap or sitemap index."""
-    head = response.body[:1024].lstrip()
-    return head.startswith(b"<?xml") and (
-        b"<urlset" in response.body[:4096] or b"<sitemapindex" in response.body[:4096]
-    )
 
 
 def validators(page: RawPage) -> dict[str, str]:
@@ -151,7 +154,7 @@ class SiteSpider(scrapy.Spider):
         """One request per start URL (a sitemap if it names one, else a listing page), and one for
         each site's robots.txt, whose Sitemap: lines lead to the sitemaps."""
         for url in self.start_urls:
-            kind = "sitemap" if url.lower().endswith(".xml") else "listing"
+            kind = "sitemap" if url.lower().endswith(SITEMAP_SUFFIXES) else "listing"
             if (request := self.request(url, kind)) is not None:
                 yield request
         origins = sorted({(urlsplit(u).scheme, netloc_of(u)) for u in self.start_urls})
@@ -219,9 +222,10 @@ class SiteSpider(scrapy.Spider):
             yield from self.parse_robots(response, url)
             return
         ctype = content_type(response)
-        if is_sitemap(response):
-            yield self.fetched(response, url, "sitemap", None)
-            yield from self.follow_sitemap(response.body, response.url)
+        if (sitemap := self.sitemap_of(response, url)) is not None:
+            if sitemap:
+                yield self.fetched(response, url, "sitemap", None)
+                yield from self.follow_sitemap(sitemap, response.url)
             return
         if ctype and not ctype.lower().startswith(HTML_TYPES + XML_TYPES):
             self.ledger.finish(url, "skipped", f"{NOT_HTML}; {ctype}", response.status)
@@ -265,7 +269,7 @@ class SiteSpider(scrapy.Spider):
             yield from self.robots_sitemaps(body)
             return
         if known.kind == "sitemap":
-            yield from self.follow_sitemap(body, known.url)
+            yield from self.follow_sitemap(sitemap_xml(body) or b"", known.url)
             return
         yield from self.follow(
             kind,
@@ -352,6 +356,16 @@ class SiteSpider(scrapy.Spider):
         if not self.ledger.seen(url):
             self.ledger.finish(url, "skipped", OFF_SITE)
         return True
+
+    def sitemap_of(self, response: Response, url: str) -> bytes | None:
+        """The XML of a sitemap response (unpacked if gzipped; b"" when recorded skipped as too
+        large), or None when the response is not a sitemap."""
+        max_size = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        try:
+            return sitemap_xml(response.body, max_size)
+        except SitemapTooLarge as exc:
+            self.ledger.finish(url, "skipped", f"{TOO_LARGE}; {exc}", response.status)
+            return b""
 
     def follow_sitemap(self, body: bytes, url: str) -> Iterator[Request]:
         """Requests for each <loc> of a sitemap (nested sitemaps, listings, articles)."""

@@ -3,6 +3,7 @@ what a second crawl fetches again, and what a killed crawl leaves behind."""
 
 from __future__ import annotations
 
+import gzip
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ from spiders.records import RawPage
 from spiders.retry import RetryAfterMiddleware, backoff_delay, parse_retry_after
 from spiders.settings import crawl_settings
 from spiders.site_spider import is_truncated, validators
+from spiders.sitemaps import SitemapTooLarge, sitemap_xml
 from tests.mockserver import GBK_TEXT, LAST_MODIFIED, Hit, MockSite, serve
 
 pytestmark = pytest.mark.network
@@ -821,3 +823,38 @@ def test_truncation_is_a_page_that_opened_but_never_closed(
 ) -> None:
     response = HtmlResponse("http://s.example/a.html", body=body, flags=flags)
     assert is_truncated(response) == truncated
+
+
+# --- sitemaps recognised by their root element, plain or gzipped ---------------------------------
+
+URLSET = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://s.example/a/1.html</loc></url></urlset>'
+
+
+@pytest.mark.parametrize(
+    ("body", "is_sitemap"),
+    [
+        (b'<?xml version="1.0" encoding="UTF-8"?>\n' + URLSET, True),
+        (URLSET, True),  # no prolog
+        (b"\xef\xbb\xbf\n  " + URLSET, True),  # BOM and whitespace
+        (b'<?xml version="1.0"?><?xml-stylesheet href="s.xsl"?><!-- by CMS -->' + URLSET, True),
+        (
+            b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></sitemapindex>',
+            True,
+        ),
+        (gzip.compress(URLSET), True),  # sitemap.xml.gz served as a file
+        (b"<html><body><p>urlset</p></body></html>", False),
+        (b'<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>', False),
+        (gzip.compress(b"<html></html>"), False),
+        (b"\x1f\x8b\x08 not really gzip", False),
+    ],
+)
+def test_sitemap_xml_recognises_sitemaps_by_root_element(body: bytes, is_sitemap: bool) -> None:
+    xml = sitemap_xml(body, max_size=1 << 20)
+    assert (xml is not None) == is_sitemap
+    if xml is not None:  # the XML itself, unpacked
+        assert b"<urlset" in xml or b"<sitemapindex" in xml
+
+
+def test_a_gzipped_sitemap_past_the_size_limit_is_refused() -> None:
+    with pytest.raises(SitemapTooLarge, match="unpacks past 100 bytes"):
+        sitemap_xml(gzip.compress(URLSET * 10), max_size=100)
