@@ -19,7 +19,8 @@ import dagster as dg
 import pyarrow.parquet as pq
 
 from extractors.records import Claim
-from pipelines import stages
+from pipelines import checks, stages
+from pipelines.consistency import check_rules
 from pipelines.diff import diff_releases
 from pipelines.publish import PublishResult, promote, write_candidate
 from pipelines.records import ParagraphRow
@@ -72,8 +73,8 @@ def run_crawl_child(context: dg.AssetExecutionContext, urls: Sequence[str], alia
     return dict(invocation.get_materialize_result().metadata or {})
 
 
-@dg.asset(group_name=GROUP, kinds={"scrapy"})
-def raw_pages(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg.Output[RawPagesRef]:
+@dg.asset(group_name=GROUP, kinds={"scrapy"}, check_specs=[checks.RAW_STORE_NOT_EMPTY])
+def raw_pages(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> Iterator[Any]:
     """Fetched pages in the immutable raw store (<data_dir>/raw). Crawls with Scrapy in a child
     process run through Dagster Pipes; with crawl=False, only reads what the store already holds."""
     metadata: dict[str, Any] = {"crawled": pipeline.crawl}
@@ -87,7 +88,8 @@ def raw_pages(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg
     store = RawStore(pipeline.raw_dir)
     pages = sum(1 for _ in store.pages(kind="article"))
     metadata |= {"pages_in_store": len(store), "article_pages": pages}
-    return dg.Output(RawPagesRef(raw_dir=str(pipeline.raw_dir), pages=pages), metadata=metadata)
+    yield dg.Output(RawPagesRef(raw_dir=str(pipeline.raw_dir), pages=pages), metadata=metadata)
+    yield checks.raw_store_not_empty(pages)
 
 
 # --------------------------------------------------------------------------- articles … claims
@@ -116,10 +118,10 @@ def skipped_markdown(skipped: Sequence[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-@dg.asset(group_name=GROUP, kinds={"python"})
+@dg.asset(group_name=GROUP, kinds={"python"}, check_specs=[checks.ARTICLES_UNIQUE_IDS])
 def articles(
     context: dg.AssetExecutionContext, pipeline: PipelineConfig, raw_pages: RawPagesRef
-) -> dg.Output[ArticleSet]:
+) -> Iterator[Any]:
     """One row per distinct article, parsed from the raw store (title, date, site, body); the same
     article under several URLs is merged. Pages that fail to parse are logged and counted."""
     records_path, table_path = _work_paths(pipeline, "articles")
@@ -138,23 +140,26 @@ def articles(
     if report.skipped:
         metadata["skipped_pages"] = dg.MetadataValue.md(skipped_markdown(report.skipped))
     ref = ArticleSet(work=work, parsed=report.parsed, skipped=len(report.skipped))
-    return dg.Output(ref, metadata=metadata)
+    yield dg.Output(ref, metadata=metadata)
+    yield checks.articles_unique_ids(written.article_ids)
 
 
-@dg.asset(group_name=GROUP, kinds={"python"})
+@dg.asset(group_name=GROUP, kinds={"python"}, check_specs=[checks.PARAGRAPH_KEYS_UNIQUE])
 def paragraphs(
     context: dg.AssetExecutionContext, pipeline: PipelineConfig, articles: ArticleSet
-) -> dg.Output[WorkSet]:
+) -> Iterator[Any]:
     """One row per body paragraph with its duplicate cluster (exact and near-duplicate groups) and
     whether it is boilerplate repeated across articles; the paragraph index persists in work/."""
     records = Path(articles.work.records)
     rows = stages.dedup_stream(stages.read_records(records), pipeline.work_dir, log=context.log)
     clusters: set[str] = set()
     boilerplate = 0
+    keys = checks.ParagraphKeyAudit()
 
     def counted(stream: Iterator[ParagraphRow]) -> Iterator[ParagraphRow]:
         nonlocal boilerplate
         for row in stream:
+            keys.see(row.article_id, row.ordinal)
             clusters.add(row.cluster_id)
             boilerplate += row.is_boilerplate
             yield row
@@ -163,26 +168,29 @@ def paragraphs(
     n = stages.write_stream(records_path, table_path, "paragraphs", counted(rows))
     work = WorkSet(records=str(records_path), table=str(table_path), rows=n)
     context.log.info("%d paragraphs in %d clusters", n, len(clusters))
-    return dg.Output(work, metadata={"rows": n, "clusters": len(clusters),
-                                     "boilerplate_rows": boilerplate,
-                                     "table": dg.MetadataValue.path(work.table)})
+    yield dg.Output(work, metadata={"rows": n, "clusters": len(clusters),
+                                    "boilerplate_rows": boilerplate,
+                                    "table": dg.MetadataValue.path(work.table)})
+    yield keys.result()
 
 
-@dg.asset(group_name=GROUP, kinds={"python"})
+@dg.asset(group_name=GROUP, kinds={"python"}, check_specs=[checks.CLAIMS_HAVE_EVIDENCE])
 def claims(
     context: dg.AssetExecutionContext,
     pipeline: PipelineConfig,
     articles: ArticleSet,
     paragraphs: WorkSet,
-) -> dg.Output[WorkSet]:
+) -> Iterator[Any]:
     """One row per statement of a credit rule in an article (region, age band, amount or ratio),
     with the sentence it was read from and the paragraph cluster it came from."""
     failed: list[tuple[str, str]] = []
     regions: Counter[str] = Counter()
+    problems: list[str] = []
 
     def counted(groups: Iterator[list[Claim]]) -> Iterator[list[Claim]]:
         for group in groups:
             regions.update(claim.region for claim in group)
+            problems.extend(p for p in map(checks.claim_problem, group) if p is not None)
             yield group
 
     per_article = stages.extract_stream(stages.read_records(Path(articles.work.records)),
@@ -198,7 +206,8 @@ def claims(
         "top_regions": dg.MetadataValue.md(_counter_markdown(regions, "region")),
         "table": dg.MetadataValue.path(work.table),
     }
-    return dg.Output(work, metadata=metadata)
+    yield dg.Output(work, metadata=metadata)
+    yield checks.claims_have_evidence(problems)
 
 
 def _counter_markdown(counts: Counter[str], label: str, limit: int = 15) -> str:
@@ -225,13 +234,14 @@ def _counter_markdown(counts: Counter[str], label: str, limit: int = 15) -> str:
             kinds={"python"},
         ),
     },
+    check_specs=[checks.CREDIT_RULES_CONSISTENT, checks.CONFLICTS_RESOLVED],
 )
 def reconciled(
     context: dg.AssetExecutionContext,
     pipeline: PipelineConfig,
     articles: ArticleSet,
     claims: WorkSet,
-) -> Iterator[dg.Output[WorkSet]]:
+) -> Iterator[Any]:
     """Reconcile claims into credit rules and conflicts, applying the reviewer's overrides."""
     result = stages.reconcile_stage(
         list(stages.read_records(Path(claims.records))),
@@ -248,6 +258,7 @@ def reconciled(
         "unmatched_overrides": len(result.unmatched_overrides),
         "table": dg.MetadataValue.path(rules.table),
     })
+    yield checks.credit_rules_consistent(check_rules(result.credit_rules))
     conflicts = save_stage(pipeline, "conflicts", result.conflicts)
     unresolved = sum(conflict.status == "unresolved" for conflict in result.conflicts)
     yield dg.Output(conflicts, output_name="conflicts", metadata={
@@ -255,6 +266,7 @@ def reconciled(
         "unresolved": unresolved,
         "table": dg.MetadataValue.path(conflicts.table),
     })
+    yield checks.conflicts_resolved(result.conflicts)
 
 
 # --------------------------------------------------------------------------- release
@@ -327,10 +339,10 @@ def diff_counts_markdown(summary: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@dg.asset(group_name=GROUP, kinds={"parquet"})
+@dg.asset(group_name=GROUP, kinds={"parquet"}, check_specs=[checks.LATEST_IS_READABLE])
 def published_release(
     context: dg.AssetExecutionContext, pipeline: PipelineConfig, release_candidate: CandidateRef
-) -> dg.Output[PublishResult]:
+) -> Iterator[Any]:
     """The audited candidate promoted to data/published/<version>/ with `latest` pointing at it;
     a run whose content equals the latest release publishes nothing and says so."""
     result = promote(Path(release_candidate.path), pipeline.data_path)
@@ -338,7 +350,8 @@ def published_release(
         context.log.info("published %s at %s", result.version, result.path)
     else:
         context.log.info("nothing new: content equals %s (%s)", result.version, result.reason)
-    return dg.Output(result, metadata=publish_metadata(result))
+    yield dg.Output(result, metadata=publish_metadata(result))
+    yield checks.latest_is_readable(result)
 
 
 ASSETS = (raw_pages, articles, paragraphs, claims, reconciled, release_candidate, published_release)

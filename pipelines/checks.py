@@ -2,32 +2,29 @@
 
 The rules themselves are plain functions over rows (dicts as pyarrow's `to_pylist` gives them),
 each returning the offending keys, so they are tested with literal rows.
+
+Only the candidate's audit is a step of its own (one step for its five blocking checks: it must
+pass before `published_release` starts). Every other check is declared here as a spec and
+evaluated inside its asset from what the asset already holds or streams (ids, keys, findings), so
+no check re-reads a whole table and the run records a handful of steps instead of nineteen.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import pyarrow.parquet as pq
 
-from pipelines import stages
-from pipelines.assets import (
-    articles,
-    claims,
-    paragraphs,
-    published_release,
-    raw_pages,
-    reconciled,
-    release_candidate,
-)
-from pipelines.consistency import MAX_MONTHLY_YUAN, MAX_RATIO, check_rules
+from extractors.records import Claim
+from pipelines.consistency import MAX_MONTHLY_YUAN, MAX_RATIO, Finding
 from pipelines.publish import PublishResult
-from pipelines.stages import ArticleSet, CandidateRef, RawPagesRef, WorkSet
+from pipelines.records import Conflict
+from pipelines.stages import CandidateRef
 
 Row = Mapping[str, Any]
 
@@ -124,130 +121,173 @@ def candidate_rules(candidate: CandidateRef) -> list[dict[str, Any]]:
     return pq.read_table(Path(candidate.path) / "credit_rules.parquet").to_pylist()
 
 
-def table_rows(work: WorkSet, columns: Sequence[str]) -> list[dict[str, Any]]:
-    """Some columns of a stage's Parquet table, as rows."""
-    return pq.read_table(work.table, columns=list(columns)).to_pylist()
-
-
 # --------------------------------------------------------------------------- blocking: the candidate
 
-
-@dg.asset_check(asset=release_candidate, blocking=True)
-def credit_rules_unique_keys(release_candidate: CandidateRef) -> dg.AssetCheckResult:
-    """Each (region_code, population, age_min, age_max) has exactly one credit rule."""
-    return result(duplicate_keys(candidate_rules(release_candidate)),
-                  "every key is unique", "duplicate credit rule keys")
-
-
-@dg.asset_check(asset=release_candidate, blocking=True)
-def credit_rules_sane_values(release_candidate: CandidateRef) -> dg.AssetCheckResult:
-    """Ratios lie in (0, 10%] and monthly amounts in (0, 1000] yuan (pipelines.consistency's bounds)."""
-    return result(insane_values(candidate_rules(release_candidate)),
-                  "ratios and amounts in range", "values out of range")
-
-
-@dg.asset_check(asset=release_candidate, blocking=True)
-def credit_rules_have_evidence(release_candidate: CandidateRef) -> dg.AssetCheckResult:
-    """Every credit rule carries at least one evidence sentence and one source URL."""
-    return result(without_evidence(candidate_rules(release_candidate)),
-                  "every rule has evidence", "rules without evidence")
-
-
-@dg.asset_check(asset=release_candidate, blocking=True)
-def credit_rules_no_overlapping_age_bands(release_candidate: CandidateRef) -> dg.AssetCheckResult:
-    """Within a region and population, age bands [age_min, age_max) do not overlap."""
-    return result(overlapping_bands(candidate_rules(release_candidate)),
-                  "age bands are disjoint", "overlapping age bands")
+CANDIDATE_CHECKS: dict[str, tuple[str, Any, str, str]] = {
+    # name: (description, rule over rows, description when passed, label of the problems)
+    "credit_rules_unique_keys": (
+        "Each (region_code, population, age_min, age_max) has exactly one credit rule.",
+        duplicate_keys, "every key is unique", "duplicate credit rule keys"),
+    "credit_rules_sane_values": (
+        "Ratios lie in (0, 10%] and monthly amounts in (0, 1000] yuan (pipelines.consistency's bounds).",
+        insane_values, "ratios and amounts in range", "values out of range"),
+    "credit_rules_have_evidence": (
+        "Every credit rule carries at least one evidence sentence and one source URL.",
+        without_evidence, "every rule has evidence", "rules without evidence"),
+    "credit_rules_no_overlapping_age_bands": (
+        "Within a region and population, age bands [age_min, age_max) do not overlap.",
+        overlapping_bands, "age bands are disjoint", "overlapping age bands"),
+}
+PAGES_PARSED_SHARE = "pages_parsed_share"
+CANDIDATE = dg.AssetKey("release_candidate")
+CANDIDATE_SPECS = [
+    *(dg.AssetCheckSpec(name, asset=CANDIDATE, blocking=True, description=spec[0])
+      for name, spec in CANDIDATE_CHECKS.items()),
+    dg.AssetCheckSpec(PAGES_PARSED_SHARE, asset=CANDIDATE, blocking=True,
+                      description="At least 80% of the stored article pages had a body the parser could read."),
+]
 
 
-@dg.asset_check(asset=release_candidate, blocking=True)
-def pages_parsed_share(release_candidate: CandidateRef) -> dg.AssetCheckResult:
-    """At least 80% of the stored article pages had a body the parser could read."""
-    share = release_candidate.parsed_share
+@dg.multi_asset_check(specs=CANDIDATE_SPECS, ins={"release_candidate": dg.AssetIn(CANDIDATE)},
+                      description="Blocking audit of the release candidate before it is promoted.")
+def candidate_audit(release_candidate: CandidateRef) -> Iterator[dg.AssetCheckResult]:
+    """The candidate's credit rules are unique, sane, evidenced and disjoint; enough pages parsed."""
+    rows = candidate_rules(release_candidate)
+    for name, (_, rule, ok, failed) in CANDIDATE_CHECKS.items():
+        yield _named(result(rule(rows), ok, failed), name, CANDIDATE)
+    yield pages_parsed_share(release_candidate)
+
+
+def pages_parsed_share(candidate: CandidateRef) -> dg.AssetCheckResult:
+    """At least MIN_PARSED_SHARE of the stored article pages had a body the parser could read."""
+    share = candidate.parsed_share
     return dg.AssetCheckResult(
+        check_name=PAGES_PARSED_SHARE,
+        asset_key=CANDIDATE,
         passed=share >= MIN_PARSED_SHARE,
-        description=f"{share:.1%} of {release_candidate.parsed + release_candidate.skipped} pages "
+        description=f"{share:.1%} of {candidate.parsed + candidate.skipped} pages "
         f"parsed (minimum {MIN_PARSED_SHARE:.0%})",
-        metadata={"parsed": release_candidate.parsed, "skipped": release_candidate.skipped,
-                  "share": round(share, 4)},
+        metadata={"parsed": candidate.parsed, "skipped": candidate.skipped, "share": round(share, 4)},
     )
 
 
-# --------------------------------------------------------------------------- elsewhere (blocking only on raw_pages)
+def _named(check: dg.AssetCheckResult, name: str, asset: dg.AssetKey) -> dg.AssetCheckResult:
+    """A result of `result()` addressed to one check of one asset."""
+    return dg.AssetCheckResult(check_name=name, asset_key=asset, passed=check.passed,
+                               severity=check.severity, description=check.description,
+                               metadata=check.metadata)
 
 
-@dg.asset_check(asset=raw_pages, blocking=True)
-def raw_store_not_empty(raw_pages: RawPagesRef) -> dg.AssetCheckResult:
-    """The raw store holds at least one article page; an empty one would publish an empty release."""
-    return dg.AssetCheckResult(passed=raw_pages.pages > 0,
-                               description=f"{raw_pages.pages} article pages in the store",
-                               metadata={"pages": raw_pages.pages})
+# --------------------------------------------------------------------------- evaluated inside their assets
+
+RAW_STORE_NOT_EMPTY = dg.AssetCheckSpec(
+    "raw_store_not_empty", asset="raw_pages", blocking=True,
+    description="The raw store holds at least one article page; an empty one would publish an empty release.")
+ARTICLES_UNIQUE_IDS = dg.AssetCheckSpec(
+    "articles_unique_ids", asset="articles",
+    description="No two articles share an article_id after merging duplicates.")
+PARAGRAPH_KEYS_UNIQUE = dg.AssetCheckSpec(
+    "paragraph_keys_unique", asset="paragraphs", description="Each (article_id, ordinal) is one paragraph row.")
+CLAIMS_HAVE_EVIDENCE = dg.AssetCheckSpec(
+    "claims_have_evidence", asset="claims",
+    description="Every claim has an evidence sentence and a six-digit region code.")
+CREDIT_RULES_CONSISTENT = dg.AssetCheckSpec(
+    "credit_rules_consistent", asset="credit_rules",
+    description="Reconciled rules agree with each other (the consistency findings of pipelines.consistency).")
+CONFLICTS_RESOLVED = dg.AssetCheckSpec(
+    "conflicts_resolved", asset="conflicts",
+    description="Every conflict was resolved by date, sources or an override (unresolved ones await review).")
+LATEST_IS_READABLE = dg.AssetCheckSpec(
+    "latest_is_readable", asset="published_release",
+    description="`published/latest` points at a release whose manifest and credit_rules can be read.")
 
 
-@dg.asset_check(asset=articles)
-def articles_unique_ids(articles: ArticleSet) -> dg.AssetCheckResult:
-    """No two articles share an article_id after merging duplicates."""
-    ids = Counter(row["article_id"] for row in table_rows(articles.work, ["article_id"]))
-    return result([key for key, n in ids.items() if n > 1],
-                  "article ids are unique", "duplicate article ids")
+def _in_asset(spec: dg.AssetCheckSpec, problems: Sequence[str], ok: str, failed: str,
+              severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
+    return _named(result(problems, ok, failed, severity=severity), spec.name, spec.asset_key)
 
 
-@dg.asset_check(asset=paragraphs)
-def paragraph_keys_unique(paragraphs: WorkSet) -> dg.AssetCheckResult:
-    """Each (article_id, ordinal) is one paragraph row."""
-    keys = Counter((r["article_id"], r["ordinal"]) for r in table_rows(paragraphs, ["article_id", "ordinal"]))
-    return result([f"{a}#{o}" for (a, o), n in keys.items() if n > 1],
-                  "paragraph keys are unique", "duplicate paragraph keys")
+def raw_store_not_empty(pages: int) -> dg.AssetCheckResult:
+    """Passed when the raw store holds an article page."""
+    return dg.AssetCheckResult(check_name=RAW_STORE_NOT_EMPTY.name, asset_key=RAW_STORE_NOT_EMPTY.asset_key,
+                               passed=pages > 0, description=f"{pages} article pages in the store",
+                               metadata={"pages": pages})
 
 
-@dg.asset_check(asset=claims)
-def claims_have_evidence(claims: WorkSet) -> dg.AssetCheckResult:
-    """Every claim has an evidence sentence and a six-digit region code."""
-    rows = table_rows(claims, ["article_id", "paragraph_ordinal", "region_code", "evidence"])
-    bad = [f"{r['article_id']}#{r['paragraph_ordinal']}" for r in rows
-           if not (r["evidence"] or "").strip() or len(r["region_code"] or "") != 6]
-    return result(bad, "every claim has evidence and a region code", "claims without evidence")
+def articles_unique_ids(sorted_ids: Iterable[str]) -> dg.AssetCheckResult:
+    """Article ids, given in ascending order (as the articles stage writes them), never repeat."""
+    repeated: list[str] = []
+    previous = None
+    for article_id in sorted_ids:
+        if article_id == previous and (not repeated or repeated[-1] != article_id):
+            repeated.append(article_id)
+        previous = article_id
+    return _in_asset(ARTICLES_UNIQUE_IDS, repeated, "article ids are unique", "duplicate article ids")
 
 
-@dg.asset_check(asset=reconciled.keys_by_output_name["credit_rules"])
-def credit_rules_consistent(credit_rules: WorkSet) -> dg.AssetCheckResult:
-    """Reconciled rules agree with each other (the consistency findings of pipelines.consistency)."""
-    findings = check_rules(list(stages.read_records(Path(credit_rules.records))))
-    return result([f"{f.kind} {f.key}: {f.message}" for f in findings], "no consistency findings",
-                  "consistency findings", severity=dg.AssetCheckSeverity.WARN)
+class ParagraphKeyAudit:
+    """Repeated (article_id, ordinal) keys of paragraph rows streamed in article order (one article held)."""
+
+    def __init__(self) -> None:
+        self.repeated: list[str] = []
+        self._done: set[str] = set()  # articles whose rows are behind us (ids only)
+        self._article: str | None = None
+        self._ordinals: set[int] = set()
+
+    def see(self, article_id: str, ordinal: int) -> None:
+        """Take the next row's key."""
+        if article_id != self._article:
+            if article_id in self._done:
+                self.repeated.append(f"{article_id} (rows not together)")
+            if self._article is not None:
+                self._done.add(self._article)
+            self._article, self._ordinals = article_id, set()
+        if ordinal in self._ordinals:
+            self.repeated.append(f"{article_id}#{ordinal}")
+        self._ordinals.add(ordinal)
+
+    def result(self) -> dg.AssetCheckResult:
+        """The check's result for every row seen."""
+        return _in_asset(PARAGRAPH_KEYS_UNIQUE, self.repeated, "paragraph keys are unique",
+                         "duplicate paragraph keys")
 
 
-@dg.asset_check(asset=reconciled.keys_by_output_name["conflicts"])
-def conflicts_resolved(conflicts: WorkSet) -> dg.AssetCheckResult:
-    """Every conflict was resolved by date, sources or an override (unresolved ones await review)."""
-    bad = [f"{c.region}/{c.population}/{c.field}" for c in stages.read_records(Path(conflicts.records))
-           if c.status == "unresolved"]
-    return result(bad, "every conflict resolved", "unresolved conflicts for review",
-                  severity=dg.AssetCheckSeverity.WARN)
+def claim_problem(claim: Claim) -> str | None:
+    """`article#ordinal` of a claim without evidence or six-digit region code, else None."""
+    if (claim.evidence or "").strip() and len(claim.region_code or "") == 6:
+        return None
+    return f"{claim.article_id}#{claim.paragraph_ordinal}"
 
 
-@dg.asset_check(asset=published_release)
-def latest_is_readable(published_release: PublishResult) -> dg.AssetCheckResult:
-    """`published/latest` points at a release whose manifest and credit_rules can be read."""
-    latest = Path(published_release.path).parent / "latest"
+def claims_have_evidence(problems: Sequence[str]) -> dg.AssetCheckResult:
+    """The check's result from the problems `claim_problem` found."""
+    return _in_asset(CLAIMS_HAVE_EVIDENCE, problems, "every claim has evidence and a region code",
+                     "claims without evidence")
+
+
+def credit_rules_consistent(findings: Iterable[Finding]) -> dg.AssetCheckResult:
+    """A warning listing the consistency findings of the reconciled rules."""
+    return _in_asset(CREDIT_RULES_CONSISTENT, [f"{f.kind} {f.key}: {f.message}" for f in findings],
+                     "no consistency findings", "consistency findings", dg.AssetCheckSeverity.WARN)
+
+
+def conflicts_resolved(conflicts: Iterable[Conflict]) -> dg.AssetCheckResult:
+    """A warning listing the conflicts left unresolved for review."""
+    bad = [f"{c.region}/{c.population}/{c.field}" for c in conflicts if c.status == "unresolved"]
+    return _in_asset(CONFLICTS_RESOLVED, bad, "every conflict resolved", "unresolved conflicts for review",
+                     dg.AssetCheckSeverity.WARN)
+
+
+def latest_is_readable(published: PublishResult) -> dg.AssetCheckResult:
+    """`published/latest` has a manifest and a readable credit_rules table."""
+    latest = Path(published.path).parent / "latest"
     manifest, rules = latest / "manifest.json", latest / "credit_rules.parquet"
     problems = [f"{p} missing" for p in (manifest, rules) if not p.exists()]
     if not problems:
         pq.read_metadata(rules)
-    return result(problems, f"latest → {latest.resolve().name}", "latest release unreadable")
+    return _in_asset(LATEST_IS_READABLE, problems, f"latest → {latest.resolve().name}",
+                     "latest release unreadable")
 
 
-CHECKS = (
-    credit_rules_unique_keys,
-    credit_rules_sane_values,
-    credit_rules_have_evidence,
-    credit_rules_no_overlapping_age_bands,
-    pages_parsed_share,
-    raw_store_not_empty,
-    articles_unique_ids,
-    paragraph_keys_unique,
-    claims_have_evidence,
-    credit_rules_consistent,
-    conflicts_resolved,
-    latest_is_readable,
-)
+# Check steps of their own (the rest are declared on their assets).
+CHECKS = (candidate_audit,)

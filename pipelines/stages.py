@@ -250,6 +250,7 @@ class ArticlesWritten:
 
     rows: int
     report: ParseReport
+    article_ids: tuple[str, ...] = ()  # of the articles written, in their (ascending) order
 
     @property
     def duplicates_merged(self) -> int:
@@ -291,7 +292,8 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
         merged = (_with_urls(read_record_at(fh, head.offset), head) for head in heads)
         rows = write_articles(articles_path, table_path, work_dir / SLIM_NAME, merged)
     scratch.unlink()
-    return ArticlesWritten(rows=rows, report=ParseReport(len(merger.heads), tuple(skipped)))
+    return ArticlesWritten(rows=rows, report=ParseReport(len(merger.heads), tuple(skipped)),
+                           article_ids=tuple(head.article_id for head in heads))
 
 
 def _with_urls(article: Article, head: ArticleHead) -> Article:

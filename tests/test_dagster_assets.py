@@ -110,6 +110,31 @@ def test_failed_check_result_names_the_problems():
     assert "a: ratio 0.5" in result.description
 
 
+@pytest.mark.parametrize(
+    ("ids", "repeated"),
+    [(["a", "b", "c"], []), (["a", "a", "b"], ["a"]), (["a", "b", "b", "b"], ["b"]), ([], [])],
+)
+def test_article_ids_audit_finds_repeats_in_a_sorted_stream(ids, repeated):
+    result = checks.articles_unique_ids(ids)
+    assert result.passed is (not repeated)
+    assert result.metadata["problems"].value == len(repeated)
+
+
+@pytest.mark.parametrize(
+    ("keys", "n_problems"),
+    [([("a", 0), ("a", 1), ("b", 0)], 0),
+     ([("a", 0), ("a", 0)], 1),
+     ([("a", 0), ("b", 0), ("a", 1)], 1),  # a's rows are split: its keys may repeat unseen
+     ([], 0)],
+)
+def test_paragraph_key_audit_streams_one_article_at_a_time(keys, n_problems):
+    audit = checks.ParagraphKeyAudit()
+    for article_id, ordinal in keys:
+        audit.see(article_id, ordinal)
+    assert len(audit.repeated) == n_problems
+    assert audit.result().passed is (n_problems == 0)
+
+
 # --------------------------------------------------------------------------- materialisations
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>
