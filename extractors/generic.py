@@ -47,6 +47,8 @@ _OPEN = r"[【\[〖「『《<(（■□●◆◇▶►▪•·*#\s]*"
 _CLOSE = r"[】\]〗」』》>)）\s]*"
 _COUNT = r"(?:[（(]\s*\d+\s*(?:条|人)?\s*[)）]|\d+\s*条)?"
 LABEL_TEXT = re.compile(rf"^{_OPEN}({_LABEL_WORDS}){_CLOSE}{_COUNT}\s*[:：]?{_CLOSE}$")
+# Any line that may be a label (a cheap first test before is_label).
+LABEL_START = re.compile(rf"{_OPEN}(?:{_LABEL_WORDS})")
 # A line that opens with a bracketed label and goes on with the list itself (【相关推荐】湖州…；衢州…).
 LABEL_LEAD = re.compile(rf"^\s*[【\[〖]\s*({_LABEL_WORDS})\s*[】\]〗]")
 LABEL_MAX_CHARS = 16  # a label line is short; longer lines mentioning 评论 are prose
@@ -91,7 +93,9 @@ DATA_CELL_MAX_CHARS = 200
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 BOLD_TAGS = frozenset({"strong", "b"})
 
-_NAMED = etree.XPath("//*[@class or @id]")
+# class and id attributes (each knows its element); matching their values beats a walk over named elements.
+_NAME_ATTRS = etree.XPath("//@class|//@id")
+DROP_NAME_CACHE = 1 << 14  # distinct class/id values remembered across pages
 # Short text nodes: the only places a block label (相关推荐, 网友评论 …) can be.
 _TEXT_LEN = etree.XPath("string-length(normalize-space())")
 _PAGE_TEXT = etree.XPath("string(/)")
@@ -167,15 +171,26 @@ def drop_furniture(root: etree._Element, headline: etree._Element | None = None)
     """Remove drop-listed class/id elements and label-opened blocks (相关推荐, 网友评论 …); what holds
     the headline is never furniture (a div.main-right article column; gov_right_column_dalian)."""
     keep = headline_path(root, headline)
-    page_chars = max(text_len(root), 1)
-    for el in _NAMED(root):
-        name = f"{el.get('class', '')} {el.get('id', '')}"
-        if DROP_NAME.search(name) and el not in keep and el.getparent() is not None \
-                and text_len(el) < DROP_GUARD_SHARE * page_chars:
+    page_chars = 0
+    removed: etree._Element | None = None
+    for attr in _NAME_ATTRS(root):  # document order: an element comes before its descendants
+        if not _is_drop_name(str(attr)) or (el := attr.getparent()) in keep or el.getparent() is None:
+            continue
+        if removed is not None and any(a is removed for a in el.iterancestors()):
+            continue  # inside furniture already removed
+        page_chars = page_chars or max(text_len(root), 1)
+        if text_len(el) < DROP_GUARD_SHARE * page_chars:
             remove(el)
+            removed = el
     for el in _label_elements(root):
         if el.getparent() is not None and el not in keep:
             _remove_labelled(el, keep)
+
+
+@lru_cache(maxsize=DROP_NAME_CACHE)
+def _is_drop_name(value: str) -> bool:
+    """True when a class or id value names furniture (cached: a site repeats its class names on every page)."""
+    return DROP_NAME.search(value) is not None
 
 
 def _label_elements(root: etree._Element) -> list[etree._Element]:
@@ -250,14 +265,16 @@ def score_containers(root: etree._Element) -> dict[etree._Element, float]:
 
     for para in _PARAGRAPHS(root):
         text = element_text(para)
-        points = _weight(text) * (1 - link_density(para, visible_len(text)))
+        if not (points := _weight(text)):
+            continue
+        points *= 1 - link_density(para, visible_len(text))
         holder = _container(para.getparent()) if para.tag not in ("td",) else para
         add(holder, points)
         add(_container(holder.getparent()) if holder is not None else None, points / 2)
     for el in root.iter("div", "article", "section", "main", "td", "body", "center", "font", "span"):
-        points = _weight(_own_text(el))
-        add(el, points)
-        add(_container(el.getparent()), points / 2)
+        if points := _weight(_own_text(el) if len(el) else clean_text(el.text)):
+            add(el, points)
+            add(_container(el.getparent()), points / 2)
     return scores
 
 
@@ -318,11 +335,10 @@ def _precedes(el: etree._Element, path: dict[etree._Element, etree._Element]) ->
 
 
 def _unwrap(el: etree._Element) -> etree._Element:
-    """The outermost container that holds nothing but ``el``'s text (<section><section><p>… of a
-    WeChat body), so that twins are looked for at the level where the article's parts are siblings."""
-    size = text_len(el)
+    """The outermost wrapper whose only content is ``el`` (<section><section><p>… of a WeChat
+    body), so that twins are looked for at the level where the article's parts are siblings."""
     while (parent := el.getparent()) is not None and parent.tag in CONTAINER_TAGS and parent.tag != "body" \
-            and text_len(parent) == size:
+            and len(parent) == 1 and not (parent.text or "").strip() and not (el.tail or "").strip():
         el = parent
     return el
 
@@ -495,7 +511,7 @@ def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> li
     seen_title = False
     for root in roots:
         for block in walk(root):
-            if is_label(block.text):
+            if LABEL_START.match(block.text) and is_label(block.text):
                 return blocks
             if block.text == title:
                 if not seen_title:  # what the body box holds above the headline is not body (prose_sidebar_guiyang)

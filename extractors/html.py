@@ -6,6 +6,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from functools import cache, partial
 
 from lxml import etree
 
@@ -13,6 +14,7 @@ from extractors import generic
 from extractors.cleaning import clean_text, element_text, is_site_name, strip_site_suffix
 from extractors.dates import (
     date_from_url,
+    has_date_label,
     labelled_date,
     parse_published_at,
     published_at_from_meta,
@@ -37,6 +39,7 @@ _H1 = etree.XPath("//h1")
 _TITLE_TAG = etree.XPath("string(//title)")
 # Text nodes equal to the headline (pages without an <h1> show it in a <font> or <b>).
 _TEXT_EQUALS = etree.XPath("//body//text()[normalize-space()=$t]")
+_BODY_TEXT = etree.XPath("string(//body)")
 # Text nodes that may hold a publication label (发布时间, 发表于, 日期, 时间 …).
 _DATE_LABEL_TEXTS = etree.XPath(
     "//body//text()[contains(., '发布') or contains(., '发表') or contains(., '日期') or contains(., '时间')]")
@@ -66,9 +69,9 @@ def parse_html(body: bytes, url: str, *, content_type: str | None = None,
     links = page_links(root, url)
     profile = pick_profile(root, url, profiles)
     title = _title(root, profile)
-    headline = headline_element(root, title)
+    headline = cache(partial(headline_element, root, title))  # found only when a step needs it
     published = _published_at(root, profile, headline, url)
-    extractor, blocks = _body(root, profile, title, _shows_title(headline, title), url)
+    extractor, blocks = _body(root, profile, title, headline, url)
     paragraphs = number_blocks(blocks)
     canonical = canonical_url(url)
     return Article(
@@ -163,7 +166,7 @@ def _following(el: etree._Element, limit: int) -> Iterator[etree._Element]:
         el = el.getparent()
 
 
-def _published_at(root: etree._Element, profile: Profile | None, headline: etree._Element | None,
+def _published_at(root: etree._Element, profile: Profile | None, find_headline: Callable[[], etree._Element | None],
                   url: str) -> datetime | None:
     """Publication date, most trusted first: profile selector, meta tags and <time>, the line
     after the headline, a byline element, a labelled date anywhere, the date in the URL."""
@@ -171,6 +174,7 @@ def _published_at(root: etree._Element, profile: Profile | None, headline: etree
         return value
     if (value := published_at_from_meta(root)) is not None:
         return value
+    headline = find_headline()
     if headline is not None:  # the line under the headline (2025-06-05 21:37:12社保网; sidebar_dates_first)
         for el in _following(headline, NEAR_TITLE_ELEMENTS):
             if (value := _byline_date(el)) is not None:
@@ -188,6 +192,8 @@ def _published_at(root: etree._Element, profile: Profile | None, headline: etree
 
 def _labelled_date_anywhere(root: etree._Element) -> datetime | None:
     """The first date on the page that directly follows a publication label, in a short line."""
+    if not has_date_label(_BODY_TEXT(root)):  # one regex over the text spares a search of every text node
+        return None
     for node in _DATE_LABEL_TEXTS(root):
         holder = node.getparent()
         if node.is_tail and holder is not None:  # <small>时间:</small>2026-02-05: the line is the parent's
@@ -209,8 +215,8 @@ def _shows_title(headline: etree._Element | None, title: str | None) -> etree._E
     return headline if headline is not None and title and clean_text(element_text(headline)) == title else None
 
 
-def _body(root: etree._Element, profile: Profile | None, title: str | None, headline: etree._Element | None,
-          url: str) -> tuple[str, list[generic.Block]]:
+def _body(root: etree._Element, profile: Profile | None, title: str | None,
+          find_headline: Callable[[], etree._Element | None], url: str) -> tuple[str, list[generic.Block]]:
     """(extractor name, body blocks): the profile's body when it finds one, else the generic path."""
     if profile is not None:
         generic.prune(root, profile.drops())
@@ -219,6 +225,7 @@ def _body(root: etree._Element, profile: Profile | None, title: str | None, head
         if blocks:
             return profile.name, blocks
     generic.prune(root)
+    headline = _shows_title(find_headline(), title)
     generic.drop_furniture(root, headline)
     try:
         containers = generic.main_content(root, headline)
