@@ -123,10 +123,11 @@ def articles(
     context: dg.AssetExecutionContext, pipeline: PipelineConfig, raw_pages: RawPagesRef
 ) -> Iterator[Any]:
     """One row per distinct article, parsed from the raw store (title, date, site, body); the same
-    article under several URLs is merged. Pages that fail to parse are logged and counted."""
+    article under several URLs is merged. Pages that fail to parse are logged and counted. Pages
+    are parsed, and their claims extracted, by one worker process per core (config `workers`)."""
     records_path, table_path = _work_paths(pipeline, "articles")
     written = stages.parse_and_merge(RawStore(Path(raw_pages.raw_dir)), pipeline.work_dir, records_path,
-                                     table_path, log=context.log)
+                                     table_path, workers=pipeline.parse_workers, log=context.log)
     work = WorkSet(records=str(records_path), table=str(table_path), rows=written.rows)
     report = written.report
     metadata: dict[str, Any] = {
@@ -193,9 +194,10 @@ def claims(
             problems.extend(p for p in map(checks.claim_problem, group) if p is not None)
             yield group
 
-    per_article = stages.extract_stream(stages.read_records(Path(articles.work.records)),
-                                        stages.paragraph_clusters(Path(paragraphs.table)), failed,
-                                        log=context.log)
+    extracted = Path(articles.work.records).with_name(stages.EXTRACTED_NAME)  # by the articles stage
+    per_article = stages.attach_stream(stages.read_records(extracted),
+                                       stages.paragraph_clusters(Path(paragraphs.table)), failed,
+                                       log=context.log)
     records_path, table_path = _work_paths(pipeline, "claims")
     n = stages.write_groups(records_path, table_path, "claims", counted(per_article))
     work = WorkSet(records=str(records_path), table=str(table_path), rows=n)

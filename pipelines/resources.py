@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -42,6 +43,12 @@ class PipelineConfig(dg.ConfigurableResource):
         default=None,
         description="Reviewer overrides (TOML); None = data/overrides.toml of the checkout.",
     )
+    workers: int = Field(
+        default=0,
+        ge=0,
+        description="Processes that parse pages and extract claims; 0 = one per CPU core, 1 = in the "
+        "run's own process. Results are the same for any count.",
+    )
 
     @property
     def data_path(self) -> Path:
@@ -62,6 +69,11 @@ class PipelineConfig(dg.ConfigurableResource):
     def published_dir(self) -> Path:
         """Where releases are published."""
         return self.data_path / PUBLISHED_SUBDIR
+
+    @property
+    def parse_workers(self) -> int:
+        """The worker count to use (`workers`, with 0 resolved to the machine's CPU count)."""
+        return self.workers or os.cpu_count() or 1
 
     def overrides_file(self) -> Path:
         """The overrides file to apply (the checkout's data/overrides.toml unless configured)."""

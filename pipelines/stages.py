@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import io
 import itertools
 import json
 import logging
+import multiprocessing
 import os
 import pickle
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -63,9 +68,21 @@ PARSEABLE_STATUSES = range(200, 300)
 PICKLE_PROTOCOL = 5
 # Scratch stream of parsed articles in store order, before duplicates are merged (removed after).
 PARSED_NAME = "articles.parsed.pickles"
+# Beside it: each parsed page's claims (or extraction error), read back for the merged articles only.
+EXTRACTED_SCRATCH_NAME = "claims.parsed.pickles"
+# Beside the articles stream: the claims of each article in the same order, before clusters are attached.
+EXTRACTED_NAME = "claims.extracted.pickles"
+# Pages a parse worker takes at a time: amortises the round trip, small enough to keep the order streaming.
+PARSE_CHUNK = 32
+# Chunks queued per worker: keeps every worker busy while the merger catches up, and memory bounded.
+CHUNKS_IN_FLIGHT_PER_WORKER = 3
+# Start method of the parse workers: they inherit the imported extractors and the opened raw store
+# (POSIX only; elsewhere pages are parsed in process).
+FORK_METHOD = "fork"
 # Beside the articles stream: the same articles without body, all that reconciliation reads.
 SLIM_NAME = "articles.slim.pickles"
-# Records pickled field by field (see `_rebuild`): the frozen slotted dataclasses stages pass around.
+# Records pickled field by field (see `_rebuild`): the frozen slotted dataclasses stages pass around
+# (and `Extracted`, defined below).
 RECORD_TYPES = (Article, Paragraph, PageLinks, Claim, ParagraphRow, CreditRule, Conflict, Candidate)
 # Links of a parsed page are the crawler's concern; no later stage reads them (a third of an article's bytes).
 NO_LINKS = PageLinks()
@@ -103,6 +120,24 @@ class Extraction:
 
     claims: list[Claim]
     failed: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """The claims read from one article (clusters not attached yet), or why extraction failed."""
+
+    article_id: str
+    url: str
+    claims: tuple[Claim, ...] = ()
+    error: str | None = None
+
+
+def extracted(article: Article) -> Extracted:
+    """`extract_claims` of one article; an extractor bug becomes the record's error, not a crash."""
+    try:
+        return Extracted(article.article_id, article.url, tuple(extract_claims(article)))
+    except Exception as exc:  # one article's extractor bug must not lose the run
+        return Extracted(article.article_id, article.url, error=f"{type(exc).__name__}: {exc}")
 
 
 # --------------------------------------------------------------------------- parse
@@ -178,11 +213,16 @@ class ArticleHead:
     content_sha256: str
     alternate_urls: tuple[str, ...]
     offset: int
+    claims_offset: int = -1  # where its Extracted record starts in the claims scratch stream
 
     @classmethod
     def of(cls, article: Article, offset: int) -> ArticleHead:
         return cls(article.article_id, article.url, article.published_at, article.title_region,
                    article.content_sha256, article.alternate_urls, offset)
+
+    def at(self, offset: int, claims_offset: int) -> ArticleHead:
+        """The same head, placed in the scratch streams."""
+        return dataclasses.replace(self, offset=offset, claims_offset=claims_offset)
 
 
 class DuplicateMerger:
@@ -207,27 +247,32 @@ class DuplicateMerger:
 
     def add(self, article: Article, offset: int) -> None:
         """Take the next article (its whole record starts at `offset` of the scratch stream)."""
+        signature = dedup_module._body_signature(article, self.near, self.cache)
+        self.add_head(ArticleHead.of(article, offset), signature, article)
+
+    def add_head(self, head: ArticleHead, signature: np.ndarray | None, article: Article | None = None) -> None:
+        """Take the next article by its head and body signature (`body_signature`); the article itself
+        is read back from the scratch stream only when a near-identical body must be confirmed."""
         i = len(self.heads)
-        self.heads.append(ArticleHead.of(article, offset))
+        self.heads.append(head)
         self.parent.append(i)
-        place = article.title_region or ""
-        for key in (("id", article.article_id, ""), ("sha", article.content_sha256, place)):
+        place = head.title_region or ""
+        for key in (("id", head.article_id, ""), ("sha", head.content_sha256, place)):
             if key[1] and key in self.first_by_key:
                 dedup_module._union(self.parent, self.first_by_key[key], i)
             self.first_by_key.setdefault(key, i)
-        self._near_identical(article, i)
+        if signature is not None:
+            self._near_identical(head, signature, i, article)
 
-    def _near_identical(self, article: Article, i: int) -> None:
-        signature = dedup_module._body_signature(article, self.near, self.cache)
-        if signature is None:
-            return
+    def _near_identical(self, head: ArticleHead, signature: np.ndarray, i: int, article: Article | None) -> None:
         _, similar = self.near.add_signature(signature)
         self.row_of.append(i)
         shingle, threshold = self.settings.article_shingle_size, self.settings.article_threshold
         for row in similar:
             j = self.row_of[row]
-            if self.heads[j].title_region != article.title_region:  # one template for two cities
+            if self.heads[j].title_region != head.title_region:  # one template for two cities
                 continue
+            article = article or self.load(head.offset)
             if dedup_module.body_jaccard(self.load(self.heads[j].offset), article, shingle) >= threshold:
                 dedup_module._union(self.parent, j, i)
 
@@ -259,16 +304,16 @@ class ArticlesWritten:
 
 
 def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_path: Path,
-                    *, log: logging.Logger = LOG) -> ArticlesWritten:
-    """`merge(parse_store(store).articles)` written as the articles stream, its Parquet table and the
-    bodiless stream (SLIM_NAME), holding one article at a time instead of the whole store: parsed
-    articles go to a scratch stream, duplicates are merged on heads, then the merged articles are
-    read back by offset in article_id order."""
-    scratch = work_dir / PARSED_NAME
+                    *, workers: int = 1, log: logging.Logger = LOG) -> ArticlesWritten:
+    """`merge(parse_store(store).articles)` written as the articles stream, its Parquet table, the
+    bodiless stream (SLIM_NAME) and each article's claims (EXTRACTED_NAME), holding one article at
+    a time instead of the whole store: pages are parsed and their claims extracted (by `workers`
+    processes, in store order), written to scratch streams, duplicates are merged on heads, then
+    the merged articles and their claims are read back by offset in article_id order."""
+    scratch, claims_scratch = work_dir / PARSED_NAME, work_dir / EXTRACTED_SCRATCH_NAME
     scratch.parent.mkdir(parents=True, exist_ok=True)
     skipped: list[tuple[str, str]] = []
-    with scratch.open("w+b") as fh:
-        writer = RecordWriter(fh)
+    with scratch.open("w+b") as fh, claims_scratch.open("w+b") as claims_fh:
 
         def load(offset: int) -> Article:
             fh.flush()
@@ -277,23 +322,109 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
             return article
 
         merger = DuplicateMerger(load)
-        for page in store.pages():
-            try:
-                article = dataclasses.replace(parse_page(store, page), links=NO_LINKS)
-            except (ParseError, RawStoreError, OSError) as exc:
-                skipped.append(_skip(page.url, str(exc), log))
+        for item in parse_pages(store, workers):
+            if isinstance(item, PageSkip):
+                skipped.append(_skip(item.url, item.reason, log))
                 continue
-            except Exception as exc:  # a parser bug on one page must not lose a 100k-page run
-                skipped.append(_skip(page.url, f"{type(exc).__name__}: {exc}", log))
-                continue
-            merger.add(article, writer.write(article))
+            head = item.head.at(_append(fh, item.article), _append(claims_fh, item.claims))
+            merger.add_head(head, item.signature)
         heads = merger.merged()
         fh.flush()
-        merged = (_with_urls(read_record_at(fh, head.offset), head) for head in heads)
-        rows = write_articles(articles_path, table_path, work_dir / SLIM_NAME, merged)
+        claims_fh.flush()
+        merged = ((_with_urls(read_record_at(fh, head.offset), head), read_record_at(claims_fh, head.claims_offset))
+                  for head in heads)
+        paths = ArticlePaths(articles_path, table_path, work_dir / SLIM_NAME, work_dir / EXTRACTED_NAME)
+        rows = write_articles(paths, merged)
     scratch.unlink()
+    claims_scratch.unlink()
     return ArticlesWritten(rows=rows, report=ParseReport(len(merger.heads), tuple(skipped)),
                            article_ids=tuple(head.article_id for head in heads))
+
+
+def _append(fh: IO[bytes], data: bytes) -> int:
+    """Append bytes to an open file; returns the offset they start at."""
+    offset = fh.tell()
+    fh.write(data)
+    return offset
+
+
+# --------------------------------------------------------------------------- parse in worker processes
+
+
+@dataclass(frozen=True, slots=True)
+class PageSkip:
+    """A stored page that yielded no article, with the reason."""
+
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """One page parsed and extracted: what merging reads, and the article and its claims as record pickles
+    (written to the scratch streams as they are, so a worker's output never needs unpickling)."""
+
+    head: ArticleHead  # offsets not set yet
+    signature: np.ndarray | None  # MinHash of the body (dedup's `_body_signature`), None for no body
+    article: bytes
+    claims: bytes
+
+
+class PageParser:
+    """Parses a stored page, extracts its claims and signs its body: the work `parse_pages` spreads over processes."""
+
+    def __init__(self, store: RawStore) -> None:
+        self.store = store
+        settings = DEFAULT_SETTINGS
+        self.near = NearDuplicates(settings.article_threshold - dedup_module.BODY_ESTIMATE_SLACK,
+                                   settings.num_perm, settings.article_shingle_size,
+                                   recall_slack=dedup_module.BODY_LSH_SLACK)  # only its hashing is used
+        self.cache: dict[str, Any] = {}
+
+    def __call__(self, page: RawPage) -> ParsedPage | PageSkip:
+        try:
+            article = dataclasses.replace(parse_page(self.store, page), links=NO_LINKS)
+        except (ParseError, RawStoreError, OSError) as exc:
+            return PageSkip(page.url, str(exc))
+        except Exception as exc:  # a parser bug on one page must not lose a 100k-page run
+            return PageSkip(page.url, f"{type(exc).__name__}: {exc}")
+        signature = dedup_module._body_signature(article, self.near, self.cache)
+        return ParsedPage(ArticleHead.of(article, -1), signature, dump_record(article), dump_record(extracted(article)))
+
+
+def parse_pages(store: RawStore, workers: int = 1, chunk: int = PARSE_CHUNK) -> Iterator[ParsedPage | PageSkip]:
+    """`PageParser` over every stored article page, in store order, by `workers` processes (1 = in this
+    process). Chunks of pages go to the workers and come back in the order they were sent, so the
+    output does not depend on the worker count; only a few chunks are in flight at a time."""
+    if workers <= 1 or FORK_METHOD not in multiprocessing.get_all_start_methods():
+        yield from map(PageParser(store), store.pages())
+        return
+    context = multiprocessing.get_context(FORK_METHOD)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(store,)) as pool:
+        chunks = batched(store.pages(), chunk)
+        pending: deque[Future[list[ParsedPage | PageSkip]]] = deque(
+            pool.submit(_parse_chunk, batch)
+            for batch in itertools.islice(chunks, workers * CHUNKS_IN_FLIGHT_PER_WORKER))
+        while pending:
+            done = pending.popleft().result()
+            following = next(chunks, None)
+            if following is not None:
+                pending.append(pool.submit(_parse_chunk, following))
+            yield from done
+
+
+# The parser of a worker process, set once by `_start_worker`.
+_WORKER_PARSER: PageParser | None = None
+
+
+def _start_worker(store: RawStore) -> None:
+    global _WORKER_PARSER
+    _WORKER_PARSER = PageParser(store)
+
+
+def _parse_chunk(pages: list[RawPage]) -> list[ParsedPage | PageSkip]:
+    assert _WORKER_PARSER is not None, "parse worker used before _start_worker"
+    return [_WORKER_PARSER(page) for page in pages]
 
 
 def _with_urls(article: Article, head: ArticleHead) -> Article:
@@ -303,20 +434,32 @@ def _with_urls(article: Article, head: ArticleHead) -> Article:
     return dataclasses.replace(article, alternate_urls=head.alternate_urls)
 
 
-def write_articles(records_path: Path, table_path: Path, slim_path: Path, articles: Iterable[Article]) -> int:
-    """The articles stream and table (write_stream), plus the bodiless stream beside them."""
-    slim_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = slim_path.with_name(slim_path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        slim_writer = RecordWriter(fh)
+@dataclass(frozen=True, slots=True)
+class ArticlePaths:
+    """Where the articles stage writes: its record stream and table, the bodiless stream, the claims stream."""
+
+    records: Path
+    table: Path
+    slim: Path
+    extracted: Path
+
+
+def write_articles(paths: ArticlePaths, merged: Iterable[tuple[Article, Extracted]]) -> int:
+    """The articles stream and table (write_stream), plus the bodiless and the claims streams beside them."""
+    temporary = [path.with_name(path.name + ".tmp") for path in (paths.slim, paths.extracted)]
+    paths.slim.parent.mkdir(parents=True, exist_ok=True)
+    with temporary[0].open("wb") as slim_fh, temporary[1].open("wb") as claims_fh:
+        slim_writer, claims_writer = RecordWriter(slim_fh), RecordWriter(claims_fh)
 
         def teed() -> Iterator[Article]:
-            for article in articles:
+            for article, claims in merged:
                 slim_writer.write(slim(article))
+                claims_writer.write(claims)
                 yield article
 
-        rows = write_stream(records_path, table_path, "articles", teed())
-    os.replace(tmp, slim_path)
+        rows = write_stream(paths.records, paths.table, "articles", teed())
+    os.replace(temporary[0], paths.slim)
+    os.replace(temporary[1], paths.extracted)
     return rows
 
 
@@ -448,6 +591,25 @@ def extract_stream(
         yield attach_clusters(found, own)  # type: ignore[arg-type]
 
 
+def attach_stream(
+    extracted_records: Iterable[Extracted],
+    clusters: Iterable[ClusterOf],
+    failed: list[tuple[str, str]],
+    *,
+    log: logging.Logger = LOG,
+) -> Iterator[list[Claim]]:
+    """`extract_stream` for claims already extracted by the articles stage (EXTRACTED_NAME): per
+    article its claims with paragraph clusters attached; an article whose extraction failed is
+    logged and appended to `failed`. Both inputs come in article_id order."""
+    rows = RowsByArticle(clusters)
+    for record in extracted_records:
+        own = rows.of(record.article_id)
+        if record.error is not None:
+            failed.append(_skip(record.url, record.error, log))
+            continue
+        yield attach_clusters(record.claims, own)  # type: ignore[arg-type]
+
+
 # --------------------------------------------------------------------------- reconcile
 
 
@@ -534,7 +696,7 @@ def _reducer(record_type: type) -> Callable[[Any], tuple[Any, ...]]:
 
 # Per-stream pickling of RECORD_TYPES (copyreg's format: type -> reducer), built once.
 RECORD_REDUCERS: dict[type, Callable[[Any], Any]] = {
-    record_type: _reducer(record_type) for record_type in RECORD_TYPES
+    record_type: _reducer(record_type) for record_type in (*RECORD_TYPES, Extracted)
 }
 
 
@@ -553,6 +715,13 @@ class RecordWriter:
         self.pickler.dump(record)
         self.pickler.clear_memo()  # each pickle stands alone, so it can be read from its offset
         return offset
+
+
+def dump_record(record: Any) -> bytes:
+    """One record as `RecordWriter` writes it (a self-contained pickle), for writing elsewhere later."""
+    buffer = io.BytesIO()
+    RecordWriter(buffer).write(record)
+    return buffer.getvalue()
 
 
 def write_records(path: Path, records: Iterable[Any]) -> int:

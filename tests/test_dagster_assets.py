@@ -191,6 +191,18 @@ def test_materialising_everything_publishes_a_release_then_nothing_new(tmp_path)
 
 
 @pytest.mark.slow
+def test_worker_processes_publish_the_same_release_as_the_run_process(tmp_path):
+    hashes = []
+    for workers in (1, 2):
+        data_dir = tmp_path / f"workers{workers}"
+        fill_store(data_dir)
+        result = materialize(data_dir, workers=workers)
+        assert result.success
+        hashes.append(result.output_for_node("published_release").content_hash)
+    assert hashes[0] == hashes[1]
+
+
+@pytest.mark.slow
 def test_a_blocking_check_stops_the_release(tmp_path):
     fill_store(tmp_path)
     overrides = tmp_path / "overrides.toml"

@@ -84,6 +84,68 @@ def test_parse_store_skips_a_page_whose_body_file_is_corrupt(store):
     assert [url for url, _ in parsed.report.skipped] == ["http://www.shebao.example/news/1.html"]
 
 
+def site_store(root: Path, n_articles: int = 16) -> RawStore:
+    """A raw store holding the generated site's article pages (copies included), an empty page and a 404."""
+    from pipelines.sample_site import iter_site_pages
+
+    store = RawStore(root, fsync=False)
+    for page in iter_site_pages(n_articles, seed=7):
+        if page.kind == "article":
+            store.put("http://www.shebao.example" + page.path, page.body,
+                      headers={"content-type": page.content_type}, fetched_at=FETCHED)
+    store.put("http://www.shebao.example/news/empty.html", EMPTY_PAGE, fetched_at=FETCHED)
+    store.put("http://www.shebao.example/news/gone.html", b"not found", status=404, fetched_at=FETCHED)
+    return store
+
+
+def parse_and_merge_into(store: RawStore, work: Path, workers: int) -> stages.ArticlesWritten:
+    return stages.parse_and_merge(store, work, work / "articles.pickles", work / "articles.parquet",
+                                  workers=workers)
+
+
+def test_parse_and_merge_writes_the_same_bytes_with_worker_processes_as_in_process(tmp_path, caplog):
+    store = site_store(tmp_path / "raw")
+    serial = parse_and_merge_into(store, tmp_path / "serial", workers=1)
+    with caplog.at_level(logging.WARNING, logger=stages.LOG.name):
+        pooled = stages.parse_and_merge(store, tmp_path / "pool", tmp_path / "pool" / "articles.pickles",
+                                        tmp_path / "pool" / "articles.parquet", workers=2)
+    assert pooled == serial
+    assert serial.duplicates_merged > 0, "the generated site has copies under other URLs"
+    assert {url for url, _ in pooled.report.skipped} == {"http://www.shebao.example/news/empty.html",
+                                                         "http://www.shebao.example/news/gone.html"}
+    assert "http://www.shebao.example/news/gone.html" in caplog.text
+    for name in ("articles.pickles", "articles.parquet", stages.SLIM_NAME, stages.EXTRACTED_NAME):
+        assert (tmp_path / "pool" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
+    assert not (tmp_path / "pool" / stages.PARSED_NAME).exists(), "scratch streams are removed"
+
+
+def test_extracted_claims_join_their_paragraph_clusters_in_article_order(tmp_path):
+    store = site_store(tmp_path / "raw", n_articles=6)
+    work = tmp_path / "work"
+    parse_and_merge_into(store, work, workers=1)
+    extracted = list(stages.read_records(work / stages.EXTRACTED_NAME))
+    articles = list(stages.read_records(work / "articles.pickles"))
+    assert [e.article_id for e in extracted] == [a.article_id for a in articles]
+    clusters = [stages.ClusterOf(a.article_id, p.ordinal, f"c{a.article_id}{p.ordinal}")
+                for a in articles for p in a.paragraphs]
+    failed: list[tuple[str, str]] = []
+    claims = [c for group in stages.attach_stream(extracted, clusters, failed) for c in group]
+    assert failed == []
+    assert claims, "the generated site states credit rules"
+    assert all(c.cluster_id == f"c{c.article_id}{c.paragraph_ordinal}" for c in claims)
+
+
+def test_an_extraction_error_is_a_logged_failure_of_that_article(caplog):
+    records = [stages.Extracted("a1", "http://x.example/a1", error="ValueError: bad table"),
+               stages.Extracted("a2", "http://x.example/a2", (replace(CLAIM, article_id="a2"),))]
+    failed: list[tuple[str, str]] = []
+    with caplog.at_level(logging.WARNING, logger=stages.LOG.name):
+        groups = list(stages.attach_stream(records, [], failed))
+    assert failed == [("http://x.example/a1", "ValueError: bad table")]
+    assert [[c.article_id for c in g] for g in groups] == [["a2"]]
+    assert "http://x.example/a1" in caplog.text
+
+
 @pytest.mark.parametrize(
     ("parsed", "skipped", "share"),
     [(0, 0, 1.0), (4, 0, 1.0), (3, 1, 0.75), (0, 2, 0.0)],

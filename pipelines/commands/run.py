@@ -40,10 +40,10 @@ MAX_WARNINGS_SHOWN = 10
 
 
 def run_config(start_urls: Sequence[str], data_dir: Path, crawl: bool,
-               overrides: Path | None) -> dict[str, Any]:
+               overrides: Path | None, workers: int = 0) -> dict[str, Any]:
     """The job's run config: the pipeline resource's settings and a quiet console logger."""
     config: dict[str, Any] = {"start_urls": list(start_urls), "data_dir": str(data_dir.resolve()),
-                              "crawl": crawl}
+                              "crawl": crawl, "workers": workers}
     if overrides is not None:
         config["overrides_path"] = str(overrides.resolve())
     return {"resources": {PIPELINE_RESOURCE_KEY: {"config": config}},
@@ -207,12 +207,14 @@ def data_dir_lock(data_dir: Path, wait_s: float) -> Iterator[None]:
               help="Don't fetch anything: re-extract from the raw store (shows what an extractor change did).")
 @click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Reviewer overrides file (TOML). Default: data/overrides.toml of the checkout.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes that parse pages and extract claims: 0 = one per CPU core, 1 = in this process.")
 @click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=DEFAULT_LOCK_WAIT_S,
               show_default=True, help="Seconds to wait when another run is using the data dir.")
 def run(start_urls: tuple[str, ...], data_dir: Path, no_crawl: bool, overrides: Path | None,
-        wait_s: float) -> None:
+        workers: int, wait_s: float) -> None:
     """Crawl, extract, reconcile and publish a release: the whole Dagster job, in this process."""
-    config = run_config(start_urls, data_dir, not no_crawl, overrides)
+    config = run_config(start_urls, data_dir, not no_crawl, overrides, workers)
     with data_dir_lock(data_dir, wait_s):
         click.echo(f"run: {'re-extracting the raw store' if no_crawl else 'crawling'} into {data_dir}")
         result = execute(config, data_dir)
