@@ -394,10 +394,11 @@ def _emit(out: list[Block], parts: list[tuple[str, bool]], kind: str) -> None:
     """Turn the inline parts of one line into a Block (heading when it looks like a section title)."""
     if not parts:
         return
-    text = clean_text("".join(t for t, _ in parts))
+    text = clean_text(parts[0][0] if len(parts) == 1 else "".join([t for t, _ in parts]))
     if text:
-        bold_only = all(b for t, b in parts if t.strip())
-        out.append(Block("heading" if _is_heading_line(text, bold_only) else kind, text))
+        # only a short line can be a heading: the bold test is skipped for prose
+        heading = len(text) <= HEADING_MAX_CHARS and _is_heading_line(text, all(b for t, b in parts if t.strip()))
+        out.append(Block("heading" if heading else kind, text))
     parts.clear()
 
 
@@ -504,6 +505,11 @@ def _int(value: str | None) -> int:
         return 1
 
 
+# One test for every line start that the checks below look at (label, byline, navigation, comment).
+_SUSPECT_START = re.compile("|".join(f"(?:{p.pattern})" for p in (LABEL_START, META_LINE, _DATE_PREFIX, NAV_LINE,
+                                                                  COMMENT_LINE)))
+
+
 def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> list[Block]:
     """The body of an article as blocks, without bylines, article navigation, the title, anything
     before the title, or anything after a label such as 相关推荐 (a related list inside the article box)."""
@@ -511,6 +517,9 @@ def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> li
     seen_title = False
     for root in roots:
         for block in walk(root):
+            if _SUSPECT_START.match(block.text) is None and block.text != title:  # most lines: plain body
+                blocks.append(block)
+                continue
             if LABEL_START.match(block.text) and is_label(block.text):
                 return blocks
             if block.text == title:

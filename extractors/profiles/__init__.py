@@ -42,9 +42,10 @@ class Profile:
 
     def matches(self, root: etree._Element, url: str) -> bool:
         """True when the page at ``url`` has this layout."""
-        host = site_of(url)
-        if self.hosts and not any(host == h or host.endswith("." + h) for h in self.hosts):
-            return False
+        if self.hosts:  # the URL is read only for profiles bound to hosts
+            host = site_of(url)
+            if not any(host == h or host.endswith("." + h) for h in self.hosts):
+                return False
         return bool(self.compiled["signature"](root))
 
     def text(self, key: str, root: etree._Element) -> str | None:

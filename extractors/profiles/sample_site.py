@@ -9,7 +9,8 @@ from extractors.profiles import Profile, has_class
 
 DESKTOP = Profile(
     name="sample_site.desktop",
-    signature=f"boolean(//div[@id='article-content' and {has_class('article-content')}])",
+    # id() finds the element through libxml2's id table instead of a walk over every <div>
+    signature=f"boolean(id('article-content')[self::div and {has_class('article-content')}])",
     body=f"//div[@id='article-content' and {has_class('article-content')}]",
     title=f"string(//h1[{has_class('article-title')}])",
     published=f"string(//div[{has_class('article-info')}]//span[{has_class('pubtime')}])",
@@ -19,7 +20,7 @@ DESKTOP = Profile(
 # Old table layout: a <td id="zoom"> with <br>-separated text, title in <td class="biaoti">.
 LEGACY = Profile(
     name="sample_site.legacy",
-    signature=f"boolean(//td[@id='zoom' and {has_class('content')}])",
+    signature=f"boolean(id('zoom')[self::td and {has_class('content')}])",
     body=f"//td[@id='zoom' and {has_class('content')}]",
     title=f"string(//td[{has_class('biaoti')}])",
     published=f"string(//td[{has_class('info')}])",
