@@ -60,7 +60,9 @@ DELTA_BEFORE = re.compile(
     + _DELTA_TAIL
 )
 # Deltas that say which way: an age band's top-up (70岁以上多划入10元) is the base plus the delta.
-DELTA_UP_BEFORE = re.compile(r"(?:多|高出|增加|提高|上调|上涨|涨|另加|加发|增发|多发|另增)" + _DELTA_TAIL)
+DELTA_UP_BEFORE = re.compile(
+    r"(?:多|高出|增加|提高|上调|上涨|涨|另加|加发|增发|多发|另增)" + _DELTA_TAIL
+)
 DELTA_DOWN_BEFORE = re.compile(r"(?:少|减少|降低|下调)" + _DELTA_TAIL)
 # A level stated right after a delta (再增加15元，即每月115元; 多了20元，达到150元): the level wins.
 LEVEL_AFTER_DELTA = re.compile(r"^[，,\s]*(?:即|也就是|达到|达|共|合计|总共|一共|总计)")
@@ -70,7 +72,9 @@ OLD_BEFORE = re.compile(
 )
 # The old end of a change: 由90元提高到105元, 从80元调整为100元 (the second amount is the level).
 FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
-CHANGE_AFTER = re.compile(r"\s*(?:提高|上调|调高|调整|增加|增至|提升|上涨|涨|升|降低|下调|降|减少|变)(?:到|至|为|成)")
+CHANGE_AFTER = re.compile(
+    r"\s*(?:提高|上调|调高|调整|增加|增至|提升|上涨|涨|升|降低|下调|降|减少|变)(?:到|至|为|成)"
+)
 # A year in a clause (2025年为110元): a value under a year older than the sentence's latest is history.
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年(?!龄)")
 # A balance, not a credit: 账户里现在有800元, 卡里还剩300元, 余额500元 (NOT_CREDIT_BEFORE has 余额).

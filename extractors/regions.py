@@ -115,6 +115,21 @@ _MARKET_AFTER = re.compile("场")
 ALIASES = {"内蒙": "内蒙古自治区"}
 # A short name followed by these is a street, school or bank, not the place (北京路, 中山大学).
 _NOT_PLACE_AFTER = re.compile(r"(?:路|街|大街|大道|大学|银行|商报|晚报)")
+# A short name read across a word boundary (确保定额 → 保定, 更新余额 → 新余, 经营口径 → 营口,
+# 新乡村 → 新乡, 盛大庆典 → 大庆): words that end in a name's first character, and words that start
+# with its last one. Only short names are checked; a full name (保定市) is always the place.
+WORD_BEFORE_NAME = re.compile(
+    r"(?:确保|担保|更新|最新|全新|重新|创新|经营|盛大|隆重|指南|巩固|沿海|网上|线上|完成|形成|经济|救济"
+    r"|优惠|实惠|普惠|经常|日常|正常|通常|非常|规定|确定|固定|核定|认定|约定|制定|稳定|决定"
+    r"|平安|公安|治安|保安|资金|基金|现金)$"
+)
+WORD_AFTER_NAME = re.compile(r"(?:定额|余额|口径|乡村|庆典|庆祝|通知|原有|原来|原则|口岸|海量)")
+# Last characters of full names (海口市, 海南省, 喀什地区): a full name overlapping a short one ends
+# with one of them within a few characters after it.
+_FULL_NAME_END = re.compile("[市省区州盟]")
+_FULL_NAME_REACH = 4
+# Joiners of a list of places: an ambiguous short name listed beside a place is a place (潍坊、日照两市).
+LIST_JOINERS = "、和及与"
 # Names spelled in titles only as a national scope, mapped to NATIONAL by lookup.
 NATIONAL_NAMES = frozenset({"全国", "国家", "中国"})
 
@@ -170,6 +185,9 @@ class _Index:
         str, Region
     ]  # text_names plus the ambiguous short names (a title's place slot)
     title_pattern: re.Pattern[str]
+    ambiguous_pattern: re.Pattern[str]  # the ambiguous short names alone (日照, 大同)
+    # short names of county-level cities by their prefecture's code (330700 → 义乌, 东阳 …)
+    county_shorts: dict[str, tuple[dict[str, Region], re.Pattern[str]]]
 
 
 def _add_short(names: dict[str, Region], region: Region) -> None:
@@ -199,10 +217,32 @@ def _index() -> _Index:
             text_names[name] = all_names[name]
     for alias, target in ALIASES.items():
         text_names[alias] = all_names[alias] = all_names[target]
-    title_names = {**text_names, **{s: all_names[s] for s in AMBIGUOUS_SHORT if s in all_names}}
+    ambiguous = {s: all_names[s] for s in AMBIGUOUS_SHORT if s in all_names}
+    title_names = {**text_names, **ambiguous}
     return _Index(
-        text_names, all_names, _alternation(text_names), title_names, _alternation(title_names)
+        text_names,
+        all_names,
+        _alternation(text_names),
+        title_names,
+        _alternation(title_names),
+        _alternation(ambiguous),
+        _county_shorts(all_names),
     )
+
+
+def _county_shorts(
+    all_names: dict[str, Region],
+) -> dict[str, tuple[dict[str, Region], re.Pattern[str]]]:
+    """Short names of county-level cities (义乌市 → 义乌) grouped by their prefecture's code; a short
+    name that is also another region's name is left out."""
+    groups: dict[str, dict[str, Region]] = {}
+    for name in _county_cities() - COUNTY_CITY_STOP:
+        region = all_names.get(name)
+        short = short_name(name)
+        if region is None or short == name or short in all_names or short in AMBIGUOUS_SHORT:
+            continue
+        groups.setdefault(region.code[:4] + "00", {})[short] = region
+    return {code: (names, _alternation(names)) for code, names in groups.items()}
 
 
 def _alternation(names: dict[str, Region]) -> re.Pattern[str]:
@@ -222,22 +262,110 @@ def find_regions(text: str, *, in_title: bool = False) -> list[Mention]:
     """Provinces and prefectures named in ``text``, leftmost-longest, in order of appearance.
 
     A title's place slot also takes the ambiguous short names (大同, 中山): in a title about
-    医保 they are the city, in body text they may be a word.
+    医保 they are the city, in body text they may be a word — unless listed beside another
+    place (潍坊、日照两市). A county-level city's short name (义乌) counts where its prefecture
+    (金华) is named too.
     """
     index = _index()
     names, pattern = (
         (index.title_names, index.title_pattern) if in_title else (index.text_names, index.pattern)
     )
     mentions = []
-    for match in pattern.finditer(text):
+    match = pattern.search(text)
+    while match is not None:
         region = names[match.group()]
-        is_short = match.group() != region.name
-        if is_short and _NOT_PLACE_AFTER.match(text, match.end()):
-            continue
-        if region.level == COUNTY and _MARKET_AFTER.match(text, match.end()):
-            continue
-        mentions.append(Mention(region, match.start(), match.end()))
+        if _is_place(text, match, region, pattern, names):
+            mentions.append(Mention(region, match.start(), match.end()))
+            match = pattern.search(text, match.end())
+        else:  # 确保定额: not 保定, but the text after 确 may still name a place
+            match = pattern.search(text, match.start() + 1)
+    if mentions and not in_title:
+        mentions = _with_listed_ambiguous(text, mentions, index)
+        mentions = _with_county_shorts(text, mentions, index)
     return mentions
+
+
+def _is_place(
+    text: str,
+    match: re.Match[str],
+    region: Region,
+    pattern: re.Pattern[str],
+    names: dict[str, Region],
+) -> bool:
+    """False for a look-alike: a short name that is a street or school (北京路), read across a word
+    boundary (确保定额) or overlapping a full name (以上海口市), or a county-level city's name
+    before 场 (东方市场)."""
+    if region.level == COUNTY and _MARKET_AFTER.match(text, match.end()):
+        return False
+    if match.group() == region.name:
+        return True
+    if _NOT_PLACE_AFTER.match(text, match.end()):
+        return False
+    if WORD_AFTER_NAME.match(text, match.end() - 1):
+        return False
+    if WORD_BEFORE_NAME.search(text, max(0, match.start() - 3), match.start() + 1):
+        return False
+    return not _full_name_overlaps(text, match, pattern, names)
+
+
+def _full_name_overlaps(
+    text: str, match: re.Match[str], pattern: re.Pattern[str], names: dict[str, Region]
+) -> bool:
+    """True when a full name starts inside a short one and runs past it (70岁以上海口市: 海口市)."""
+    if not _FULL_NAME_END.search(text, match.end(), match.end() + _FULL_NAME_REACH):
+        return False  # cheap exit: no full name can end just after the short one
+    for start in range(match.start() + 1, match.end()):
+        other = pattern.match(text, start)
+        if other and other.end() > match.end() and names[other.group()].name == other.group():
+            return True
+    return False
+
+
+def _with_listed_ambiguous(text: str, mentions: list[Mention], index: _Index) -> list[Mention]:
+    """Ambiguous short names joined to a found place by 、/和/及/与 (潍坊、日照; 大同和太原)."""
+    found = list(mentions)
+    spans = {(m.start, m.end) for m in found}
+    for mention in found:  # grows while it is read: a chain 太原、大同、长治 is followed
+        for listed in _listed_beside(text, mention, index):
+            if (listed.start, listed.end) not in spans:
+                spans.add((listed.start, listed.end))
+                found.append(listed)
+    return _ordered(found)
+
+
+def _listed_beside(text: str, mention: Mention, index: _Index) -> Iterator[Mention]:
+    """The ambiguous short names joined to a mention by one joiner, after and before it."""
+    after = mention.end
+    if text[after : after + 1] and text[after] in LIST_JOINERS:
+        match = index.ambiguous_pattern.match(text, after + 1)
+        if match and not _NOT_PLACE_AFTER.match(text, match.end()):
+            yield Mention(index.all_names[match.group()], match.start(), match.end())
+    before = mention.start - 1
+    if before > 0 and text[before] in LIST_JOINERS:
+        for size in (3, 2):
+            name = text[before - size : before] if before >= size else ""
+            if name in AMBIGUOUS_SHORT and name in index.all_names:
+                yield Mention(index.all_names[name], before - size, before)
+                return
+
+
+def _with_county_shorts(text: str, mentions: list[Mention], index: _Index) -> list[Mention]:
+    """County-level cities by short name where their prefecture is named (金华…义乌每月120元)."""
+    found = list(mentions)
+    for code in {m.region.code for m in mentions if m.region.level == PREFECTURE}:
+        names, pattern = index.county_shorts.get(code, ({}, None))
+        for match in pattern.finditer(text) if pattern else ():
+            found.append(Mention(names[match.group()], match.start(), match.end()))
+    return _ordered(found)
+
+
+def _ordered(mentions: list[Mention]) -> list[Mention]:
+    """Mentions in text order, without repeats or a later one overlapping an earlier one."""
+    out: list[Mention] = []
+    for mention in sorted(set(mentions), key=lambda m: (m.start, -m.end)):
+        if not out or mention.start >= out[-1].end:
+            out.append(mention)
+    return out
 
 
 def is_within(inner: Region, outer: Region) -> bool:

@@ -54,7 +54,8 @@ class _State:
     deductions: list[tuple[float, int]] = field(default_factory=list)
     # pension or wage figures seen (养老金为3700元): amounts beside them are computed, not rules
     figures: int = 0
-    deltas: list[_Delta] = field(default_factory=list)  # 70岁以上多划入10元: differences, not levels
+    # differences (70岁以上多划入10元): not levels, but a band's top-up over the base amount
+    deltas: list[_Delta] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -212,7 +213,10 @@ def _resolve_deltas(state: _State) -> None:
             (
                 b
                 for b in reversed(state.drafts)
-                if b.kind == "amount" and b.end <= d.start and b.regions == d.regions and b.band != d.band
+                if b.kind == "amount"
+                and b.end <= d.start
+                and b.regions == d.regions
+                and b.band != d.band
             ),
             None,
         )

@@ -325,9 +325,15 @@ def test_numbers_that_are_not_credits_yield_nothing(sentence: str) -> None:
     [
         # a band's top-up over the base amount is that band's level
         ("长春市每月划入110元，其中70岁以上另加10元。", [(None, 70, 110.0), (70, None, 120.0)]),
-        ("常德市退休人员每月划入90元，75周岁以上的每月多划入15元。", [(None, 75, 90.0), (75, None, 105.0)]),
+        (
+            "常德市退休人员每月划入90元，75周岁以上的每月多划入15元。",
+            [(None, 75, 90.0), (75, None, 105.0)],
+        ),
         # a level stated after the difference is the level; the difference adds nothing
-        ("益阳市每月划入80元，年满80周岁的再增加20元，即每月100元。", [(None, 80, 80.0), (80, None, 100.0)]),
+        (
+            "益阳市每月划入80元，年满80周岁的再增加20元，即每月100元。",
+            [(None, 80, 80.0), (80, None, 100.0)],
+        ),
         # a difference over time or between places with no band is no level
         ("衡阳市今年每月划入的钱比去年多了10元，达到95元。", [(None, None, 95.0)]),
         ("岳阳市每月划入100元，比衡阳市多5元。", [(None, None, 100.0)]),
@@ -673,6 +679,21 @@ def test_county_level_city_is_its_own_place() -> None:
         ("苏州市", "320500", 100.0),
         ("昆山市", "320583", 110.0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 确保定额 does not name 保定
+        ("为确保定额划入及时到账，邢台市每人每月划入100元。", [("邢台市", 100.0)]),
+        # an ambiguous short name listed beside a place is a place
+        ("菏泽、日照两市均为每月定额划入95元。", [("菏泽市", 95.0), ("日照市", 95.0)]),
+        # a county-level city named beside its prefecture is its own place
+        ("金华市每月划入100元，东阳每月划入110元。", [("金华市", 100.0), ("东阳市", 110.0)]),
+    ],
+)
+def test_places_inside_words_in_lists_and_counties(sentence: str, expected: list[tuple]) -> None:
+    assert [(c.region, c.monthly_yuan) for c in claims_of(sentence)] == expected
 
 
 def test_unit_stated_once_for_the_table() -> None:

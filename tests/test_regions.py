@@ -79,6 +79,57 @@ def test_find_regions_matches_places_not_lookalikes(text: str, names: list[str])
     assert [m.region.name for m in find_regions(text)] == names
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a short name read across a word boundary is no place
+        ("为确保定额划入及时到账", []),
+        ("到账后系统会自动更新余额", []),
+        ("按统一经营口径统计", []),
+        ("建设新乡村", []),
+        ("举办盛大庆典", []),
+        ("隆重庆祝", []),
+        ("请看办事指南通知", []),
+        # the same short names where they are the place
+        ("保定退休人员每月划入100元", ["保定市"]),
+        ("新余、营口两地", ["新余市", "营口市"]),
+        ("保定市定额划入", ["保定市"]),  # a full name is never checked
+        # a full name starting inside a short one wins (上海 / 海口市)
+        ("70岁以上海口市每月划入", ["海口市"]),
+        ("以上海为例", ["上海市"]),
+    ],
+)
+def test_short_names_inside_words_are_no_places(text: str, names: list[str]) -> None:
+    assert [m.region.name for m in find_regions(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("潍坊、日照两市", ["潍坊市", "日照市"]),
+        ("日照和潍坊", ["日照市", "潍坊市"]),
+        ("太原、大同、长治三市", ["太原市", "大同市", "长治市"]),  # a chain of ambiguous names
+        ("日照充足的潍坊", ["潍坊市"]),  # not listed: a word
+        ("大同小异", []),
+    ],
+)
+def test_ambiguous_short_names_listed_beside_a_place(text: str, names: list[str]) -> None:
+    assert [m.region.name for m in find_regions(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("金华市每月划入100元，义乌每月划入120元", ["金华市", "义乌市"]),
+        ("金华、东阳两地", ["金华市", "东阳市"]),
+        ("义乌的退休人员", []),  # without its prefecture a short name may be a word
+        ("杭州市每月100元，义乌每月120元", ["杭州市"]),  # another prefecture does not lend it
+    ],
+)
+def test_county_city_short_name_beside_its_prefecture(text: str, names: list[str]) -> None:
+    assert [m.region.name for m in find_regions(text)] == names
+
+
 def test_find_regions_gives_spans() -> None:
     (mention,) = find_regions("例如深圳的退休人员")
     assert (mention.start, mention.end) == (2, 4)

@@ -28,15 +28,9 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
 KNOWN_FAILURES: dict[str, str] = {
     "city_age_table": "a sentence restating a table row (表中拉萨市…分别为每月120元和140元) adds two "
                       "band-less 拉萨 claims that conflict with each other and with the table's bands",
-    "column_markdown_zhejiang": "义乌 (county short name) lent to 金华; 比去年多了20元 read as a level (DELTA_BEFORE "
-                                "lacks 多了); 2025年为110元 (an old year's value) claimed; 都超过100元 (a bound) claimed",
     "hanweb_two_row_header": "two-row table header (colspan 每月划入标准（元） over 70周岁以下/70周岁及以上): bands and "
                              "the second column lost; a colspan value cell and an empty cell shift values into the "
                              "wrong band column; 年度划入额（元） 1440 not read as yearly (dropped as > 1000/month)",
-    "phrasings_shandong": "由原来的90元提高到105元 also claims the old 90元; 日照 (AMBIGUOUS_SHORT) not found in "
-                          "潍坊、日照两市",
-    "tailwind_region_collisions": "为确保定额划入… names 保定 to regions.find_regions (确保+定额 read as 保定), so a 保定市 "
-                                  "claim comes out (same family: 更新余额→新余, 经营口径→营口, 新乡村→新乡, 盛大庆→大庆)",
     "td_br_xinjiang": "the second <br> line (年满70周岁…145元) gets no place: the place fallback only looks one <br>-paragraph back",
 }
 
