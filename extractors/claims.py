@@ -45,6 +45,8 @@ COMMENT_LINE = re.compile(r"^\s*(?:网友|评论|回复|楼主|游客|匿名用�
 OUTSIDE_SECTION = re.compile(
     r"相关推荐|相关阅读|相关文章|推荐阅读|猜你喜欢|热门(?:问答|推荐|文章|阅读|资讯)|网友评论|评论区|留言"
 )
+# How many placeless rule lines in a row pass on the place before them (<br> lines of one list).
+PLACE_CHAIN_MAX = 6
 # Kinds that follow a lead-in paragraph whose place they may inherit (北京市的标准如下： + items).
 LISTED_KINDS = ("li", "table_row")
 
@@ -155,14 +157,25 @@ def _outer_fallback(
 def _previous_place(
     paragraphs: Sequence[Paragraph], index: int, seo: Region | None
 ) -> tuple[Region, ...] | None:
-    """The one place of the block just before a paragraph (a table's is its lead-in's), if any."""
-    if index == 0 or paragraphs[index - 1].kind == "heading":
-        return None
-    before = paragraphs[index - 1]
-    if before.kind == "table_row":
-        lead = _lead_in(paragraphs, index - 1)
-        return _single_place(lead.text, seo) if lead is not None else None
-    return _single_place(before.text, seo)
+    """The one place of the block just before a paragraph (a table's is its lead-in's), if any.
+    A rule line before it that names no place lends the place it took itself (新疆…具体如下 /
+    不满70周岁的…125元 / 年满70周岁的…145元: the third line is 新疆's too)."""
+    for back in range(index - 1, max(-1, index - 1 - PLACE_CHAIN_MAX), -1):
+        before = paragraphs[back]
+        if before.kind == "heading":
+            return None
+        if before.kind == "table_row":
+            lead = _lead_in(paragraphs, back)
+            return _single_place(lead.text, seo) if lead is not None else None
+        places = _single_place(before.text, seo)
+        if places is not None or not _is_rule_line(before):
+            return places
+    return None
+
+
+def _is_rule_line(paragraph: Paragraph) -> bool:
+    """A paragraph that states a credited value (and may have taken its place from before)."""
+    return may_hold_value(paragraph.text) and bool(rules.CREDIT.search(paragraph.text))
 
 
 def _lead_in(paragraphs: Sequence[Paragraph], index: int) -> Paragraph | None:

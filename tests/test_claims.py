@@ -469,6 +469,23 @@ def test_place_of_the_paragraph_just_before() -> None:
     ]
 
 
+def test_placeless_rule_lines_pass_on_the_place_before_them() -> None:
+    claims = claims_of(
+        "宁夏回族自治区退休人员按年龄分段定额划入，具体如下。",
+        "不满70周岁的，每人每月划入100元；",
+        "年满70周岁的，每人每月划入120元。",
+    )
+    assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == [
+        ("宁夏回族自治区", None, 70, 100.0),
+        ("宁夏回族自治区", 70, None, 120.0),
+    ]
+
+
+def test_a_line_that_states_no_rule_passes_on_no_place() -> None:
+    claims = claims_of("银川市的标准见下文。", "办理时请携带身份证。", "每人每月划入100元。")
+    assert claims == []
+
+
 def test_gross_and_net_amounts_are_one_claim_with_the_net_value() -> None:
     (claim,) = claims_of("泸州市退休人员每月定额划入85元，扣除3元大病保险后实际到账82元。")
     assert (claim.monthly_yuan, claim.deduction_yuan) == (82.0, 3.0)

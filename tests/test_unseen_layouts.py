@@ -31,7 +31,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "hanweb_two_row_header": "two-row table header (colspan 每月划入标准（元） over 70周岁以下/70周岁及以上): bands and "
                              "the second column lost; a colspan value cell and an empty cell shift values into the "
                              "wrong band column; 年度划入额（元） 1440 not read as yearly (dropped as > 1000/month)",
-    "td_br_xinjiang": "the second <br> line (年满70周岁…145元) gets no place: the place fallback only looks one <br>-paragraph back",
 }
 
 
