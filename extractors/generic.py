@@ -464,36 +464,67 @@ def _caption(table: etree._Element) -> list[Block]:
 
 
 def _table_rows(table: etree._Element) -> Iterator[Block]:
-    """One table_row block per row, cells joined by ' | '; a rowspan cell (a region spanning its age
-    bands) is repeated in the rows it spans, so every row names what it is about."""
+    """One table_row block per row, cells joined by ' | ' and kept in their columns: a rowspan cell
+    (a region spanning its age bands) is repeated in the rows it spans and a colspan cell in the
+    columns it spans, an empty cell keeps its place, and stacked header rows (每月划入标准 over
+    70周岁以下 | 70周岁及以上) become one header row, so every value lines up with its header."""
     spans: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
+    header: list[list[str]] = []  # the leading header rows, merged when the first data row comes
+    in_header = True
     for row in table.iter("tr"):
         cells = _row_cells(row, spans)
-        text = " | ".join(c for c in cells if c)
-        if text:
-            yield Block("table_row", text)
+        if in_header and _is_header_row(row):
+            header.append(cells)
+            continue
+        if in_header and header:
+            yield from _row_block(_merge_header(header))
+        in_header = False
+        yield from _row_block(cells)
+    if in_header and header:
+        yield from _row_block(_merge_header(header))
+
+
+def _is_header_row(row: etree._Element) -> bool:
+    """A row of <th> cells, or any row of a <thead>."""
+    cells = [cell for cell in row if cell.tag in ("td", "th")]
+    parent = row.getparent()
+    return bool(cells) and (all(cell.tag == "th" for cell in cells) or (parent is not None and parent.tag == "thead"))
+
+
+def _merge_header(rows: list[list[str]]) -> list[str]:
+    """Stacked header rows as one: each column's distinct texts, top to bottom."""
+    merged = []
+    for column in range(max(len(r) for r in rows)):
+        texts = [r[column] for r in rows if column < len(r) and r[column]]
+        merged.append(" ".join(dict.fromkeys(texts)))
+    return merged
+
+
+def _row_block(cells: list[str]) -> list[Block]:
+    """A table_row block of cells in their columns (trailing empty cells dropped), none when all are empty."""
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    return [Block("table_row", " | ".join(cells).strip())] if cells else []
 
 
 def _row_cells(row: etree._Element, spans: dict[int, tuple[str, int]]) -> list[str]:
-    """Cell texts of one row with the cells of earlier rowspans filled in at their columns."""
+    """Cell texts of one row by column: earlier rowspans filled in, colspans repeated."""
     own = [cell for cell in row if cell.tag in ("td", "th")]
     cells: list[str] = []
-    column = index = 0
-    while index < len(own) or column in spans:
-        if column in spans:  # a cell from a row above spans down into this row
-            text, left = spans.pop(column)
+    index = 0
+    while index < len(own) or len(cells) in spans:
+        if len(cells) in spans:  # a cell from a row above spans down into this row
+            text, left = spans.pop(len(cells))
             if left > 1:
-                spans[column] = (text, left - 1)
+                spans[len(cells)] = (text, left - 1)
             cells.append(text)
-            column += 1
             continue
         cell = own[index]
         index += 1
         text = clean_text(element_text(cell))
         if (rowspan := _int(cell.get("rowspan"))) > 1:
-            spans[column] = (text, rowspan - 1)
-        cells.append(text)
-        column += min(max(_int(cell.get("colspan")), 1), MAX_COLSPAN)
+            spans[len(cells)] = (text, rowspan - 1)
+        cells.extend([text] * min(max(_int(cell.get("colspan")), 1), MAX_COLSPAN))
     return cells
 
 

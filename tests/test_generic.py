@@ -91,7 +91,31 @@ def test_rowspan_cells_are_repeated_in_the_rows_they_span() -> None:
                      "<tr><td>75周岁及以上</td><td>115元</td></tr>"
                      '<tr><td colspan="2">合计</td><td>—</td></tr></table></div>')
     assert [b.text for b in body if b.kind == "table_row"] == [
-        "地区 | 年龄 | 金额", "衢州市 | 75周岁以下 | 95元", "衢州市 | 75周岁及以上 | 115元", "合计 | —"]
+        "地区 | 年龄 | 金额", "衢州市 | 75周岁以下 | 95元", "衢州市 | 75周岁及以上 | 115元", "合计 | 合计 | —"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # stacked header rows become one, so each value column names its band
+        ('<tr><th rowspan="2">设区市</th><th colspan="2">每月划入标准（元）</th></tr>'
+         "<tr><th>70周岁以下</th><th>70周岁及以上</th></tr><tr><td>南京市</td><td>120</td><td>150</td></tr>",
+         ["设区市 | 每月划入标准（元） 70周岁以下 | 每月划入标准（元） 70周岁及以上", "南京市 | 120 | 150"]),
+        # an empty cell keeps its column: 125 stays under 70周岁及以上
+        ("<tr><th>设区市</th><th>70周岁以下</th><th>70周岁及以上</th></tr><tr><td>常州市</td><td></td><td>每月125元</td></tr>",
+         ["设区市 | 70周岁以下 | 70周岁及以上", "常州市 |  | 每月125元"]),
+        # a value spanning both band columns is in both
+        ("<tr><th>设区市</th><th>70周岁以下</th><th>70周岁及以上</th></tr><tr><td>苏州市</td><td colspan=2>每月130元</td></tr>",
+         ["设区市 | 70周岁以下 | 70周岁及以上", "苏州市 | 每月130元 | 每月130元"]),
+        # a <thead> row of <td>s is a header; trailing empty cells are dropped
+        ("<thead><tr><td>地区</td><td>金额</td></tr></thead><tr><td>衢州市</td><td>95元</td><td></td></tr>",
+         ["地区 | 金额", "衢州市 | 95元"]),
+    ],
+    ids=["stacked-header", "empty-cell", "colspan-value", "thead"],
+)
+def test_table_cells_stay_in_their_columns(rows: str, expected: list[str]) -> None:
+    body = blocks_of(f"<div>{BODY_P}<table>{rows}</table></div>")
+    assert [b.text for b in body if b.kind == "table_row"] == expected
 
 
 def test_an_unlabelled_comment_block_beside_the_article_stays_out() -> None:
