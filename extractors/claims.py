@@ -210,20 +210,85 @@ def _is_header(row: Paragraph) -> bool:
     return not _scan(row.text, SentenceContext(fallback=(), credit_context=True))
 
 
+def _header_rows(run: list[Paragraph]) -> list[Paragraph]:
+    """The leading rows of a table that state no value: one header row, or more under a colspan
+    group (每月划入标准（元） over 70周岁以下 | 70周岁及以上), whose row is the shorter one or
+    repeats the group's cell."""
+    heads: list[Paragraph] = []
+    for row in run:
+        if not _is_header(row) or (heads and not _is_group_row(heads[-1], row)):
+            break
+        heads.append(row)
+    return heads
+
+
+def _is_group_row(upper: Paragraph, lower: Paragraph) -> bool:
+    """True when ``upper`` groups the columns of ``lower`` (fewer cells, or a cell repeated)."""
+    cells = _cells(upper.text)
+    repeated = any(a == b and a for a, b in zip(cells, cells[1:], strict=False))
+    return repeated or len(cells) < len(_cells(lower.text))
+
+
+def _merged_header(heads: list[Paragraph]) -> tuple[str, ...]:
+    """One header cell per column from several header rows: a shorter row's last cell spans the
+    columns left (设区市 | 每月划入标准（元） over 设区市 | 70周岁以下 | 70周岁及以上)."""
+    rows = [_cells(h.text) for h in heads]
+    width = max((len(r) for r in rows), default=0)
+    columns: list[dict[str, None]] = [{} for _ in range(width)]
+    for cells in rows:
+        for column, text in enumerate(_spread(cells, width)):
+            columns[column][text] = None
+    return tuple(" ".join(filter(None, texts)) for texts in columns)
+
+
+def _spread(cells: tuple[str, ...], width: int) -> tuple[str, ...]:
+    """Cells of a row short of ``width`` with the last one repeated over the columns left."""
+    if not cells or len(cells) >= width:
+        return cells
+    return cells + (cells[-1],) * (width - len(cells))
+
+
+def _aligned(text: str, header: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """A data row and the header cell of each of its cells. A row short of the header (a colspan
+    value cell, or an empty cell the page parser dropped) has its last cell under all the columns
+    left; the same value repeated in neighbouring cells is one cell over their columns; values
+    under a year older than the header's latest (2025年 | 2026年) are blanked: today's rule only."""
+    if not header:
+        return text, header
+    cells = list(_cells(text))
+    if len(cells) < len(header):
+        header = (*header[: len(cells) - 1], " ".join(header[len(cells) - 1 :]))
+    heads = list(header)
+    for column in range(min(len(cells), len(heads)) - 1, 0, -1):
+        if cells[column] == cells[column - 1] and may_hold_value(cells[column]):
+            del cells[column]  # 每月130元 | 每月130元: one value over two columns
+            heads[column - 1] = f"{heads[column - 1]} {heads.pop(column)}"
+    return CELL_SEPARATOR.join(_without_old_years(cells, heads)), tuple(heads)
+
+
+def _without_old_years(cells: list[str], heads: list[str]) -> list[str]:
+    """Cells under a header year older than the latest year the header names are blanked."""
+    years = [max(map(int, rules.YEAR.findall(h)), default=0) for h in heads]
+    latest = max(years, default=0)
+    return [
+        "" if column < len(years) and 0 < years[column] < latest else cell
+        for column, cell in enumerate(cells)
+    ]
+
+
 def _read_row(
     paragraphs: Sequence[Paragraph], index: int, outer: tuple[Region, ...], credit: bool
 ) -> list[Evidence]:
     """Evidence from one table row, read with its table's header cells as context."""
     row = paragraphs[index]
-    run = _table_run(paragraphs, index)
-    header_row = run[0] if _is_header(run[0]) else None
-    if header_row is row:
+    heads = _header_rows(_table_run(paragraphs, index))
+    if any(h is row for h in heads):
         return []
-    header = _cells(header_row.text) if header_row else ()
-    credit = credit or bool(header_row and rules.CREDIT.search(header_row.text))
-    header = _with_table_unit(header, _table_unit(paragraphs, index, row))
+    credit = credit or any(rules.CREDIT.search(h.text) for h in heads)
+    header = _with_table_unit(_merged_header(heads), _table_unit(paragraphs, index, row))
+    text, header = _aligned(row.text, header)
     ctx = SentenceContext(fallback=outer, header=header, credit_context=credit)
-    return [Evidence(d, row.text, row.ordinal) for d in _scan(_with_units(row.text, header), ctx)]
+    return [Evidence(d, row.text, row.ordinal) for d in _scan(_with_units(text, header), ctx)]
 
 
 def _table_unit(paragraphs: Sequence[Paragraph], index: int, row: Paragraph) -> str:

@@ -340,7 +340,7 @@ def _apply_header(drafts: list[Draft], text: str, header: tuple[str, ...]) -> li
         draft.period = draft.period or (rules.period_in(cell) if draft.kind == "amount" else None)
         if draft.band is None:
             bands = find_age_bands(cell)
-            draft.band = bands[0].band if bands else None
+            draft.band = bands[0].band if len(bands) == 1 else None  # a cell over two bands: none
         if not draft.regions:  # a transposed table: 年龄段 | 北京市 | 上海市
             draft.regions = tuple(dict.fromkeys(m.region for m in find_regions(cell)))
     return kept

@@ -416,6 +416,50 @@ def test_wide_table_bands_and_units_from_the_header() -> None:
     ]
 
 
+BANDED_HEADER = ("table_row", "地区 | 70周岁以下 | 70周岁及以上")
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # a colspan group row above the band columns (the group row is the shorter one)
+        (
+            [
+                ("table_row", "地区 | 每月划入标准（元）"),
+                BANDED_HEADER,
+                ("table_row", "南通市 | 120 | 150"),
+            ],
+            [("南通市", None, 70, 120.0), ("南通市", 70, None, 150.0)],
+        ),
+        # one value over both band columns (a colspan cell repeated) is for every age
+        (
+            [BANDED_HEADER, ("table_row", "扬州市 | 每月130元 | 每月130元")],
+            [("扬州市", None, None, 130.0)],
+        ),
+        # an empty cell keeps the next value in its own column
+        ([BANDED_HEADER, ("table_row", "泰州市 |  | 每月125元")], [("泰州市", 70, None, 125.0)]),
+        # a row short of its header: the last cell may span the columns left, so no band
+        ([BANDED_HEADER, ("table_row", "宿迁市 | 每月115元")], [("宿迁市", None, None, 115.0)]),
+        # columns of years: today's column only
+        (
+            [
+                ("table_row", "地区 | 2025年（元/月） | 2026年（元/月）"),
+                ("table_row", "淮安市 | 100 | 110"),
+            ],
+            [("淮安市", None, None, 110.0)],
+        ),
+        # a yearly column named 年度划入额
+        (
+            [("table_row", "地区 | 年度划入额（元）"), ("table_row", "盐城市 | 1440")],
+            [("盐城市", None, None, 120.0)],
+        ),
+    ],
+)
+def test_table_columns_spans_and_years(rows: list[Block], expected: list[tuple]) -> None:
+    claims = claims_of(*rows, title="各地医保每月划入标准")
+    assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == expected
+
+
 def test_table_of_fees_yields_nothing() -> None:
     claims = claims_of(
         ("table_row", "地区 | 住院起付线 | 报销比例"),

@@ -28,9 +28,6 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
 KNOWN_FAILURES: dict[str, str] = {
     "city_age_table": "a sentence restating a table row (表中拉萨市…分别为每月120元和140元) adds two "
                       "band-less 拉萨 claims that conflict with each other and with the table's bands",
-    "hanweb_two_row_header": "two-row table header (colspan 每月划入标准（元） over 70周岁以下/70周岁及以上): bands and "
-                             "the second column lost; a colspan value cell and an empty cell shift values into the "
-                             "wrong band column; 年度划入额（元） 1440 not read as yearly (dropped as > 1000/month)",
 }
 
 
