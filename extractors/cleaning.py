@@ -56,6 +56,12 @@ def strip_site_suffix(title: str, site_names: tuple[str, ...] = ()) -> str:
     return title
 
 
+def title_prefixes(title: str) -> list[str]:
+    """The leading parts of a page title cut at its separators, longest first
+    ("通知_政策文件_医疗保障局" → ["通知_政策文件", "通知"])."""
+    return [title[: sep.start()] for sep in reversed(list(_TITLE_SEPARATOR.finditer(title))) if sep.start() > 0]
+
+
 def is_site_name(segment: str, site_names: tuple[str, ...]) -> bool:
     """True when a title segment is the site's name rather than part of the headline."""
     segment = segment.strip()

@@ -11,7 +11,13 @@ from functools import cache, partial
 from lxml import etree
 
 from extractors import generic
-from extractors.cleaning import clean_text, element_text, is_site_name, strip_site_suffix
+from extractors.cleaning import (
+    clean_text,
+    element_text,
+    is_site_name,
+    strip_site_suffix,
+    title_prefixes,
+)
 from extractors.dates import (
     date_from_url,
     has_date_label,
@@ -38,7 +44,9 @@ _SITE_NAME = etree.XPath("string(//meta[@property='og:site_name' or @name='og:si
 _H1 = etree.XPath("//h1")
 _TITLE_TAG = etree.XPath("string(//title)")
 # Text nodes equal to the headline (pages without an <h1> show it in a <font> or <b>).
-_TEXT_EQUALS = etree.XPath("//body//text()[normalize-space()=$t]")
+_TEXT_EQUALS = etree.XPath("//body//text()[normalize-space()=$t][not(ancestor::a or ancestor::option)]")
+# A <title> part shorter than this may be a menu word that happens to be on the page (北京 - 医保划入).
+MIN_SHOWN_TITLE_CHARS = 6
 _BODY_TEXT = etree.XPath("string(//body)")
 # Text nodes that may hold a publication label (发布时间, 发表于, 日期, 时间 …).
 _DATE_LABEL_TEXTS = etree.XPath(
@@ -111,7 +119,8 @@ def _parse(body: bytes, url: str, content_type: str | None) -> tuple[etree._Elem
 
 def _title(root: etree._Element, profile: Profile | None) -> str | None:
     """Headline: profile selector, else the <h1> that <title> repeats, else og:title or the
-    ArticleTitle meta, else <title> without its site suffix, else the first <h1>."""
+    ArticleTitle meta, else the part of the <title> the page shows, else <title> without its site
+    suffix (unless it is only a site name and there is an <h1>), else the first <h1>."""
     site_names = tuple(n for n in (clean_text(_SITE_NAME(root)),) if n)
     if profile and (text := profile.text("title", root)):
         return strip_site_suffix(text, site_names)
@@ -121,9 +130,22 @@ def _title(root: etree._Element, profile: Profile | None) -> str | None:
     for h1 in h1s:  # the <h1> that the <title> repeats is the headline
         if h1 in page_title:
             return h1
-    for candidate in (clean_text(_OG_TITLE(root)), clean_text(_ARTICLE_TITLE(root)), page_title, *h1s):
+    for candidate in (clean_text(_OG_TITLE(root)), clean_text(_ARTICLE_TITLE(root))):
         if candidate:
             return strip_site_suffix(candidate, site_names)
+    if page_title and (shown := _shown_title_part(root, page_title)):
+        return shown
+    if page_title and (not is_site_name(page_title, site_names) or not h1s):  # <title>社保网</title> names no article
+        return strip_site_suffix(page_title, site_names)
+    return h1s[0] if h1s else None
+
+
+def _shown_title_part(root: etree._Element, page_title: str) -> str | None:
+    """The leading part of the <title> that the page shows as a line of its own: the headline without
+    column and site names (标题_政策文件_青岛市医疗保障局 with 标题 in a <td class=biaoti>)."""
+    for part in title_prefixes(page_title):
+        if len(part) >= MIN_SHOWN_TITLE_CHARS and _TEXT_EQUALS(root, t=part):
+            return part
     return None
 
 

@@ -271,3 +271,22 @@ def test_article_title_meta_beats_a_title_tag_with_column_and_site_names() -> No
 )
 def test_published_at_cascade(body: str, url: str, expected: datetime | None) -> None:
     assert parse_html(page(body), "http://www.shebao.example/" + url).published_at == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        # no <h1>, no meta: the part of the <title> that the page shows on a line of its own
+        ("<title>泸州市医疗保障局关于划入标准的通知_政策文件_泸州市医疗保障局</title>",
+         f'<table><tr><td class="biaoti">泸州市医疗保障局关于划入标准的通知</td></tr><tr><td>{PARA}{PARA2}</td></tr></table>',
+         "泸州市医疗保障局关于划入标准的通知"),
+        # a short <title> part that is only a menu link is not the headline
+        ("<title>北京 - 医保划入</title>", f'<ul><li><a href="/bj/">北京</a></li></ul><div>{PARA}{PARA2}</div>',
+         "北京 - 医保划入"),
+        # a <title> that is only the site's name names no article: the <h1> does
+        ("<title>社保网</title>", f"<h1>泸州医保划入标准</h1><div>{PARA}{PARA2}</div>", "泸州医保划入标准"),
+    ],
+    ids=["shown-title-part", "menu-word-is-not-a-title", "site-name-title"],
+)
+def test_title_without_a_matching_h1(head: str, body: str, title: str) -> None:
+    assert parse_html(page(body, head), BASE + "x.html").title == title
