@@ -24,7 +24,51 @@ def drafts_to_claims(found: Sequence[Evidence], article_id: str) -> list[Claim]:
     """Claims of an article: bands paired per place, each rule once with its other evidence."""
     found = _pair_bands(found)
     claims = [c for e in found if (c := _claim(e, article_id)) is not None]
-    return _merge(claims)
+    return _without_restatements(_merge(claims))
+
+
+def _value_key(claim: Claim) -> tuple:
+    """A rule without its age band: place, people and values."""
+    return (
+        claim.region_code,
+        claim.population,
+        claim.monthly_yuan,
+        claim.ratio_min,
+        claim.ratio_max,
+    )
+
+
+def _without_restatements(claims: list[Claim]) -> list[Claim]:
+    """A band-less value that an age band of the same place already states (a sentence restating a
+    table row: 表中拉萨市…分别为每月120元和140元) is no rule of its own: its sentence joins the
+    banded claim's evidence."""
+    banded = {_value_key(c) for c in claims if _is_banded(c)}
+    restated: dict[tuple, list[str]] = defaultdict(list)
+    kept = []
+    for claim in claims:
+        if not _is_banded(claim) and _value_key(claim) in banded:
+            restated[_value_key(claim)] += [claim.evidence, *claim.evidence_more]
+        else:
+            kept.append(claim)
+    return [
+        _with_evidence(c, restated.get(_value_key(c), ())) if _is_banded(c) else c for c in kept
+    ]
+
+
+def _is_banded(claim: Claim) -> bool:
+    """True for a claim about an age band rather than all ages."""
+    return claim.age_min is not None or claim.age_max is not None
+
+
+def _with_evidence(claim: Claim, sentences: Sequence[str]) -> Claim:
+    """The claim with further sentences stating it added to its evidence (no repeats)."""
+    more = list(claim.evidence_more)
+    for sentence in sentences:
+        if sentence != claim.evidence and sentence not in more:
+            more.append(sentence)
+    return (
+        replace(claim, evidence_more=tuple(more)) if len(more) > len(claim.evidence_more) else claim
+    )
 
 
 def _pair_bands(found: Sequence[Evidence]) -> list[Evidence]:

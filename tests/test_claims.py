@@ -460,6 +460,23 @@ def test_table_columns_spans_and_years(rows: list[Block], expected: list[tuple])
     assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == expected
 
 
+def test_a_sentence_restating_a_banded_row_adds_no_bandless_claim() -> None:
+    restated = "表中林芝市按年度划入，折算后分别为每月120元和140元。"
+    claims = claims_of(
+        BANDED_HEADER,
+        ("table_row", "林芝市 | 每月120元 | 每月140元"),
+        ("p", restated),
+        ("p", "昌都市每月划入100元。"),  # no band of 昌都 states 100: a rule of its own
+        title="各地医保每月划入标准",
+    )
+    assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == [
+        ("林芝市", None, 70, 120.0),
+        ("林芝市", 70, None, 140.0),
+        ("昌都市", None, None, 100.0),
+    ]
+    assert claims[0].evidence_more == (restated,)
+
+
 def test_table_of_fees_yields_nothing() -> None:
     claims = claims_of(
         ("table_row", "地区 | 住院起付线 | 报销比例"),

@@ -26,8 +26,6 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
              "ratio_min", "ratio_max", "approximate")
 # Cases that fail today, with what goes wrong (the audit report has the snippets and fixes).
 KNOWN_FAILURES: dict[str, str] = {
-    "city_age_table": "a sentence restating a table row (表中拉萨市…分别为每月120元和140元) adds two "
-                      "band-less 拉萨 claims that conflict with each other and with the table's bands",
 }
 
 
