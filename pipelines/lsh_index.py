@@ -13,6 +13,7 @@ the whole state atomically (temp file, fsync, rename).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import pickle
@@ -23,14 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from pipelines.normalise import shingle_hashes, text_key
 
 LOG = logging.getLogger(__name__)
 
 # Bumped when the pickled layout changes; an index of another format is rebuilt, not misread.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 # Seed of the MinHash permutations: fixed, so signatures saved yesterday compare with today's.
 MINHASH_SEED = 1
 # datasketch picks (bands, rows) that find only ~44% of pairs exactly AT the threshold (0.7, 128
@@ -39,8 +39,11 @@ MINHASH_SEED = 1
 LSH_RECALL_SLACK = 0.2
 # Rows the signature matrix starts with; it doubles when full.
 SIGNATURE_ROWS_START = 1024
-# datasketch's 32-bit affine permutations; hash values fit in uint32 and are stored that way.
-MINHASH_SCHEME = "affine32"
+# Points of the trapezoid rule that weighs each (bands, rows) choice; on thresholds 0.05-0.95 at 64
+# and 128 permutations it picks what datasketch's scipy quadrature picks (tests/test_lsh_index.py).
+BAND_CHOICE_POINTS = 2001
+# Bytes of one uint32 signature value (band keys are slices of the signature's bytes).
+VALUE_BYTES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +106,56 @@ class Entry:
 
 
 def permutations(num_perm: int) -> np.ndarray:
-    """datasketch's affine permutations (a, b) for `num_perm`, from the fixed seed, as uint32 rows."""
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+    """datasketch's "affine32" permutations (a odd, b) for `num_perm` from the fixed seed, as uint32
+    rows: drawn as datasketch 2 draws them, so signatures equal the ones its MinHash would give."""
+    generator = np.random.RandomState(MINHASH_SEED)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
+
+
+@functools.lru_cache(maxsize=64)
+def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) minimising the equally weighted false positive and false negative
+    probabilities of banded LSH at `threshold` (datasketch's `_optimal_param`, without scipy)."""
+    below = np.linspace(0.0, threshold, BAND_CHOICE_POINTS)
+    above = np.linspace(threshold, 1.0, BAND_CHOICE_POINTS)
+    best, layout = float("inf"), (0, 0)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            false_positive = np.trapezoid(1 - (1 - below**rows) ** bands, below)
+            false_negative = np.trapezoid((1 - above**rows) ** bands, above)
+            error = float(0.5 * false_positive + 0.5 * false_negative)
+            if error < best:
+                best, layout = error, (bands, rows)
+    return layout
+
+
+class BandIndex:
+    """Banded LSH over signatures: a row is a candidate for a query when all the values of one band agree."""
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        self.bands, self.rows = band_layout(threshold, num_perm)
+        self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(self.bands)]
+
+    def keys(self, signature: np.ndarray) -> list[bytes]:
+        """The signature's key in each band (the bytes of its values there)."""
+        data, width = signature.tobytes(), self.rows * VALUE_BYTES
+        return [data[band * width:(band + 1) * width] for band in range(self.bands)]
+
+    def query(self, keys: Sequence[bytes]) -> set[int]:
+        """Rows sharing at least one band key."""
+        found: set[int] = set()
+        for table, key in zip(self._tables, keys, strict=True):
+            rows = table.get(key)
+            if rows:
+                found.update(rows)
+        return found
+
+    def insert(self, row: int, keys: Sequence[bytes]) -> None:
+        """Index a row under its band keys."""
+        for table, key in zip(self._tables, keys, strict=True):
+            table.setdefault(key, []).append(row)
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -116,9 +167,9 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint32(16))
 
 
-def candidate_lsh(threshold: float, num_perm: int, slack: float = LSH_RECALL_SLACK) -> MinHashLSH:
+def candidate_lsh(threshold: float, num_perm: int, slack: float = LSH_RECALL_SLACK) -> BandIndex:
     """An LSH index whose bands catch nearly every pair at `threshold` (see LSH_RECALL_SLACK)."""
-    return MinHashLSH(threshold=max(threshold - slack, 0.05), num_perm=num_perm)
+    return BandIndex(max(threshold - slack, 0.05), num_perm)
 
 
 class NearDuplicates:
@@ -141,9 +192,7 @@ class NearDuplicates:
 
     def _setup(self) -> None:
         perms = permutations(self.num_perm)
-        self._a, self._b = perms[0].astype(np.uint32), perms[1].astype(np.uint32)
-        self._probe = MinHash(num_perm=self.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
-                              permutations=perms)  # carries a signature into datasketch's LSH calls
+        self._a, self._b = perms[0], perms[1]
 
     def __len__(self) -> int:
         return self._rows
@@ -159,10 +208,10 @@ class NearDuplicates:
 
     def add_signature(self, signature: np.ndarray) -> tuple[int, list[int]]:
         """`add` for a signature computed elsewhere (e.g. the min of its parts' signatures)."""
-        self._probe.hashvalues = signature
-        candidates = self._lsh.query(self._probe)
+        keys = self._lsh.keys(signature)
+        candidates = self._lsh.query(keys)
         row = self._append(signature)
-        self._lsh.insert(row, self._probe, check_duplication=False)
+        self._lsh.insert(row, keys)
         if not candidates:
             return row, []
         ids = np.fromiter(candidates, dtype=np.int64, count=len(candidates))

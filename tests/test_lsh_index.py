@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pytest
 
 from pipelines.lsh_index import (
@@ -134,3 +135,38 @@ def test_compact_survives_save_and_load(tmp_path) -> None:
     loaded.add_article("w", [Entry(0, X, "")])
     assert loaded.cluster("w", 0) == loaded.cluster("x", 0) != loaded.cluster("y", 0)
     assert loaded.cluster("x", 0)[1] == 2
+
+
+# --------------------------------------------------------------------------- datasketch parity
+
+
+@pytest.mark.parametrize("num_perm", [64, 128])
+def test_permutations_are_datasketchs_affine32_ones(num_perm):
+    datasketch = pytest.importorskip("datasketch")
+    from pipelines.lsh_index import MINHASH_SEED, permutations
+
+    expected = datasketch.MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme="affine32").permutations
+    assert np.array_equal(permutations(num_perm), expected)
+
+
+@pytest.mark.parametrize("num_perm", [64, 128])
+@pytest.mark.parametrize("threshold", [0.05, 0.3, 0.5, 0.6, 0.75, 0.8, 0.85, 0.9, 0.95])
+def test_band_layout_is_the_one_datasketch_chooses(threshold, num_perm):
+    lsh = pytest.importorskip("datasketch.lsh")
+    from pipelines.lsh_index import band_layout
+
+    assert band_layout(threshold, num_perm) == lsh._optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def test_band_index_proposes_rows_sharing_a_band_and_no_others():
+    from pipelines.lsh_index import BandIndex
+
+    index = BandIndex(0.8, 128)
+    base = np.arange(128, dtype=np.uint32)
+    one_band_changed = base.copy()
+    one_band_changed[: index.rows] += 1
+    unrelated = base + 1000
+    for row, signature in enumerate((base, one_band_changed)):
+        index.insert(row, index.keys(signature))
+    assert index.query(index.keys(base)) == {0, 1}
+    assert index.query(index.keys(unrelated)) == set()
