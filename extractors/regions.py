@@ -330,7 +330,7 @@ def _with_listed_ambiguous(text: str, mentions: list[Mention], index: _Index) ->
             if (listed.start, listed.end) not in spans:
                 spans.add((listed.start, listed.end))
                 found.append(listed)
-    return _ordered(found)
+    return _ordered(found) if len(found) > len(mentions) else mentions
 
 
 def _listed_beside(text: str, mention: Mention, index: _Index) -> Iterator[Mention]:
@@ -356,7 +356,7 @@ def _with_county_shorts(text: str, mentions: list[Mention], index: _Index) -> li
         names, pattern = index.county_shorts.get(code, ({}, None))
         for match in pattern.finditer(text) if pattern else ():
             found.append(Mention(names[match.group()], match.start(), match.end()))
-    return _ordered(found)
+    return _ordered(found) if len(found) > len(mentions) else mentions
 
 
 def _ordered(mentions: list[Mention]) -> list[Mention]:
