@@ -8,8 +8,9 @@ from lxml import etree
 
 # Characters that render as nothing on these pages (zero-width spaces and joiners, BOM).
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-# Separators sites put between an article title and their own name ("…_社保网", "… - 社保网", "…|社保网").
-_TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|--|—+|–|-\s|\s-|－)\s*")
+# Separators sites put between an article title and their own name ("…_社保网", "… - 社保网", "…|社保网",
+# "…-天府社保网"); a bare hyphen inside a headline (2025年-2026年) is never cut, as what follows is no site name.
+_TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|--|—+|–|-|－)\s*")
 # A trailing title segment is a site name when it is this short and names a site (网/站/频道/.com …).
 SITE_SUFFIX_MAX_CHARS = 20
 _SITE_WORD = re.compile(r"(网|站|频道|首页|门户|资讯|\.com|\.cn|\.net)(手机版|移动版|wap版|触屏版|首页)?\s*$", re.I)

@@ -75,7 +75,7 @@ HEADING_MAX_CHARS = 40  # a bold-only or numbered line longer than this is prose
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d))")
 SENTENCE_PUNCT = re.compile(r"[。；;，,！!]")
 # Lines that are article metadata, not body: 发布时间/来源/作者/浏览 …
-META_LINE = re.compile(r"^(发布时间|发布日期|更新时间|时间|来源|作者|编辑|责任编辑|浏览|阅读|点击|字号)\s*[:：]")
+META_LINE = re.compile(r"^[（(【\[]?\s*(发布时间|发布日期|更新时间|时间|来源|作者|编辑|责任编辑|浏览|阅读|点击|字号)\s*[:：]")
 META_MAX_CHARS = 80
 _STARTS_WITH_DATE = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 # Reader comments quoted without any markup that says so (网友“老李”：…, 匿名用户：…): never article text.
@@ -174,7 +174,7 @@ def drop_furniture(root: etree._Element, headline: etree._Element | None = None)
     page_chars = 0
     removed: etree._Element | None = None
     for attr in _NAME_ATTRS(root):  # document order: an element comes before its descendants
-        if not _is_drop_name(str(attr)) or (el := attr.getparent()) in keep or el.getparent() is None:
+        if not is_drop_name(str(attr)) or (el := attr.getparent()) in keep or el.getparent() is None:
             continue
         if removed is not None and any(a is removed for a in el.iterancestors()):
             continue  # inside furniture already removed
@@ -188,7 +188,7 @@ def drop_furniture(root: etree._Element, headline: etree._Element | None = None)
 
 
 @lru_cache(maxsize=DROP_NAME_CACHE)
-def _is_drop_name(value: str) -> bool:
+def is_drop_name(value: str) -> bool:
     """True when a class or id value names furniture (cached: a site repeats its class names on every page)."""
     return DROP_NAME.search(value) is not None
 
@@ -357,6 +357,8 @@ def is_meta_line(text: str) -> bool:
     if not match:
         return False
     rest = text[match.end():]
+    if len(text) <= META_MAX_CHARS and META_LINE.match(rest.strip()):  # 2026-03-08 来源：天府网
+        return True
     return len(rest) <= META_REST_MAX_CHARS and not PROSE_PUNCT.search(rest)
 
 

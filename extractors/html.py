@@ -163,14 +163,24 @@ def headline_element(root: etree._Element, title: str | None) -> etree._Element 
             return h1
     if not title:
         return None
-    for node in _TEXT_EQUALS(root, t=title):  # no <h1>: a bold or <font> line carries the headline
-        el = node.getparent()
-        if el is None or (node.is_tail and (el := el.getparent()) is None):
-            continue
-        while (parent := el.getparent()) is not None and clean_text(element_text(parent)) == title:
-            el = parent
-        return el
-    return None
+    shown = [el for node in _TEXT_EQUALS(root, t=title) if (el := _line_of(node, title)) is not None]
+    # no <h1>: a bold or <font> line carries the headline, not the last crumb of a breadcrumb
+    return next((el for el in shown if not _in_furniture(el)), shown[0] if shown else None)
+
+
+def _line_of(node: etree._ElementUnicodeResult, title: str) -> etree._Element | None:
+    """The outermost element whose whole text is the text node ``node`` (the <font> around a <b>)."""
+    el = node.getparent()
+    if el is None or (node.is_tail and (el := el.getparent()) is None):
+        return None
+    while (parent := el.getparent()) is not None and clean_text(element_text(parent)) == title:
+        el = parent
+    return el
+
+
+def _in_furniture(el: etree._Element) -> bool:
+    """True when an ancestor's class or id names page furniture (a breadcrumb, a sidebar)."""
+    return any(generic.is_drop_name(f"{a.get('class', '')} {a.get('id', '')}") for a in el.iterancestors())
 
 
 def _following(el: etree._Element, limit: int) -> Iterator[etree._Element]:

@@ -73,7 +73,8 @@ def test_related_list_inside_the_article_ends_the_body() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["发布时间：2026-02-03 10:20 来源：社保网", "2025-06-05 21:37:12社保网", "上一篇：宁波医保卡余额查询", "来源：社保网"],
+    ["发布时间：2026-02-03 10:20 来源：社保网", "2025-06-05 21:37:12社保网", "上一篇：宁波医保卡余额查询", "来源：社保网",
+     "2026-03-08 来源：天府网", "（责任编辑：张三）"],
 )
 def test_bylines_and_article_navigation_are_not_body(line: str) -> None:
     assert line not in texts(f"<div>{BODY_P}<p>{line}</p>{PROSE}</div>")

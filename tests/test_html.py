@@ -157,6 +157,8 @@ def test_xhtml_with_encoding_declaration() -> None:
         ("社保网 | 北京医保划入标准", "北京医保划入标准"),
         ("2025年-2026年医保返钱标准", "2025年-2026年医保返钱标准"),
         ("北京 - 医保划入", "北京 - 医保划入"),
+        ("成都医保划入标准-天府社保网", "成都医保划入标准"),
+        ("全国2%-3%划入比例", "全国2%-3%划入比例"),
         ("社保网", "社保网"),
     ],
 )
@@ -266,8 +268,11 @@ def test_article_title_meta_beats_a_title_tag_with_column_and_site_names() -> No
         # nothing on the page: the URL's date
         (f'<div>{PARA}{PARA2}</div>', "art/2026/3/8/art_1.html", datetime(2026, 3, 8, tzinfo=SHANGHAI)),
         (f'<div>{PARA}{PARA2}</div>', "x.html", None),
+        # the headline is the line above the byline, not the last crumb of the breadcrumb that repeats it
+        ('<div class="crumb">首页 &gt; <span>泸州医保划入标准</span></div><div class="c"><div class="t">泸州医保划入标准</div>'
+         f'<div>2026-03-08 来源：社保网</div>{PARA}{PARA2}</div>', "x.html", datetime(2026, 3, 8, tzinfo=SHANGHAI)),
     ],
-    ids=["bar-after-h1-wrapper", "font-headline", "forum-label", "reply-is-not-byline", "url", "none"],
+    ids=["bar-after-h1-wrapper", "font-headline", "forum-label", "reply-is-not-byline", "url", "none", "crumb"],
 )
 def test_published_at_cascade(body: str, url: str, expected: datetime | None) -> None:
     assert parse_html(page(body), "http://www.shebao.example/" + url).published_at == expected
