@@ -99,6 +99,9 @@ PAGINATION_URL = re.compile(
     r"(?:[?&](?:page|p|pn|pg|pageno|page_no|paged|pageindex)=\d+)|(?:/page/\d+/?$)|(?:/(?:list|index|default)[_-]\d+\.\w+$)|(?:/p\d+/?$)",
     re.I,
 )
+# A numbered page of a listing named like its first page (list-13_2.html of list-13.html, node_5678_2.htm):
+# pagination only when it pages the current listing (see same_listing).
+NUMBERED_PAGE_URL = re.compile(r"[_-]\d{1,4}\.\w+$")
 # Path stems of listing pages: section indexes, category and tag pages.
 LISTING_STEMS = frozenset(
     {
@@ -135,6 +138,24 @@ LISTING_SEGMENTS = frozenset(
         "zhuanti",
     }
 )
+# Dated permalinks /2025/03/05/slug/ or /2025/03/slug.html (WordPress and most blogs): an article even
+# with a trailing slash and no id (edge_blog). A bare /2025/03/ is a monthly archive (a listing).
+DATED_PERMALINK = re.compile(r"/(?:19|20)\d{2}/[01]?\d/(?:[0-3]?\d/)?[^/]*[a-z][^/]*/?$", re.I)
+# Elements whose links are site navigation (menus, header, footer, breadcrumbs): such a link leads to a
+# section or a static page (about, contact, topic), not to an article (gov_cms, edge_blog, dede_cms).
+NAV_TAGS = frozenset({"header", "nav", "footer"})
+NAV_TOKEN = re.compile(
+    r"^(?:(?:sub|main|site|top|global)[-_]?)?"
+    r"(?:nav|navbar|navigation|menu|header|head|footer|foot|top|topbar|breadcrumbs?|crumbs?)"
+    r"(?:[-_]?(?:bar|wrap|box|inner|list|links))?$",
+    re.I,
+)
+# A <header>/<footer> inside these belongs to the content (a post's title block), not to the site.
+CONTENT_TAGS = frozenset({"article", "main"})
+# Past this share of a page's links, "navigation" is not believed (an unclosed <div id="header"> that
+# lxml stretches over the whole page); the page's links are then judged by URL alone.
+NAV_MAX_SHARE = 0.8
+NAV_MIN_LINKS = 10  # the share rule applies to pages with at least this many links
 # A run of digits this long in the last path segment (or an id= query) marks an article page.
 ARTICLE_DIGITS = re.compile(r"\d{3,}")
 ARTICLE_QUERY = re.compile(r"(?:^|&)(?:id|aid|article_?id|newsid|docid|tid|p)=\w+", re.I)
@@ -149,6 +170,7 @@ class Link:
     url: str
     text: str = ""
     rel: str = ""
+    nav: bool = False  # inside the site's header, menu, footer or breadcrumbs
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +203,11 @@ def extract_links(html: str, base_url: str) -> list[Link]:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return []
+    return tree_links(tree, base_url)
+
+
+def tree_links(tree: etree._Element, base_url: str) -> list[Link]:
+    """Every <a href> of a parsed page (see extract_links)."""
     base = urljoin(base_url, next(iter(tree.xpath("//base/@href")), None) or base_url)
     parts = urlsplit(base)
     origin = f"{parts.scheme}://{parts.netloc}/"
@@ -198,7 +225,34 @@ def extract_links(html: str, base_url: str) -> list[Link]:
             else base
         )
         text = " ".join(anchor.text_content().split())
-        links.append(Link(absolute(join_base, href), text, (anchor.get("rel") or "").lower()))
+        rel = (anchor.get("rel") or "").lower()
+        links.append(Link(absolute(join_base, href), text, rel, in_navigation(anchor)))
+    return trust_navigation(links)
+
+
+def is_nav_element(element: etree._Element) -> bool:
+    """True for a <header>/<nav>/<footer> or an element whose id or class names a menu, header or footer."""
+    if element.tag in NAV_TAGS:
+        return True
+    tokens = [element.get("id") or "", *(element.get("class") or "").split()]
+    return any(NAV_TOKEN.match(token) for token in tokens if token)
+
+
+def in_navigation(anchor: etree._Element) -> bool:
+    """True for a link in the site's navigation: a nav element above it and no <article>/<main>."""
+    nav = False
+    for element in anchor.iterancestors():
+        if element.tag in CONTENT_TAGS:
+            return False
+        nav = nav or is_nav_element(element)
+    return nav
+
+
+def trust_navigation(links: list[Link]) -> list[Link]:
+    """The links, with their navigation flag dropped when nearly all of a page's links carry it."""
+    navigation = sum(link.nav for link in links)
+    if len(links) >= NAV_MIN_LINKS and navigation > NAV_MAX_SHARE * len(links):
+        return [Link(link.url, link.text, link.rel) for link in links]
     return links
 
 
@@ -213,20 +267,61 @@ def is_asset(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(ASSET_SUFFIXES)
 
 
-def is_pagination(link: Link) -> bool:
-    """True for "next page" links: by anchor text (下一页, 2, »), rel=next/prev, or URL shape."""
+def is_pagination(link: Link, page_url: str = "") -> bool:
+    """True for "next page" links: by anchor text (下一页, 2, »), rel=next/prev, or the URL shape of a
+    page of the current listing (list-13.html is not a page of the home page: dede_cms)."""
     text = link.text.strip().lower()
     return (
         text in PAGINATION_TEXTS
         or (text.isdigit() and len(text) <= 4)
         or link.rel in ("next", "prev")
-        or bool(PAGINATION_URL.search(link.url))
+        or is_paging_url(link.url, page_url)
     )
+
+
+def is_paging_url(url: str, page_url: str = "") -> bool:
+    """True for a URL shaped like a numbered page (?page=2, index_2.html, list-13_2.html) of the listing
+    at ``page_url``; without a page URL, for any URL of a common paging shape."""
+    if not page_url:
+        return bool(PAGINATION_URL.search(url))
+    shaped = PAGINATION_URL.search(url) or NUMBERED_PAGE_URL.search(url)
+    return bool(shaped) and same_listing(url, page_url)
+
+
+# Steps that reduce a listing URL's path to the listing it pages through, in order: /page/2/, /p2/,
+# _2 or -2 before the extension, the extension, index/default, a trailing slash.
+PAGE_NUMBER_STEPS = (r"/page/\d+/?$", r"/p\d+/?$", r"[_-]\d+(?=\.\w+$)")
+PLAIN_STEPS = (r"\.\w+$", r"/(?:index|default)$", r"/$")
+PAGE_QUERY = re.compile(r"^(?:page|p|pn|pg|pageno|page_no|paged|pageindex)$", re.I)
+
+
+def listing_key(url: str, steps: tuple[str, ...]) -> str:
+    """host, path reduced by ``steps`` (regexes removed in order), and the query without page numbers."""
+    parts = urlsplit(url)
+    path = parts.path
+    for step in steps:
+        path = re.sub(step, "", path, flags=re.I)
+    query = "&".join(
+        q for q in parts.query.split("&") if q and not PAGE_QUERY.match(q.split("=", 1)[0])
+    )
+    return f"{parts.netloc}{path}?{query}"
+
+
+def same_listing(url: str, page_url: str) -> bool:
+    """True when ``url`` is another page of the listing at ``page_url`` (list-13_2.html of list-13.html,
+    /page/2/ of /, index_3.html of index.html), not a different section."""
+    paged = listing_key(url, PAGE_NUMBER_STEPS + PLAIN_STEPS)
+    return paged in {
+        listing_key(page_url, PLAIN_STEPS),  # page 2 of this first page
+        listing_key(page_url, PAGE_NUMBER_STEPS + PLAIN_STEPS),  # page 3 of this page 2
+    }
 
 
 def looks_like_listing(url: str) -> bool:
     """True for section / category / tag pages: a directory path or a listing stem."""
     path = urlsplit(url).path
+    if DATED_PERMALINK.search(path):  # /2025/03/05/slug/ is a post, not a directory (edge_blog)
+        return False
     segments = [s for s in path.lower().split("/") if s]
     stem, ext = splitext(segments[-1]) if segments else ("", "")
     if path.endswith("/") or not segments:
@@ -242,6 +337,8 @@ def looks_like_article(url: str) -> bool:
     """True for article pages: a document path (…/12345.html, /2025/06/slug.html) or an id= query."""
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
+    if DATED_PERMALINK.search(parts.path):
+        return True
     if looks_like_listing(url) and not ARTICLE_QUERY.search(parts.query):
         return False
     if ARTICLE_QUERY.search(parts.query):
@@ -254,9 +351,10 @@ def looks_like_article(url: str) -> bool:
     return bool(ARTICLE_DIGITS.search(segments[-1])) or (ext != "" and stem not in LISTING_STEMS)
 
 
-def crawl_links(html: str, page_url: str, allowed: frozenset[str]) -> CrawlLinks:
-    """The links of an HTML page the crawler may follow, sorted (see classify_links)."""
-    return classify_links(extract_links(html, page_url), page_url, allowed)
+def crawl_links(html: str | etree._Element, page_url: str, allowed: frozenset[str]) -> CrawlLinks:
+    """The links of an HTML page (text or parsed tree) the crawler may follow, sorted (see classify_links)."""
+    links = extract_links(html, page_url) if isinstance(html, str) else tree_links(html, page_url)
+    return classify_links(links, page_url, allowed)
 
 
 def classify_links(links: list[Link], page_url: str, allowed: frozenset[str]) -> CrawlLinks:
@@ -270,7 +368,7 @@ def classify_links(links: list[Link], page_url: str, allowed: frozenset[str]) ->
         url = canonical(link.url)
         if url == here or is_asset(url):
             continue
-        bucket = _bucket(link, url, classify_link(url, link.text, site))
+        bucket = _bucket(link, url, classify_link(url, link.text, site), here)
         if bucket is None:
             continue
         if netloc_of(url) not in allowed:
@@ -288,22 +386,34 @@ def has_article_id(url: str) -> bool:
     )
 
 
-def _bucket(link: Link, url: str, parser_kind: str | None) -> str | None:
+def _bucket(link: Link, url: str, parser_kind: str | None, page_url: str = "") -> str | None:
     """Which bucket a link belongs to, or None for links the crawler ignores; checked in order."""
-    if parser_kind is None:  # not a fetchable page (javascript:, mailto:, no host)
+    path = urlsplit(url).path
+    # not a fetchable page (javascript:, mailto:, no host)
+    if parser_kind is None:
         return None
-    if is_pagination(link):  # 下一页 / 2 / rel=next / ?page=2: paging of the current listing
+    # print views, admin, login, search: never content
+    if NON_CONTENT_PATH.search(path):
+        return None
+    # header, menu, footer: sections and static pages, visited (conditionally) by every crawl
+    if link.nav:
+        return "listings"
+    # 下一页 / 2 / rel=next, or ?page=2 / index_2.html of this very listing
+    if is_pagination(link, page_url):
         return "pagination"
-    if looks_like_listing(url):  # section, category and tag pages (a directory without an id)
-        return "listings"
-    if NON_CONTENT_PATH.search(
-        urlsplit(url).path
-    ):  # print views, admin, login, search: never content
-        return None
-    if parser_kind == "article" or has_article_id(url):  # the parser's rule, or an id (/news/123/)
+    # /2025/03/05/slug/: a blog post despite the trailing slash (edge_blog)
+    if DATED_PERMALINK.search(path):
         return "articles"
-    if parser_kind == "listing":  # the parser's listing rule (更多 links, ?cid= …)
+    # section, category and tag pages (a directory without an id)
+    if looks_like_listing(url):
         return "listings"
-    if looks_like_article(url):  # permissive fallback: a document path on a layout not seen before
+    # the parser's rule, or an id (/news/123/)
+    if parser_kind == "article" or has_article_id(url):
+        return "articles"
+    # the parser's listing rule (更多 links, ?cid= …)
+    if parser_kind == "listing":
+        return "listings"
+    # permissive fallback: a document path on a layout not seen before
+    if looks_like_article(url):
         return "articles"
     return None

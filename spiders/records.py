@@ -15,7 +15,9 @@ class RawPage:
     url: str  # canonical URL the crawl scheduled (extractors.urls.canonical_url)
     final_url: str  # after redirects
     status: int
-    headers: dict[str, str] = field(hash=False)  # the headers that matter: content-type, etag, last-modified, …
+    headers: dict[str, str] = field(
+        hash=False
+    )  # the headers that matter: content-type, etag, last-modified, …
     fetched_at: datetime  # timezone-aware UTC
     body_sha256: str  # content address of the body in the store
     size: int

@@ -37,6 +37,7 @@ from spiders.ledger import (
     reason_key,
 )
 from spiders.links import CrawlLinks, crawl_links, looks_like_listing, netloc_of
+from spiders.pageshape import judged_kind, parse_tree
 from spiders.pipelines import FetchedPage
 from spiders.rawstore import RawStore
 from spiders.records import LedgerEntry, RawPage
@@ -62,6 +63,10 @@ REMEMBERED = "remembered from an earlier crawl"
 NO_ROBOTS_STATUSES = [401, 403, 404, 410]
 # Request meta keys this spider owns (copied onto a retried request; Scrapy's own keys are not).
 OWN_META = ("kind", "ledger_url", "handle_httpstatus_list")
+# Kinds a page is stored under once fetched: what the page turned out to be (see spiders.pageshape).
+PAGE_KINDS = frozenset({"article", "listing", "other"})
+# Kinds of pages whose pagination links are not followed (an article's "next page" is a related list).
+UNPAGED_KINDS = frozenset({"article", "other"})
 # Start URLs with these endings are sitemaps (any other sitemap is recognised by its root element).
 SITEMAP_SUFFIXES = (".xml", ".xml.gz")
 # Content types the crawler keeps; anything else is skipped as "not HTML".
@@ -238,8 +243,14 @@ class SiteSpider(scrapy.Spider):
         except UndecodableError as exc:
             self.ledger.finish(url, "failed", f"undecodable: {exc}", response.status)
             return
-        yield self.fetched(response, url, kind, charset_note(ctype, decoded))
-        yield from self.follow(kind, decoded.text, response.url)
+        tree = parse_tree(decoded.text)
+        links = crawl_links(tree if tree is not None else "", response.url, self.allowed)
+        shape_note = None
+        if self.store.known(url) is None:  # judged once: a stored article stays one when refreshed
+            kind, shape_note = judged_kind(kind, tree, len(links.articles) + len(links.pagination))
+        note = "; ".join(n for n in (shape_note, charset_note(ctype, decoded)) if n) or None
+        yield self.fetched(response, url, kind, note)
+        yield from self.follow(kind, links)
 
     def fetched(self, response: Response, url: str, kind: str, note: str | None) -> FetchedPage:
         """The item the store pipeline writes."""
@@ -271,10 +282,9 @@ class SiteSpider(scrapy.Spider):
         if known.kind == "sitemap":
             yield from self.follow_sitemap(sitemap_xml(body) or b"", known.url)
             return
+        text = decode_html(body, known.headers.get("content-type")).text
         yield from self.follow(
-            kind,
-            decode_html(body, known.headers.get("content-type")).text,
-            self.alias.fetch(known.final_url),
+            known.kind, crawl_links(text, self.alias.fetch(known.final_url), self.allowed)
         )
 
     def parse_robots(self, response: Response, url: str) -> Iterator[Any]:
@@ -313,25 +323,35 @@ class SiteSpider(scrapy.Spider):
             response.status,
         )
 
-    def follow(self, kind: str, text: str, base_url: str) -> Iterator[Request]:
-        """Requests for a page's unseen article and listing links, and its pagination while new articles appear."""
-        links = crawl_links(text, base_url, self.allowed)
+    def follow(self, kind: str, links: CrawlLinks) -> Iterator[Request]:
+        """Requests for a page's unseen article and listing links, and its pagination while new articles
+        appear (a listing's or a sitemap's; an article's and a navigation page's are not followed)."""
         self.record_offsite(links)
         new = 0
         for url in links.articles:
-            if (request := self.article_request(url)) is not None:
+            if (request := self.link_request(url, "article")) is not None:
                 new += self.alias.key(url) not in self.met_before
                 yield request
         for url in links.listings:
-            if (request := self.request(url, "listing")) is not None:
+            if (request := self.link_request(url, "listing")) is not None:
                 yield request
-        if kind == "article":
+        if kind in UNPAGED_KINDS:
             return
         for url in links.pagination:
             if (new or self.store.known(self.alias.key(url)) is None) and (
                 request := self.request(url, "listing")
             ) is not None:
                 yield request
+
+    def link_request(self, url: str, guessed: str) -> Request | None:
+        """A request for a linked page as what an earlier crawl found it to be (a URL that looked like an
+        article but was a listing is visited again; one that looked like a listing but was an article
+        is not), else as what its link suggests."""
+        known = self.store.known(self.alias.key(url))
+        kind = known.kind if known is not None and known.kind in PAGE_KINDS else guessed
+        if kind == "listing":
+            return self.request(url, "listing")
+        return self.article_request(url)
 
     def article_request(self, url: str) -> Request | None:
         """A request for an article not stored before; a stored one is recorded unchanged, not fetched
@@ -380,10 +400,10 @@ class SiteSpider(scrapy.Spider):
                 continue
             if sitemap.type == "sitemapindex":
                 request = self.request(loc, "sitemap")
-            elif looks_like_listing(loc):
-                request = self.request(loc, "listing")
             else:
-                request = self.article_request(loc)
+                request = self.link_request(
+                    loc, "listing" if looks_like_listing(loc) else "article"
+                )
             if request is not None:
                 yield request
 

@@ -36,10 +36,12 @@ from spiders.crawl import (
 from spiders.links import (
     Link,
     classify_links,
+    crawl_links,
     is_pagination,
     looks_like_article,
     looks_like_listing,
 )
+from spiders.pageshape import judged_kind, parse_tree
 from spiders.pipelines import stored_reason
 from spiders.rawstore import RawStore
 from spiders.records import RawPage
@@ -858,3 +860,128 @@ def test_sitemap_xml_recognises_sitemaps_by_root_element(body: bytes, is_sitemap
 def test_a_gzipped_sitemap_past_the_size_limit_is_refused() -> None:
     with pytest.raises(SitemapTooLarge, match="unpacks past 100 bytes"):
         sitemap_xml(gzip.compress(URLSET * 10), max_size=100)
+
+
+# --- navigation regions, dated permalinks, pagination of this listing only -------------------------
+
+NAV_PAGE = """<html><body>
+<div class="nav"><a href="/about/contact.shtml">联系我们</a> <a href="/node_5678.htm">政策解读</a>
+ <a href="/list-13.html">办事指南</a></div>
+<header><a href="/zt/yibao.htm">专题</a></header>
+<main><article><header class="entry-header"><h2><a href="/2025/03/05/yibao-huaru/">洛阳医保</a></h2></header></article>
+<ul class="news-list"><li><a href="/a/zhengce/2025/0415/131.html">漳州医保个人账户问答</a></li></ul>
+<a href="/index_2.html">下一页</a> <a href="/list_2.html">政策</a></main>
+<div id="foot"><a href="/about/copyright.html">版权</a></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("path", "bucket"),
+    [
+        ("/about/contact.shtml", "listings"),  # menu link: a static page, never an article
+        ("/node_5678.htm", "listings"),  # menu link with an id: a section
+        ("/list-13.html", "listings"),  # a category, not page 13 of the home page (dede_cms)
+        ("/zt/yibao.htm", "listings"),  # <header> link
+        ("/about/copyright.html", "listings"),  # footer link
+        ("/2025/03/05/yibao-huaru/", "articles"),  # a post's own <header> inside <article>
+        ("/a/zhengce/2025/0415/131.html", "articles"),
+        ("/index_2.html", "pagination"),
+        ("/list_2.html", "listings"),  # index_2 pages the home page; list_2 is another section
+    ],
+)
+def test_navigation_links_are_sections_and_post_headers_are_not(path: str, bucket: str) -> None:
+    got = crawl_links(NAV_PAGE, "http://s.example:81/", frozenset({"s.example:81"}))
+    url = "http://s.example:81" + path
+    assert [
+        name for name in ("articles", "listings", "pagination") if url in getattr(got, name)
+    ] == [bucket]
+
+
+def test_a_page_that_is_all_navigation_is_judged_by_url() -> None:
+    """An unclosed <div id="header"> stretched over the whole page does not hide its articles."""
+    items = "".join(f'<li><a href="/news/{n}.html">文章{n}</a></li>' for n in range(100, 112))
+    html = f'<html><body><div id="header"><a href="/">首页</a><ul>{items}</ul></body></html>'
+    got = crawl_links(html, "http://s.example:81/", frozenset({"s.example:81"}))
+    assert len(got.articles) == 12
+
+
+@pytest.mark.parametrize(
+    ("link", "page", "expected"),
+    [
+        ("/list-13_2.html", "/list-13.html", True),
+        ("/list-13_3.html", "/list-13_2.html", True),
+        ("/list-13.html", "/", False),
+        ("/index_2.html", "/", True),
+        ("/page/2/", "/", True),
+        ("/category/yibao/page/3/", "/category/yibao/page/2/", True),
+        ("/news/list.php?cid=3&page=2", "/news/list.php?cid=3", True),
+        ("/news/list.php?cid=4&page=2", "/news/list.php?cid=3", False),
+        ("/html/shebao/index_2.shtml", "/html/shebao/index.shtml", True),
+        ("/node_5678_2.htm", "/node_5678.htm", True),
+    ],
+)
+def test_url_shaped_pagination_must_page_the_current_listing(
+    link: str, page: str, expected: bool
+) -> None:
+    base = "http://s.example"
+    assert is_pagination(Link(base + link, "政策"), base + page) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "listing", "article"),
+    [
+        ("http://s.example/2025/03/05/yibao-huaru-tiaozheng/", False, True),
+        ("http://s.example/2025/03/slug-post.html", False, True),
+        ("http://s.example/2025/03/", True, False),  # a monthly archive
+        ("http://s.example/2025/03/05/", True, False),  # a daily archive
+    ],
+)
+def test_dated_permalinks_are_articles(url: str, listing: bool, article: bool) -> None:
+    assert (looks_like_listing(url), looks_like_article(url)) == (listing, article)
+
+
+# --- what a page fetched as an article turns out to be -------------------------------------------
+
+HEADER = '<header><a href="/">首页</a> <a href="/node_5678.htm">政策解读</a></header>'
+
+
+@pytest.mark.parametrize(
+    ("body", "links", "kind"),
+    [
+        # a category page behind an id-shaped URL (edge_blog /node_5678.htm)
+        ('<main><h2><a href="/a/1.html">洛阳医保个人账户怎么划入</a></h2></main>', 3, "listing"),
+        # a contact page (gov_cms /about/contact.shtml): a line, a footer, no article links
+        (
+            '<p>地址：某市人民路1号</p><div class="footer">主办单位：某市人力资源和社会保障局办公室</div>',
+            0,
+            "other",
+        ),
+        # a short article with a headline and related links stays an article
+        ("<article><h1>测试文章3</h1><p>第3篇：每月划入一百元。</p></article>", 2, "article"),
+        # no headline, one paragraph of prose: an article
+        ("<p>退休人员医保个人账户每月划入金额为本人养老金的百分之二</p>", 0, "article"),
+        # prose in loose <div> text split by <br>
+        (
+            '<div class="content">退休人员每月划入<br>金额为养老金的百分之二点五左右</div>',
+            4,
+            "article",
+        ),
+        # a linked logo <h1> is not a headline
+        (
+            '<h1><a href="/">社保网</a></h1><ul><li><a href="/a/1.html">北京医保</a></li></ul>',
+            2,
+            "listing",
+        ),
+    ],
+)
+def test_a_page_fetched_as_an_article_is_judged_by_its_shape(
+    body: str, links: int, kind: str
+) -> None:
+    tree = parse_tree(f"<html><head><title>t</title></head><body>{HEADER}{body}</body></html>")
+    got, note = judged_kind("article", tree, links)
+    assert got == kind
+    assert (note is None) == (kind == "article")
+
+
+@pytest.mark.parametrize("requested", ["listing", "sitemap", "robots"])
+def test_only_pages_fetched_as_articles_are_judged(requested: str) -> None:
+    assert judged_kind(requested, parse_tree("<html><body></body></html>"), 0) == (requested, None)

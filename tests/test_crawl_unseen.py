@@ -41,34 +41,11 @@ LEDGER_STATES = ("stored", "unchanged", "skipped", "failed")
 CRAWL_DELAY_SLACK = 0.5
 
 # (site, check) → why it fails today (see the crawl audit report). Remove an entry when it passes.
-_SLUG_AND_NODE = (
-    "spiders.links: /2025/03/05/slug/ permalinks are 'listings' (trailing slash, no digit run); "
-    "/node_5678.htm is an 'article' (digits), so its 下一页 is never followed"
-)
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
     (
         "gov_cms",
         "crawl-delay",
     ): "robots.txt Crawl-delay is ignored (Scrapy never reads it; AutoThrottle sets the delay)",
-    ("edge_blog", "stored once"): _SLUG_AND_NODE,
-    ("edge_blog", "listings"): _SLUG_AND_NODE,
-    (
-        "edge_blog",
-        "incremental",
-    ): "slug articles stored as listings are fetched again by every crawl",
-    ("dede_cms", "new article"): (
-        "spiders.links.PAGINATION_URL takes category pages /list-13.html for pagination of the home page, "
-        "and pagination is re-visited only while the page shows new articles: a new article in a category "
-        "is never found by a later crawl"
-    ),
-    ("gov_cms", "navigation"): (
-        "spiders.links takes /about/contact.shtml for an article by URL shape, and what the page holds "
-        "(a few words, no date) is never looked at"
-    ),
-    ("sitemap_news", "navigation"): (
-        "spiders.links takes the topic page /zt/yibao.htm for an article by URL shape, though it is a "
-        "list of links"
-    ),
     ("php_portal", "restart on new port"): (
         "URLs are keyed by origin incl. the ephemeral port: a site served again on a new port is all new"
     ),

@@ -1,0 +1,99 @@
+"""What a fetched page is by its shape — article, listing or other — when its URL only guessed.
+
+A link's URL says what a page probably is; the page itself says more. A page fetched as an article
+that has no headline, no paragraph of its own and several article links is a listing (a category
+page /node_5678.htm whose 下一页 must be followed); one with neither text nor article links is a
+navigation page (about, contact, an empty topic page) and is kept as "other", not parsed as an article.
+The judgement is deliberately one-sided: a page with any sign of being an article stays an article.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from spiders.links import in_navigation, is_nav_element
+
+# Elements whose text is one paragraph of the page's own prose.
+PARAGRAPH_TAGS = ("p", "td", "li", "dd", "pre", "blockquote", "div", "section", "article", "span")
+# Elements whose text is never the page's prose.
+NON_TEXT_TAGS = frozenset(
+    {"a", "script", "style", "noscript", "select", "option", "button", "form"}
+)
+# A paragraph with at least this many letters/digits is prose (the shortest real policy sentence,
+# "北京市退休人员每月划入100元" is ~16; a contact line "地址：某市人民路1号" is ~9).
+PROSE_MIN_CHARS = 16
+# An <h1> with at least this many letters of its own (not a linked logo) is an article headline.
+HEADLINE_MIN_CHARS = 4
+# A page needs at least this many article or paging links to be taken for a listing.
+LISTING_MIN_LINKS = 2
+WORD_CHARS = re.compile(r"\w", re.UNICODE)
+
+
+def own_text(element: etree._Element) -> str:
+    """The text of an element outside links, scripts and forms (its own words)."""
+    parts = [element.text or ""] if element.tag not in NON_TEXT_TAGS else []
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in NON_TEXT_TAGS:
+            parts.append(own_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def word_count(text: str) -> int:
+    """Letters and digits in ``text`` (CJK characters count one each)."""
+    return len(WORD_CHARS.findall(text))
+
+
+def is_content(element: etree._Element) -> bool:
+    """True for an element outside the site's header, menus and footer."""
+    return not is_nav_element(element) and not in_navigation(element)
+
+
+def has_headline(tree: etree._Element) -> bool:
+    """True for a page with an <h1> of its own words outside the site's navigation (not a linked logo)."""
+    return any(
+        word_count(own_text(h1)) >= HEADLINE_MIN_CHARS and is_content(h1) for h1 in tree.iter("h1")
+    )
+
+
+def has_prose(tree: etree._Element) -> bool:
+    """True for a page with a paragraph of its own prose outside links and the site's navigation."""
+    return any(
+        word_count(direct_text(el)) >= PROSE_MIN_CHARS and is_content(el)
+        for el in tree.iter(*PARAGRAPH_TAGS)
+    )
+
+
+def direct_text(element: etree._Element) -> str:
+    """A paragraph's own words: all of them for a <p>-like element, only the loose text of a <div>."""
+    if element.tag in ("div", "section", "article", "span"):
+        return (element.text or "") + "".join(child.tail or "" for child in element)
+    return own_text(element)
+
+
+def parse_tree(html: str) -> etree._Element | None:
+    """The lxml tree of an HTML text, or None when lxml finds no document in it."""
+    try:
+        return lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def judged_kind(
+    requested: str, tree: etree._Element | None, content_links: int
+) -> tuple[str, str | None]:
+    """The kind to store a page fetched as ``requested`` under, and a ledger note when it differs.
+
+    Only a page fetched as an article is judged; listings, sitemaps and robots.txt keep their kind."""
+    if requested != "article" or tree is None:
+        return requested, None
+    if has_headline(tree) or has_prose(tree):  # any sign of an article: it stays one
+        return requested, None
+    if (
+        content_links >= LISTING_MIN_LINKS
+    ):  # links to articles and no prose: node_5678.htm (edge_blog)
+        return "listing", f"kept as a listing: {content_links} article/paging links and no prose"
+    return "other", "kept as other: no headline, no prose, no article links (a navigation page)"
