@@ -31,6 +31,9 @@ DROP_NAME = re.compile(
     r"sharedaddy|addtoany|jp-relatedposts)(?=$|[\s_-]|\d)",
     re.I,
 )
+# Bootstrap/Tailwind utility classes that contain a furniture word (text-right, float-right, position-relative).
+# (m-nav, m-share of mobile sites are furniture: only these prefixes are utilities.)
+CSS_UTILITY = re.compile(r"(?<!\S)(?:text|float|pull|position|border|rounded)-\S*")
 # A drop-listed element holding more than this share of the page's text is the article itself, keep it.
 DROP_GUARD_SHARE = 0.6
 # Labels that open a block which is not the article (related lists, hot lists, comments).
@@ -189,8 +192,9 @@ def drop_furniture(root: etree._Element, headline: etree._Element | None = None)
 
 @lru_cache(maxsize=DROP_NAME_CACHE)
 def is_drop_name(value: str) -> bool:
-    """True when a class or id value names furniture (cached: a site repeats its class names on every page)."""
-    return DROP_NAME.search(value) is not None
+    """True when a class or id value names furniture (cached: a site repeats its class names on every page);
+    CSS utility classes (text-right, position-relative) say how a box looks, not what it is."""
+    return DROP_NAME.search(CSS_UTILITY.sub(" ", value)) is not None
 
 
 def _label_elements(root: etree._Element) -> list[etree._Element]:

@@ -240,3 +240,12 @@ def test_wechat_sections_keep_a_table_between_prose_sections() -> None:
                  '<section><p>往期推荐</p><p><a href="/s/1">武汉每月划入100元</a></p></section></div>')
     assert "不满70周岁 | 每月95元" in body and any("成都市" in t for t in body) and any("参保人" in t for t in body)
     assert not any("武汉" in t for t in body)
+
+
+def test_css_utility_classes_are_not_furniture_names() -> None:
+    # the article column says where it floats (float-right, position-relative), not that it is a sidebar
+    menu = "".join(f'<li><a href="/{i}/">栏目第{i}项</a></li>' for i in range(40))
+    body = texts(f'<div class="col-4"><ul>{menu}</ul></div>'
+                 f'<div class="col-8 float-right position-relative">{BODY_P}{PROSE}</div>')
+    assert any("成都市" in t for t in body)
+    assert generic.is_drop_name("m-share") and generic.is_drop_name("border-right sidebar")
