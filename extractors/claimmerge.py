@@ -18,6 +18,8 @@ MIN_MONTHLY_YUAN, MAX_MONTHLY_YUAN = 5.0, 1000.0
 # Ratios above 12% are reimbursement or contribution rates, not account credits.
 MAX_RATIO = 0.12
 MONTHS_PER_YEAR = 12
+# Retirees are this old or younger when they retire: for them "60岁以上" is everyone, no lower bound.
+RETIREMENT_AGE = 60
 
 
 def drafts_to_claims(found: Sequence[Evidence], article_id: str) -> list[Claim]:
@@ -77,13 +79,32 @@ def _pair_bands(found: Sequence[Evidence]) -> list[Evidence]:
     for e in found:
         if e.draft.band is not None:
             bands[_place_key(e)].append(e.draft.band)
-    fixed = {key: close_pairs(values) for key, values in bands.items()}
+    fixed = {key: _open_low_end(close_pairs(values), key) for key, values in bands.items()}
     out = []
     for e in found:
         if e.draft.band is not None:
             e = replace(e, draft=replace(e.draft, band=fixed[_place_key(e)][e.draft.band]))
         out.append(e)
     return out
+
+
+def _open_low_end(fixed: dict[AgeBand, AgeBand], key: tuple[str, str]) -> dict[AgeBand, AgeBand]:
+    """退休人员60岁以上每月90元, 60周岁至69周岁…: a retirees' lowest band starting at or below
+    RETIREMENT_AGE has no lower bound — unless a band below it is stated (不满60周岁的…)."""
+    if key[1] != "retiree":
+        return fixed
+    lows = [b.age_min for b in fixed.values()]
+    if None in lows:
+        return fixed
+    lowest = min(low for low in lows if low is not None)
+    if lowest > RETIREMENT_AGE:
+        return fixed
+    # 55岁以上…80元，70岁以上…100元: the open band of everyone stops where the next one starts
+    above = min((low for low in lows if low is not None and low > lowest), default=None)
+    return {
+        raw: AgeBand(None, band.age_max or above) if band.age_min == lowest else band
+        for raw, band in fixed.items()
+    }
 
 
 def _place_key(e: Evidence) -> tuple[str, str]:

@@ -56,22 +56,20 @@ NOT_CREDIT_HEADER = re.compile(r"报销|起付|封顶|缴费(?!基数)|缴纳|�
 # A difference, not a level: 比北京多10元, 每月增加10元, 提高了5元, 多划入10元 (but 提高到120元 is a level).
 _DELTA_TAIL = r"(?:划入|计入|打入|发放|返还|返|拨付|发)?了?\s*$"
 DELTA_BEFORE = re.compile(
-    r"(?:多|少|高出|低于|增加|提高|上调|增长|上涨|涨|减少|降低|下调|相差|差|另加|加发|增发|多发|另增)"
+    r"(?:多|少|高出|高|低于|低|增加|提高|上调|增长|上涨|涨|减少|降低|下调|相差|差|另加|加发|增发|多发|另增)"
     + _DELTA_TAIL
 )
 # Deltas that say which way: an age band's top-up (70岁以上多划入10元) is the base plus the delta.
 DELTA_UP_BEFORE = re.compile(
-    r"(?:多|高出|增加|提高|上调|上涨|涨|另加|加发|增发|多发|另增)" + _DELTA_TAIL
+    r"(?:多|高出|高|增加|提高|上调|上涨|涨|另加|加发|增发|多发|另增)" + _DELTA_TAIL
 )
-DELTA_DOWN_BEFORE = re.compile(r"(?:少|减少|降低|下调)" + _DELTA_TAIL)
-# A level stated right after a delta (再增加15元，即每月115元; 多了20元，达到150元): the level wins.
-LEVEL_AFTER_DELTA = re.compile(r"^[，,\s]*(?:即|也就是|达到|达|共|合计|总共|一共|总计)")
+DELTA_DOWN_BEFORE = re.compile(r"(?:少|低|减少|降低|下调)" + _DELTA_TAIL)
 # An earlier value, not today's: 由原来的90元提高到105元, 去年为110元, 调整前每月80元.
 OLD_BEFORE = re.compile(
     r"(?:原来|原先|原本|原(?![则文件])|以前|此前|之前|过去|去年|上年|往年|调整前|改革前)[^，,；;。元%]{0,4}$"
 )
-# The old end of a change: 由90元提高到105元, 从80元调整为100元 (the second amount is the level).
-FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
+# The old end of a change: 由90元提高到105元, 从每月80元调整为100元 (the second amount is the level).
+FROM_BEFORE = re.compile(r"(?:由|从)(?:原来的?|原先的?)?\s*(?:每人)?(?:每月|每年|月均)?\s*$")
 CHANGE_AFTER = re.compile(
     r"\s*(?:提高|上调|调高|调整|增加|增至|提升|上涨|涨|升|降低|下调|降|减少|变)(?:到|至|为|成)"
 )
@@ -128,6 +126,8 @@ RESPECTIVELY = re.compile(r"分别")
 COMPARISON = re.compile(r"比|高于|低于|相比|不同|而|和|与|同|跟|不如|超过")
 # A place named to be excluded is not a subject: 除北京外，其他地区每月划入100元.
 EXCEPT_BEFORE = re.compile(r"(?:除了?|不包括|不含)\s*$")
+# A place whose standard another follows is not the subject: 廊坊市参照北京市的标准 → 廊坊's value.
+REFERENCE_BEFORE = re.compile(r"(?:参照|比照|仿照|对标|沿用|套用)\s*$")
 # "Other places": the sentence is not about the place named before it (其他地区一般按2%划入).
 OTHER_PLACES = re.compile(r"其他地区|其他地方|其他城市|其余地区|别的地方|外地|其他省份")
 # Joiners between places of one list (北京、甘肃 / 上海和重庆).

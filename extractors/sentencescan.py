@@ -76,6 +76,7 @@ def _events(text: str) -> list[tuple[int, int, Payload]]:
         (m.start, m.end, m.region)
         for m in find_regions(text)
         if not rules.EXCEPT_BEFORE.search(text, 0, m.start)
+        and not rules.REFERENCE_BEFORE.search(text, 0, m.start)
     ]
     events += [(m.start(), m.end(), NATIONAL) for m in rules.NATIONAL_STRONG.finditer(text)]
     events += [(m.start, m.end, m.band) for m in find_age_bands(text)]

@@ -337,6 +337,7 @@ def test_numbers_that_are_not_credits_yield_nothing(sentence: str) -> None:
         # a difference over time or between places with no band is no level
         ("衡阳市今年每月划入的钱比去年多了10元，达到95元。", [(None, None, 95.0)]),
         ("岳阳市每月划入100元，比衡阳市多5元。", [(None, None, 100.0)]),
+        ("岳阳市每月定额划入80元，比全省平均水平低10元。", [(None, None, 80.0)]),
         ("株洲市在上述标准的基础上，每月另加10元。", []),
     ],
 )
@@ -350,6 +351,7 @@ def test_a_difference_is_no_level_but_tops_up_a_band(sentence: str, expected: li
     [
         ("郴州市退休人员每月划入标准由原来的85元提高到100元。", [100.0]),
         ("永州市每月划入从70元调整为90元。", [90.0]),
+        ("永州市每月划入标准由每月75元调整为每月90元。", [90.0]),
         ("2026年起，娄底市退休人员每月划入120元；2025年为100元。", [120.0]),
         ("邵阳市去年每月划入75元，今年每月划入85元。", [85.0]),
         # a year alone is no history: this year's amount
@@ -358,6 +360,44 @@ def test_a_difference_is_no_level_but_tops_up_a_band(sentence: str, expected: li
 )
 def test_an_earlier_value_is_no_claim(sentence: str, expected: list[float]) -> None:
     assert [c.monthly_yuan for c in claims_of(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("廊坊市参照北京市的标准，退休人员每月划入100元。", [("廊坊市", 100.0)]),
+        ("三河市退休人员比照北京市标准执行，每月划入105元。", [("三河市", 105.0)]),
+        # a place followed is no subject: without another place there is no claim
+        ("退休人员参照天津市的标准，每月划入100元。", []),
+    ],
+)
+def test_a_place_whose_standard_is_followed_is_not_the_subject(
+    sentence: str, expected: list[tuple]
+) -> None:
+    assert [(c.region, c.monthly_yuan) for c in claims_of(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bands"),
+    [
+        ("营口市60岁以上退休人员每月划入90元。", [(None, None, 90.0)]),
+        (
+            "营口市60周岁至69周岁每月划入100元，70周岁及以上每月划入120元。",
+            [(None, 70, 100.0), (70, None, 120.0)],
+        ),
+        (
+            "营口市55周岁以上的退休人员每月80元，70周岁以上每月划入100元。",
+            [(None, 70, 80.0), (70, None, 100.0)],
+        ),
+        # a band below 60 is stated: 60 is a real bound
+        (
+            "营口市不满60周岁的退休人员每月80元，60周岁以上每月划入100元。",
+            [(None, 60, 80.0), (60, None, 100.0)],
+        ),
+    ],
+)
+def test_sixty_and_over_is_every_retiree(sentence: str, bands: list[tuple]) -> None:
+    assert [(c.age_min, c.age_max, c.monthly_yuan) for c in claims_of(sentence)] == bands
 
 
 @pytest.mark.parametrize(
