@@ -1,8 +1,8 @@
 """Dagster software-defined assets: one per stage, thin wrappers around pipelines.stages.
 
 Bulky data never goes through the IO manager: each asset streams its records to
-`<data_dir>/work/<asset>.pickles` and its table to `<data_dir>/work/<asset>.parquet`, and hands the
-next asset a small reference (paths + counts). Memory stays at what one stage needs, run history
+`<data_dir>/work/<asset>.pickles` (when a later stage reads them back) and its table to
+`<data_dir>/work/<asset>.parquet`, and hands the next asset a small reference (paths + counts). Memory stays at what one stage needs, run history
 stays small, and every intermediate table can be opened with pandas after a run.
 """
 
@@ -165,9 +165,10 @@ def paragraphs(
             boilerplate += row.is_boilerplate
             yield row
 
-    records_path, table_path = _work_paths(pipeline, "paragraphs")
-    n = stages.write_stream(records_path, table_path, "paragraphs", counted(rows))
-    work = WorkSet(records=str(records_path), table=str(table_path), rows=n)
+    # later stages read paragraphs column-wise from the table, so no record stream is written
+    table_path = _work_paths(pipeline, "paragraphs")[1]
+    n = stages.write_table_stream(table_path, "paragraphs", counted(rows))
+    work = WorkSet(records="", table=str(table_path), rows=n)
     context.log.info("%d paragraphs in %d clusters", n, len(clusters))
     yield dg.Output(work, metadata={"rows": n, "clusters": len(clusters),
                                     "boilerplate_rows": boilerplate,

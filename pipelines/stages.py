@@ -474,7 +474,8 @@ def dedup_stream(
     """Paragraph rows of every article, in article order, holding one chunk at a time in memory.
 
     DEDUP's incremental recipe: each chunk joins the index persisted in `work_dir` (unchanged
-    articles cost a fingerprint lookup) and its rows go to a scratch stream; once every article is
+    articles cost a fingerprint lookup) and its rows are held (one chunk) or go to a scratch
+    stream (more than one); once every article is
     in, the rows are re-read and `refresh_rows` gives them their final cluster ids and sizes (lookups
     only). Articles the index holds from an earlier run but that are gone now (merged into another
     URL) are removed in between, so cluster sizes count exactly the current articles.
@@ -483,17 +484,23 @@ def dedup_stream(
     index = open_index(path, log)
     current: list[str] = []
 
-    def first_pass() -> Iterator[ParagraphRow]:
+    def first_pass() -> Iterator[list[ParagraphRow]]:
         for batch in batched(articles, chunk):
             current.extend(article.article_id for article in batch)
-            yield from cluster_paragraphs(batch, index, index.settings)
+            yield cluster_paragraphs(batch, index, index.settings)
 
-    write_records(pending, first_pass())
+    first = first_pass()
+    held = next(first, [])  # one chunk's rows stay in memory; only a bigger run spills to disk
+    spilled = next(first, None)
+    if spilled is not None:
+        write_records(pending, itertools.chain(held, spilled, *first))
+        held = []
     for stale in indexed_ids(work_dir) - set(current):
         index.remove_article(stale)
-    for rows in batched(read_records(pending), chunk * ROWS_PER_ARTICLE):
+    stream = read_records(pending) if spilled is not None else iter(held)
+    for rows in batched(stream, chunk * ROWS_PER_ARTICLE):
         yield from refresh_rows(rows, index, index.settings)
-    pending.unlink()
+    pending.unlink(missing_ok=True)
     index.save(path)
     write_json_atomic(work_dir / INDEXED_IDS_NAME, sorted(current))
 
@@ -762,6 +769,20 @@ def write_json_atomic(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
+def write_table_stream(table_path: Path, name: str, records: Iterable[Any]) -> int:
+    """Stream records into the named table's Parquet file only (for a stage no later stage reads
+    record by record), one batch in memory."""
+    table_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_table = table_path.with_name(table_path.name + ".tmp")
+    count = 0
+    with pq.ParquetWriter(tmp_table, schemas.schema_of(name)) as writer:
+        for batch in batched(records, TABLE_BATCH):
+            writer.write_table(build_table(name, batch))
+            count += len(batch)
+    os.replace(tmp_table, table_path)
+    return count
+
+
 def write_stream(records_path: Path, table_path: Path, name: str, records: Iterable[Any]) -> int:
     """Stream records into a record file and the named table's Parquet file, one batch in memory."""
     return write_groups(records_path, table_path, name, ([record] for record in records))
@@ -824,7 +845,7 @@ class RawPagesRef:
 class WorkSet:
     """One stage's output on disk: its record stream, its Parquet table and the row count."""
 
-    records: str  # pickle stream of the stage's records (read back with read_records)
+    records: str  # pickle stream of the stage's records (read back with read_records); "" = table only
     table: str  # Parquet file of the published table
     rows: int
 
