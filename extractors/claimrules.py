@@ -68,6 +68,8 @@ DELTA_DOWN_BEFORE = re.compile(r"(?:少|低|减少|降低|下调)" + _DELTA_TAIL
 OLD_BEFORE = re.compile(
     r"(?:原来|原先|原本|原(?![则文件])|以前|此前|之前|过去|去年|上年|往年|调整前|改革前)[^，,；;。元%]{0,4}$"
 )
+# Another place's or year's value named for comparison: 比2025年的70元有所提高, 较北京的100元.
+COMPARED_BEFORE = re.compile(r"(?:比(?!例|重)|较)[^，,；;。元%]{0,10}$")
 # The old end of a change: 由90元提高到105元, 从每月80元调整为100元 (the second amount is the level).
 FROM_BEFORE = re.compile(r"(?:由|从)(?:原来的?|原先的?)?\s*(?:每人)?(?:每月|每年|月均)?\s*$")
 CHANGE_AFTER = re.compile(

@@ -266,6 +266,19 @@ def _aligned(text: str, header: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     return CELL_SEPARATOR.join(_without_old_years(cells, heads)), tuple(heads)
 
 
+def _is_older_year_row(row: Paragraph, run: list[Paragraph]) -> bool:
+    """A row labelled with a year older than another row's (2025年 | 100 under 2026年 | 110): the
+    table's history, not today's rule."""
+    year = _label_year(row)
+    return year is not None and any((_label_year(r) or 0) > year for r in run)
+
+
+def _label_year(row: Paragraph) -> int | None:
+    """The year a table row's first cell names (2026年, 2026年1月起), if any."""
+    match = rules.YEAR.search(_cells(row.text)[0])
+    return int(match.group(1)) if match else None
+
+
 def _without_old_years(cells: list[str], heads: list[str]) -> list[str]:
     """Cells under a header year older than the latest year the header names are blanked."""
     years = [max(map(int, rules.YEAR.findall(h)), default=0) for h in heads]
@@ -281,8 +294,9 @@ def _read_row(
 ) -> list[Evidence]:
     """Evidence from one table row, read with its table's header cells as context."""
     row = paragraphs[index]
-    heads = _header_rows(_table_run(paragraphs, index))
-    if any(h is row for h in heads):
+    run = _table_run(paragraphs, index)
+    heads = _header_rows(run)
+    if any(h is row for h in heads) or _is_older_year_row(row, run):
         return []
     credit = credit or any(rules.CREDIT.search(h.text) for h in heads)
     header = _with_table_unit(_merged_header(heads), _table_unit(paragraphs, index, row))

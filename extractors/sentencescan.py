@@ -166,6 +166,7 @@ def _not_a_level(text: str, before: str, amount: Amount) -> bool:
             rules.BOUND_BEFORE,
             rules.BALANCE_BEFORE,
             rules.OTHER_PERIOD_BEFORE,
+            rules.COMPARED_BEFORE,
         )
     ):
         return True

@@ -354,6 +354,8 @@ def test_a_difference_is_no_level_but_tops_up_a_band(sentence: str, expected: li
         ("永州市每月划入标准由每月75元调整为每月90元。", [90.0]),
         ("2026年起，娄底市退休人员每月划入120元；2025年为100元。", [120.0]),
         ("邵阳市去年每月划入75元，今年每月划入85元。", [85.0]),
+        ("邵阳市每月划入85元，比2025年的75元有所提高。", [85.0]),  # a value named for comparison
+        ("邵阳市按比例每月划入85元。", [85.0]),  # 比例 is no comparison
         # a year alone is no history: this year's amount
         ("2026年怀化市退休人员每月划入110元。", [110.0]),
     ],
@@ -498,6 +500,17 @@ BANDED_HEADER = ("table_row", "地区 | 70周岁以下 | 70周岁及以上")
 def test_table_columns_spans_and_years(rows: list[Block], expected: list[tuple]) -> None:
     claims = claims_of(*rows, title="各地医保每月划入标准")
     assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == expected
+
+
+def test_a_table_of_years_gives_the_latest_row() -> None:
+    claims = claims_of(
+        ("p", "下表为淮北市历年划入标准："),
+        ("table_row", "年份 | 每月划入（元）"),
+        ("table_row", "2024年 | 90"),
+        ("table_row", "2026年 | 110"),
+        ("table_row", "2025年 | 100"),
+    )
+    assert [(c.region, c.monthly_yuan) for c in claims] == [("淮北市", 110.0)]
 
 
 def test_a_sentence_restating_a_banded_row_adds_no_bandless_claim() -> None:
