@@ -60,8 +60,9 @@ class Profile:
 
 
 def has_class(name: str) -> str:
-    """XPath predicate: the element's class attribute holds the whole word ``name``."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    """XPath predicate: the element's class attribute holds the whole word ``name`` (a plain
+    contains() first: it rejects most elements without building the padded class string)."""
+    return f"(contains(@class, '{name}') and contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
 
 
 def _registered() -> tuple[Profile, ...]:
