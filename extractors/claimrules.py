@@ -29,7 +29,7 @@ NATIONAL_STRONG = re.compile(
 NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多|原则上")
 # Words that make a sentence about crediting the personal account (not reimbursement or fees).
 CREDIT = re.compile(
-    r"划入|划拨|划转|返|计入|打入|打到|到账|进账|注入|拨入|拨付|存入|入账|个人账户|账户"
+    r"划入|划拨|划转|返|计入|打入|打到|打进|转入|到账|进账|注入|拨入|拨付|存入|入账|个人账户|账户"
 )
 # Context that makes a number a pension, wage, base or fee rather than a credit (养老金为3700元).
 NOT_CREDIT_BEFORE = re.compile(
@@ -99,8 +99,8 @@ APPROX_AFTER = re.compile(r"\s*(?:左右|上下|出头)")
 GLOSS_BEFORE = re.compile(
     r"[(（,，;；]?\s*(?:月均|平均每月|每月平均|折合每月|相当于每月|即每月|合每月)\s*(?:约|大约)?\s*$"
 )
-# Deductions: 扣除3元大病医疗保险后 — the amount is what arrives, net.
-DEDUCTION_BEFORE = re.compile(r"(?:扣除|扣减|扣掉|减去|扣)\s*$")
+# Deductions: 扣除3元大病医疗保险后, 扣除大额医疗保险费10元后 — the amount is what arrives, net.
+DEDUCTION_BEFORE = re.compile(r"(?:扣除|扣减|扣掉|减去|扣)[^，,；;。\d元]{0,10}$")
 # Period words before an amount (nearest wins): 每年1680元, 按年度定额划入, 年度划入额, 每月100元 —
 # but not a date (2025年划入100元 is this year's monthly amount).
 _PERIOD_WORDS = re.compile(

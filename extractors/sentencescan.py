@@ -291,10 +291,12 @@ def _attach_deductions(state: _State) -> None:
             return
         nearest = min(amounts, key=lambda d: min(abs(d.start - pos), abs(d.end - pos)))
         net = next((d for d in amounts if abs(nearest.low - value - d.low) < NET_TOLERANCE), None)
-        if net is not None and net is not nearest:
-            state.drafts.remove(nearest)
-            amounts.remove(nearest)
-            nearest = net
+        gross = next((d for d in amounts if abs(d.low - value - nearest.low) < NET_TOLERANCE), None)
+        if net is not None and net is not nearest:  # 85元，扣除3元后…82元: 85 is the gross
+            gross, nearest = nearest, net
+        if gross is not None and gross is not nearest:  # 80元，扣除…10元后，实际到账70元
+            state.drafts.remove(gross)
+            amounts.remove(gross)
         nearest.deduction = value
 
 

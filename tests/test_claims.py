@@ -405,6 +405,7 @@ def test_sixty_and_over_is_every_retiree(sentence: str, bands: list[tuple]) -> N
 @pytest.mark.parametrize(
     "sentence",
     [
+        "湘潭市医保卡里的钱买药花了200元，个人账户每月照常到账。",
         "张家界市退休职工李大爷说，他的个人账户里现在有600元，够买常用药。",  # a balance
         "湘潭市退休人员的医保卡里还剩300元。",
         "湘西的退休人员每月划入都超过100元。",  # a bound
@@ -602,6 +603,9 @@ def test_a_line_that_states_no_rule_passes_on_no_place() -> None:
 
 def test_gross_and_net_amounts_are_one_claim_with_the_net_value() -> None:
     (claim,) = claims_of("泸州市退休人员每月定额划入85元，扣除3元大病保险后实际到账82元。")
+    assert (claim.monthly_yuan, claim.deduction_yuan) == (82.0, 3.0)
+    # the deducted item named before its amount
+    (claim,) = claims_of("泸州市退休人员每月划入85元，扣除大额医疗保险费3元后，实际到账82元。")
     assert (claim.monthly_yuan, claim.deduction_yuan) == (82.0, 3.0)
 
 
