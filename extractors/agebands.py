@@ -29,6 +29,9 @@ _BELOW_PREFIX = re.compile(r"(?:不满|未满|低于|小于|不足|不到|未达
 _BELOW_SUFFIX = re.compile(
     _age_re("n") + _incl_re("inc") + r"(?:及其?以下|以下|以内|之下)" + _incl_re("inc2")
 )
+# Before and after an age: 70周岁前 / 70岁之前 (exclusive), 70周岁后 / 70岁以后 (from the birthday on).
+_BEFORE_AGE = re.compile(_age_re("n") + r"\s*(?:之前|以前|前)")
+_AFTER_AGE = re.compile(_age_re("n") + r"\s*(?:之后|以后|后)")
 # Lower bounds: 年满/满/达到 X岁 or X岁(含)及以上 (inclusive); 超过/高于 X岁 (exclusive).
 _ABOVE_PREFIX = re.compile(r"(?P<w>年满|已满|满|达到|超过|高于|大于)\s*" + _age_re("n"))
 _ABOVE_SUFFIX = re.compile(
@@ -120,6 +123,8 @@ _PATTERNS = (
     (_BELOW_SUFFIX, _below_suffix),
     (_ABOVE_SUFFIX, _above_suffix),
     (_ABOVE_PREFIX, _above_prefix),
+    (_BEFORE_AGE, lambda m: AgeBand(None, _age(m.group("n")))),
+    (_AFTER_AGE, lambda m: AgeBand(_age(m.group("n")), None)),
 )
 
 

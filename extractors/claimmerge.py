@@ -79,12 +79,27 @@ def _pair_bands(found: Sequence[Evidence]) -> list[Evidence]:
     for e in found:
         if e.draft.band is not None:
             bands[_place_key(e)].append(e.draft.band)
-    fixed = {key: _open_low_end(close_pairs(values), key) for key, values in bands.items()}
+    fixed = {
+        key: _open_low_end(_stop_open_bands(close_pairs(values)), key)
+        for key, values in bands.items()
+    }
     out = []
     for e in found:
         if e.draft.band is not None:
             e = replace(e, draft=replace(e.draft, band=fixed[_place_key(e)][e.draft.band]))
         out.append(e)
+    return out
+
+
+def _stop_open_bands(fixed: dict[AgeBand, AgeBand]) -> dict[AgeBand, AgeBand]:
+    """满80岁后…150元，满90岁后…200元: an open band stops where the next older one starts
+    ([80, 90) and [90, ∞)), so one person is in one band."""
+    starts = sorted({b.age_min for b in fixed.values() if b.age_min is not None})
+    out = {}
+    for raw, band in fixed.items():
+        later = [s for s in starts if band.age_min is not None and s > band.age_min]
+        open_band = band.age_min is not None and band.age_max is None
+        out[raw] = AgeBand(band.age_min, later[0]) if open_band and later else band
     return out
 
 

@@ -34,6 +34,11 @@ from extractors.agebands import AgeBand, close_pairs, find_age_bands, parse_age_
         ("70周岁以下（不含70周岁）的", (None, 70)),  # the bracket after 以下 excludes 70
         ("八十周岁以上（含八十周岁）", (80, None)),
         ("70（含）—80周岁（不含）", (70, 80)),
+        ("70周岁前", (None, 70)),
+        ("70岁之前", (None, 70)),
+        ("70周岁后", (70, None)),
+        ("年满70周岁后", (70, None)),
+        ("八十岁以后", (80, None)),
     ],
 )
 def test_parse_age_band(text: str, band: tuple[int | None, int | None]) -> None:

@@ -382,6 +382,27 @@ def test_a_place_whose_standard_is_followed_is_not_the_subject(
 @pytest.mark.parametrize(
     ("sentence", "bands"),
     [
+        (
+            "衢州市70岁以上每月划入120元，80岁以上每月划入150元。",
+            [(70, 80, 120.0), (80, None, 150.0)],
+        ),
+        (
+            "衢州市退休人员每月划入100元，满80岁后每月划入150元，满90岁后每月划入200元。",
+            [(None, 80, 100.0), (80, 90, 150.0), (90, None, 200.0)],
+        ),
+        (
+            "衢州市退休人员70周岁前每月划入100元，70周岁后每月划入120元。",
+            [(None, 70, 100.0), (70, None, 120.0)],
+        ),
+    ],
+)
+def test_an_open_band_stops_where_the_next_starts(sentence: str, bands: list[tuple]) -> None:
+    assert [(c.age_min, c.age_max, c.monthly_yuan) for c in claims_of(sentence)] == bands
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bands"),
+    [
         ("营口市60岁以上退休人员每月划入90元。", [(None, None, 90.0)]),
         (
             "营口市60周岁至69周岁每月划入100元，70周岁及以上每月划入120元。",
