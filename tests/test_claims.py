@@ -844,6 +844,8 @@ def test_county_level_city_is_its_own_place() -> None:
         ("为确保定额划入及时到账，邢台市每人每月划入100元。", [("邢台市", 100.0)]),
         # an ambiguous short name listed beside a place is a place
         ("菏泽、日照两市均为每月定额划入95元。", [("菏泽市", 95.0), ("日照市", 95.0)]),
+        # a district written after its city is its own place
+        ("南京市江宁区退休人员每月划入115元。", [("江宁区", 115.0)]),
         # a county-level city named beside its prefecture is its own place
         ("金华市每月划入100元，东阳每月划入110元。", [("金华市", 100.0), ("东阳市", 110.0)]),
     ],

@@ -66,7 +66,7 @@ def test_national_is_000000() -> None:
         ("浙江门诊统筹", ["浙江省"]),  # not 江门
         ("马鞍山市退休人员", ["马鞍山市"]),  # not 鞍山
         ("北京、甘肃等地", ["北京市", "甘肃省"]),
-        ("江西南昌", ["江西省", "南昌市"]),
+        ("江西南昌", ["南昌市"]),  # a place written with its province is one mention
         ("深圳市的退休人员", ["深圳市"]),
         ("三明市按定额划入", ["三明市"]),  # the full name of an ambiguous short name counts
         ("苏州市区100元，昆山市110元", ["苏州市", "昆山市"]),  # a county-level city by full name
@@ -128,6 +128,24 @@ def test_ambiguous_short_names_listed_beside_a_place(text: str, names: list[str]
 )
 def test_county_city_short_name_beside_its_prefecture(text: str, names: list[str]) -> None:
     assert [m.region.name for m in find_regions(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code", "span"),
+    [
+        ("江苏省南京市退休人员", "南京市", "320100", (0, 6)),
+        ("南京市江宁区退休人员", "江宁区", "320115", (0, 6)),  # a district after its city
+        ("北京市朝阳区退休人员", "朝阳区", "110105", (0, 6)),  # unambiguous under its parent
+        ("广东省广州市天河区", "天河区", "440106", (0, 9)),
+        ("河南省济源市", "济源市", "419001", (0, 6)),  # a county under its province
+    ],
+)
+def test_a_place_written_with_its_parents_is_the_most_specific(
+    text: str, name: str, code: str, span: tuple[int, int]
+) -> None:
+    (mention,) = find_regions(text)
+    assert (mention.region.name, mention.region.code) == (name, code)
+    assert (mention.start, mention.end) == span
 
 
 def test_find_regions_gives_spans() -> None:
