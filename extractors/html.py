@@ -237,9 +237,12 @@ def _labelled_date_anywhere(root: etree._Element) -> datetime | None:
 
 
 def _byline_date(el: etree._Element, read: Callable[[str], datetime | None] = parse_published_at) -> datetime | None:
-    """The date in an element when its text is a byline: short, and no sentence (a forum reply is not)."""
+    """The date in an element when its text is a byline: short, and no sentence (a forum reply is not,
+    nor a lead such as 2026年1月1日起，成都市…划入120元 unless a 发布时间-style label names the date)."""
     text = clean_text(element_text(el))
-    return read(text) if len(text) <= BYLINE_MAX_CHARS and "。" not in text else None
+    if len(text) > BYLINE_MAX_CHARS or "。" in text or ("，" in text and not has_date_label(text)):
+        return None
+    return read(text)
 
 
 def _shows_title(headline: etree._Element | None, title: str | None) -> etree._Element | None:

@@ -271,8 +271,11 @@ def test_article_title_meta_beats_a_title_tag_with_column_and_site_names() -> No
         # the headline is the line above the byline, not the last crumb of the breadcrumb that repeats it
         ('<div class="crumb">首页 &gt; <span>泸州医保划入标准</span></div><div class="c"><div class="t">泸州医保划入标准</div>'
          f'<div>2026-03-08 来源：社保网</div>{PARA}{PARA2}</div>', "x.html", datetime(2026, 3, 8, tzinfo=SHANGHAI)),
+        # a lead sentence right under the headline starts with a date but is no byline
+        (f"<h1>泸州医保划入标准</h1><p>2026年1月1日起，泸州市退休人员每月划入120元</p><div>{PARA}{PARA2}</div>", "x.html", None),
     ],
-    ids=["bar-after-h1-wrapper", "font-headline", "forum-label", "reply-is-not-byline", "url", "none", "crumb"],
+    ids=["bar-after-h1-wrapper", "font-headline", "forum-label", "reply-is-not-byline", "url", "none", "crumb",
+         "dated-lead-is-not-byline"],
 )
 def test_published_at_cascade(body: str, url: str, expected: datetime | None) -> None:
     assert parse_html(page(body), "http://www.shebao.example/" + url).published_at == expected
