@@ -47,7 +47,12 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "spiders.retry.RetryAfterMiddleware": 550,
         "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
         "spiders.redirects.LoopSafeRedirectMiddleware": 600,
+        # right after RobotsTxtMiddleware (100), which has read the site's robots.txt by then
+        "spiders.politeness.CrawlDelayMiddleware": 110,
     },
+    # robots.txt Crawl-delay is honoured per site up to this many seconds (AutoThrottle's ceiling too):
+    # a site asking for a minute between pages would take a day to crawl.
+    "CRAWL_DELAY_MAX": 10.0,
     "ITEM_PIPELINES": {"spiders.pipelines.RawStorePipeline": 300},
 }
 

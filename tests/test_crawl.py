@@ -20,6 +20,7 @@ from dagster import (
 )
 from filelock import FileLock
 from scrapy.http import HtmlResponse, Request
+from scrapy.robotstxt import ProtegoRobotParser
 
 from extractors.decoding import decode_html
 from extractors.urls import canonical_url
@@ -43,6 +44,7 @@ from spiders.links import (
 )
 from spiders.pageshape import judged_kind, parse_tree
 from spiders.pipelines import stored_reason
+from spiders.politeness import site_delay
 from spiders.rawstore import RawStore
 from spiders.records import RawPage
 from spiders.retry import RetryAfterMiddleware, backoff_delay, parse_retry_after
@@ -985,3 +987,22 @@ def test_a_page_fetched_as_an_article_is_judged_by_its_shape(
 @pytest.mark.parametrize("requested", ["listing", "sitemap", "robots"])
 def test_only_pages_fetched_as_articles_are_judged(requested: str) -> None:
     assert judged_kind(requested, parse_tree("<html><body></body></html>"), 0) == (requested, None)
+
+
+# --- robots.txt Crawl-delay ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("robots", "delay"),
+    [
+        (b"User-agent: *\nCrawl-delay: 2\nDisallow: /private/\n", 2.0),
+        (b"User-agent: *\nCrawl-delay: 0.5\n", 0.5),
+        (b"User-agent: *\nCrawl-delay: 600\n", 10.0),  # capped
+        (b"User-agent: *\nDisallow: /private/\n", 0.0),
+        (b"User-agent: otherbot\nCrawl-delay: 5\n\nUser-agent: *\nDisallow:\n", 0.0),
+        (b"User-agent: *\nCrawl-delay: soon\n", 0.0),
+    ],
+)
+def test_crawl_delay_is_read_for_our_agent_and_capped(robots: bytes, delay: float) -> None:
+    parser = ProtegoRobotParser(robots, None)
+    assert site_delay(parser, crawl_settings()["USER_AGENT"], max_delay=10.0) == delay

@@ -42,10 +42,6 @@ CRAWL_DELAY_SLACK = 0.5
 
 # (site, check) → why it fails today (see the crawl audit report). Remove an entry when it passes.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    (
-        "gov_cms",
-        "crawl-delay",
-    ): "robots.txt Crawl-delay is ignored (Scrapy never reads it; AutoThrottle sets the delay)",
     ("php_portal", "restart on new port"): (
         "URLs are keyed by origin incl. the ephemeral port: a site served again on a new port is all new"
     ),
