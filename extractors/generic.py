@@ -235,9 +235,10 @@ def _remove_labelled(label: etree._Element, keep: dict[etree._Element, etree._El
     remove(label)
 
 
-def _weight(text: str) -> float:
-    """Points a paragraph-like text gives its container: one, plus prose punctuation, plus length."""
-    size = visible_len(text)
+def _weight(text: str, size: int | None = None) -> float:
+    """Points a paragraph-like text (of ``size`` visible characters) gives its container: one, plus
+    prose punctuation, plus length."""
+    size = visible_len(text) if size is None else size
     if size < MIN_SCORED_CHARS:
         return 0.0
     return 1 + len(PROSE_PUNCT.findall(text)) + min(size / 100, MAX_LENGTH_POINTS)
@@ -270,13 +271,16 @@ def score_containers(root: etree._Element) -> dict[etree._Element, float]:
 
     for para in _PARAGRAPHS(root):
         text = element_text(para)
-        if not (points := _weight(text)):
+        size = visible_len(text)
+        if not (points := _weight(text, size)):
             continue
-        points *= 1 - link_density(para, visible_len(text))
+        points *= 1 - link_density(para, size)
         holder = _container(para.getparent()) if para.tag not in ("td",) else para
         add(holder, points)
         add(_container(holder.getparent()) if holder is not None else None, points / 2)
     for el in root.iter("div", "article", "section", "main", "td", "body", "center", "font", "span"):
+        if not (len(el) or el.text):  # an empty box (icon, clearfix) has no text to weigh
+            continue
         if points := _weight(_own_text(el) if len(el) else clean_text(el.text)):
             add(el, points)
             add(_container(el.getparent()), points / 2)

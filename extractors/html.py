@@ -6,7 +6,6 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from functools import cache, partial
 
 from lxml import etree
 
@@ -64,6 +63,20 @@ NEAR_TITLE_ELEMENTS = 4
 _LOCAL = threading.local()
 
 
+class _Lazy:
+    """A value computed on first use and then remembered (lighter than functools.cache per page)."""
+
+    __slots__ = ("_compute", "_done", "_value")
+
+    def __init__(self, compute: Callable[[], etree._Element | None]) -> None:
+        self._compute, self._done, self._value = compute, False, None
+
+    def __call__(self) -> etree._Element | None:
+        if not self._done:
+            self._value, self._done = self._compute(), True
+        return self._value
+
+
 class ParseError(ValueError):
     """A page yields no article: undecodable bytes, unparsable HTML, or no findable body."""
 
@@ -77,7 +90,7 @@ def parse_html(body: bytes, url: str, *, content_type: str | None = None,
     links = page_links(root, url)
     profile = pick_profile(root, url, profiles)
     title = _title(root, profile)
-    headline = cache(partial(headline_element, root, title))  # found only when a step needs it
+    headline = _Lazy(lambda: headline_element(root, title))  # found only when a step needs it
     published = _published_at(root, profile, headline, url)
     extractor, blocks = _body(root, profile, title, headline, url)
     paragraphs = number_blocks(blocks)
@@ -143,10 +156,9 @@ def _title(root: etree._Element, profile: Profile | None) -> str | None:
 def _shown_title_part(root: etree._Element, page_title: str) -> str | None:
     """The leading part of the <title> that the page shows as a line of its own: the headline without
     column and site names (标题_政策文件_青岛市医疗保障局 with 标题 in a <td class=biaoti>)."""
-    for part in title_prefixes(page_title):
-        if len(part) >= MIN_SHOWN_TITLE_CHARS and _TEXT_EQUALS(root, t=part):
-            return part
-    return None
+    parts = [part for part in title_prefixes(page_title) if len(part) >= MIN_SHOWN_TITLE_CHARS]
+    body_text = _BODY_TEXT(root) if parts else ""
+    return next((part for part in parts if part in body_text and _TEXT_EQUALS(root, t=part)), None)
 
 
 def headline_element(root: etree._Element, title: str | None) -> etree._Element | None:
@@ -161,7 +173,7 @@ def headline_element(root: etree._Element, title: str | None) -> etree._Element 
     for h1 in h1s:
         if (text := clean_text(element_text(h1))) and not is_site_name(text, site_names):
             return h1
-    if not title:
+    if not title or title not in _BODY_TEXT(root):  # one substring test before a search of every text node
         return None
     shown = [el for node in _TEXT_EQUALS(root, t=title) if (el := _line_of(node, title)) is not None]
     # no <h1>: a bold or <font> line carries the headline, not the last crumb of a breadcrumb
