@@ -552,11 +552,15 @@ _SUSPECT_START = re.compile("|".join(f"(?:{p.pattern})" for p in (LABEL_START, M
                                                                   COMMENT_LINE)))
 
 
-def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> list[Block]:
-    """The body of an article as blocks, without bylines, article navigation, the title, anything
-    before the title, or anything after a label such as 相关推荐 (a related list inside the article box)."""
+def body_blocks(roots: Iterable[etree._Element], title: str | None = None,
+                headline: etree._Element | None = None) -> list[Block]:
+    """The body of an article as blocks, without bylines, article navigation, the title, or anything
+    after a label such as 相关推荐 (a related list inside the article box). When a body box holds the
+    ``headline`` element, what it shows above the headline is not body either (prose_sidebar_guiyang);
+    a heading that only repeats the title further down (SEO pages do) clears nothing."""
+    roots = list(roots)
+    above_headline = headline is not None and any(r is headline or r in set(headline.iterancestors()) for r in roots)
     blocks: list[Block] = []
-    seen_title = False
     for root in roots:
         for block in walk(root):
             if _SUSPECT_START.match(block.text) is None and block.text != title:  # most lines: plain body
@@ -565,9 +569,9 @@ def body_blocks(roots: Iterable[etree._Element], title: str | None = None) -> li
             if LABEL_START.match(block.text) and is_label(block.text):
                 return blocks
             if block.text == title:
-                if not seen_title:  # what the body box holds above the headline is not body (prose_sidebar_guiyang)
+                if above_headline:
                     blocks.clear()
-                seen_title = True
+                    above_headline = False
                 continue
             if is_meta_line(block.text) or NAV_LINE.match(block.text) or COMMENT_LINE.match(block.text):
                 continue

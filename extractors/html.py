@@ -278,7 +278,7 @@ def _body(root: etree._Element, profile: Profile | None, title: str | None,
         containers = generic.main_content(root, headline)
     except generic.NoBodyError as exc:
         raise ParseError(f"{url}: {exc}") from exc
-    blocks = generic.body_blocks(containers, title)
+    blocks = generic.body_blocks(containers, title, headline)
     if not blocks:
         raise ParseError(f"{url}: the main-content element holds no body paragraphs")
     return GENERIC, blocks

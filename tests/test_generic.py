@@ -211,7 +211,7 @@ def headline_texts(body_html: str) -> list[str]:
     headline = root.find(".//h1")
     generic.prune(root)
     generic.drop_furniture(root, headline)
-    return [b.text for b in generic.body_blocks(generic.main_content(root, headline), headline.text)]
+    return [b.text for b in generic.body_blocks(generic.main_content(root, headline), headline.text, headline)]
 
 
 def test_a_drop_named_column_holding_the_headline_is_kept() -> None:
@@ -250,3 +250,9 @@ def test_css_utility_classes_are_not_furniture_names() -> None:
                  f'<div class="col-8 float-right position-relative">{BODY_P}{PROSE}</div>')
     assert any("成都市" in t for t in body)
     assert generic.is_drop_name("m-share") and generic.is_drop_name("border-right sidebar")
+
+
+def test_a_heading_repeating_the_title_inside_the_body_clears_nothing() -> None:
+    # SEO pages repeat the title as a section heading; the lead above it is still body
+    body = headline_texts(f'{H1}<div class="a">{BODY_P}<h2>成都市医保个人账户划入标准</h2>{PROSE}{PROSE}</div>')
+    assert any("成都市退休人员" in t for t in body) and any("参保人" in t for t in body)
