@@ -85,8 +85,9 @@ def _pair_bands(found: Sequence[Evidence]) -> list[Evidence]:
     }
     out = []
     for e in found:
-        if e.draft.band is not None:
-            e = replace(e, draft=replace(e.draft, band=fixed[_place_key(e)][e.draft.band]))
+        band = fixed[_place_key(e)][e.draft.band] if e.draft.band is not None else None
+        if band != e.draft.band:  # copy only what changes: most bands stand as read
+            e = replace(e, draft=replace(e.draft, band=band))
         out.append(e)
     return out
 

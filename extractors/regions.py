@@ -192,6 +192,12 @@ def _children() -> dict[str, dict[str, Region]]:
 
 
 @cache
+def _county_heads() -> frozenset[str]:
+    """First two characters of every county name: a cheap test before matching counties."""
+    return frozenset(name[:2] for names in _children().values() for name in names)
+
+
+@cache
 def _children_pattern(code: str) -> re.Pattern[str] | None:
     """One regex over the full names of the counties right under a region, or None."""
     names = _children().get(code)
@@ -320,8 +326,13 @@ def _most_specific(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         if out and out[-1].end == mention.start and is_within(mention.region, out[-1].region):
             mention = Mention(mention.region, out.pop().start, mention.end)
-        pattern = _children_pattern(mention.region.code) if mention.region.level != COUNTY else None
-        county = pattern.match(text, mention.end) if pattern else None
+        county = None
+        if (
+            mention.region.level != COUNTY
+            and text[mention.end : mention.end + 2] in _county_heads()
+        ):
+            pattern = _children_pattern(mention.region.code)
+            county = pattern.match(text, mention.end) if pattern else None
         if county is not None:
             region = _children()[mention.region.code][county.group()]
             mention = Mention(region, mention.start, county.end())
@@ -396,10 +407,10 @@ def _listed_beside(text: str, mention: Mention, index: _Index) -> Iterator[Menti
 def _with_county_shorts(text: str, mentions: list[Mention], index: _Index) -> list[Mention]:
     """County-level cities by short name where their prefecture is named (金华…义乌每月120元)."""
     found = list(mentions)
-    for code in {m.region.code for m in mentions if m.region.level == PREFECTURE}:
-        names, pattern = index.county_shorts.get(code, ({}, None))
-        for match in pattern.finditer(text) if pattern else ():
-            found.append(Mention(names[match.group()], match.start(), match.end()))
+    codes = {m.region.code for m in mentions if m.region.code in index.county_shorts}
+    for code in codes:
+        names, pattern = index.county_shorts[code]
+        found += [Mention(names[m.group()], m.start(), m.end()) for m in pattern.finditer(text)]
     return _ordered(found) if len(found) > len(mentions) else mentions
 
 
