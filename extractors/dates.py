@@ -121,13 +121,14 @@ def date_from_url(url: str) -> datetime | None:
     return None
 
 
-def published_at_from_meta(tree: etree._Element) -> datetime | None:
-    """The publication date from meta tags (article:published_time, pubdate …) or <time datetime>."""
+def published_at_from_meta(tree: etree._Element, *, times: bool = True) -> datetime | None:
+    """The publication date from meta tags (article:published_time, pubdate …), then (unless
+    ``times`` is False) from the first <time datetime> of the page."""
     by_name: dict[str, list[str]] = {}
-    times: list[str] = []
+    stamps: list[str] = []
     for el in tree.iter("meta", "time"):  # one C-level walk; XPath unions over //* cost far more
         if el.tag == "time":
-            times.append(el.get("datetime") or "")
+            stamps.append(el.get("datetime") or "")
             continue
         for attr in ("property", "name", "itemprop"):
             if key := (el.get(attr) or "").lower():
@@ -136,4 +137,9 @@ def published_at_from_meta(tree: etree._Element) -> datetime | None:
         for content in by_name.get(name, ()):
             if (value := parse_published_at(content)) is not None:
                 return value
-    return next((v for t in times if (v := parse_published_at(t)) is not None), None)
+    return next((v for t in stamps if (v := parse_published_at(t)) is not None), None) if times else None
+
+
+def published_at_from_time(el: etree._Element) -> datetime | None:
+    """The date of the first <time datetime> in an element (itself included), or None."""
+    return next((v for t in el.iter("time") if (v := parse_published_at(t.get("datetime") or "")) is not None), None)

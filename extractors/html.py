@@ -23,6 +23,7 @@ from extractors.dates import (
     labelled_date,
     parse_published_at,
     published_at_from_meta,
+    published_at_from_time,
 )
 from extractors.decoding import UndecodableError, decode_html
 from extractors.keys import sha256_text
@@ -212,17 +213,20 @@ def _following(el: etree._Element, limit: int) -> Iterator[etree._Element]:
 
 def _published_at(root: etree._Element, profile: Profile | None, find_headline: Callable[[], etree._Element | None],
                   url: str) -> datetime | None:
-    """Publication date, most trusted first: profile selector, meta tags and <time>, the line
-    after the headline, a byline element, a labelled date anywhere, the date in the URL."""
+    """Publication date, most trusted first: profile selector, meta tags, the line after the
+    headline (its <time datetime> first), any <time>, a byline element, a labelled date anywhere,
+    the date in the URL."""
     if profile and (text := profile.text("published", root)) and (value := parse_published_at(text)):
         return value
-    if (value := published_at_from_meta(root)) is not None:
+    if (value := published_at_from_meta(root, times=False)) is not None:
         return value
     headline = find_headline()
     if headline is not None:  # the line under the headline (2025-06-05 21:37:12社保网; sidebar_dates_first)
         for el in _following(headline, NEAR_TITLE_ELEMENTS):
-            if (value := _byline_date(el)) is not None:
+            if (value := _byline_date(el, _time_or_text(el))) is not None:
                 return value
+    if (value := published_at_from_time(root)) is not None:  # a <time> elsewhere (a sidebar's come later)
+        return value
     near = headline.getparent() if headline is not None else None
     for scope in (near, root) if near is not None else (root,):  # by the headline first, then anywhere
         for el in _NAMED(scope):  # an element named like a byline (class="info", id="pubtime" …)
@@ -232,6 +236,11 @@ def _published_at(root: etree._Element, profile: Profile | None, find_headline: 
     if (value := _labelled_date_anywhere(root)) is not None:  # 发表于 2026-2-20 in a forum post (discuz)
         return value
     return date_from_url(url)  # only the URL says when (/art/2026/3/8/…; url_date_ningbo)
+
+
+def _time_or_text(el: etree._Element) -> Callable[[str], datetime | None]:
+    """How to read a byline: its <time datetime> when it has one (a time of day the text may omit)."""
+    return lambda text: published_at_from_time(el) or parse_published_at(text)
 
 
 def _labelled_date_anywhere(root: etree._Element) -> datetime | None:

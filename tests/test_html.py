@@ -273,9 +273,13 @@ def test_article_title_meta_beats_a_title_tag_with_column_and_site_names() -> No
          f'<div>2026-03-08 来源：社保网</div>{PARA}{PARA2}</div>', "x.html", datetime(2026, 3, 8, tzinfo=SHANGHAI)),
         # a lead sentence right under the headline starts with a date but is no byline
         (f"<h1>泸州医保划入标准</h1><p>2026年1月1日起，泸州市退休人员每月划入120元</p><div>{PARA}{PARA2}</div>", "x.html", None),
+        # a left sidebar's <time> comes first in the page; the byline's <time> (with its time of day) wins
+        ('<ul><li><a href="/1.html">旧文</a><time datetime="2025-12-01">12月1日</time></li></ul><h1>泸州医保划入标准</h1>'
+         f'<div class="meta"><time datetime="2026-03-08T09:15:00+08:00">2026年3月8日</time></div><div>{PARA}{PARA2}</div>',
+         "x.html", datetime(2026, 3, 8, 9, 15, tzinfo=SHANGHAI)),
     ],
     ids=["bar-after-h1-wrapper", "font-headline", "forum-label", "reply-is-not-byline", "url", "none", "crumb",
-         "dated-lead-is-not-byline"],
+         "dated-lead-is-not-byline", "byline-time-beats-sidebar-time"],
 )
 def test_published_at_cascade(body: str, url: str, expected: datetime | None) -> None:
     assert parse_html(page(body), "http://www.shebao.example/" + url).published_at == expected
