@@ -83,8 +83,20 @@ def _by_regions(drafts: list[Draft]) -> list[tuple[tuple[Region, ...], list[Draf
     return groups
 
 
+def _per_band_rounds(regions: tuple[Region, ...], drafts: list[Draft]) -> bool:
+    """True when the values come in rounds of one per place, each round under one age band."""
+    k = len(regions)
+    if len(drafts) <= k or len(drafts) % k:
+        return False
+    rounds = [drafts[i : i + k] for i in range(0, len(drafts), k)]
+    return all(len({d.band for d in r}) == 1 for r in rounds)
+
+
 def _respectively(regions: tuple[Region, ...], drafts: list[Draft]) -> list[Draft]:
-    """北京、甘肃…分别为100元(70岁以下)/110元(70岁以上)和120元: a run of age bands is one place's."""
+    """北京、甘肃…分别为100元(70岁以下)/110元(70岁以上)和120元: a run of age bands is one place's;
+    南昌、九江70岁以下分别为100元、90元，70岁及以上分别为120元、110元: one value per place per band."""
+    if _per_band_rounds(regions, drafts):
+        return [replace(d, regions=(regions[i % len(regions)],)) for i, d in enumerate(drafts)]
     runs: list[list[Draft]] = []
     for draft in drafts:
         continues = (

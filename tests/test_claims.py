@@ -450,6 +450,18 @@ def test_respectively_spreads_values_over_listed_places() -> None:
     ]
 
 
+def test_respectively_in_rounds_of_one_value_per_place_per_band() -> None:
+    claims = claims_of(
+        "上饶、鹰潭两市70岁以下退休人员每月划入分别为100元、90元，70岁及以上分别为120元、110元。"
+    )
+    assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == [
+        ("上饶市", None, 70, 100.0),
+        ("鹰潭市", None, 70, 90.0),
+        ("上饶市", 70, None, 120.0),
+        ("鹰潭市", 70, None, 110.0),
+    ]
+
+
 def test_one_value_for_several_places_applies_to_each() -> None:
     claims = claims_of("安徽、江西两省退休人员每月定额划入70元。")
     assert [c.region for c in claims] == ["安徽省", "江西省"]
