@@ -187,7 +187,11 @@ def drop_furniture(root: etree._Element, headline: etree._Element | None = None)
             remove(el)
             removed = el
     for el in _label_elements(root):
-        if el.getparent() is not None and el not in keep:
+        if el.getparent() is None or el in keep:
+            continue
+        if is_labelled_line(clean_text(element_text(el))):
+            remove(_outer_wrapper(el))
+        else:
             _remove_labelled(el, keep)
 
 
@@ -210,9 +214,18 @@ def _label_elements(root: etree._Element) -> list[etree._Element]:
 def is_label(text: str) -> bool:
     """True for a line that labels a related list or comments: a short decorated label
     (网友评论（2）), or a line of moderate length opening with a bracketed one (【相关推荐】湖州…)."""
-    if len(text) <= LABEL_MAX_CHARS and LABEL_TEXT.match(text):
-        return True
-    return len(text) < LABELLED_BLOCK_MAX_CHARS and bool(LABEL_LEAD.match(text))
+    return is_label_line(text) or is_labelled_line(text)
+
+
+def is_label_line(text: str) -> bool:
+    """True for a line that is only a label (相关推荐, ▶ 热门文章, 网友评论（2）): what follows it is its list."""
+    return len(text) <= LABEL_MAX_CHARS and bool(LABEL_TEXT.match(text))
+
+
+def is_labelled_line(text: str) -> bool:
+    """True for a line that carries its label and its list together (【相关阅读】北京…；上海…): SEO pages put
+    such lines in the middle of an article, so only the line itself is left out."""
+    return len(text) < LABELLED_BLOCK_MAX_CHARS and bool(LABEL_LEAD.match(text)) and not is_label_line(text)
 
 
 @lru_cache(maxsize=256)
@@ -221,12 +234,18 @@ def _elements_containing(labels: tuple[str, ...]) -> etree.XPath:
     return etree.XPath("//*[text()[" + " or ".join(f"contains(., '{w}')" for w in labels) + "]]")
 
 
+def _outer_wrapper(el: etree._Element) -> etree._Element:
+    """The outermost ancestor-or-self of ``el`` that holds no more text than ``el`` (<p><span>label</span></p>)."""
+    text = text_len(el)
+    while (parent := el.getparent()) is not None and parent.getparent() is not None and text_len(parent) <= text:
+        el = parent
+    return el
+
+
 def _remove_labelled(label: etree._Element, keep: dict[etree._Element, etree._Element]) -> None:
     """Remove a label, climbing to the wrapper that only holds it, and the list that follows it up
     to the headline (a 热门推荐 strip above the article; flat_hot_strip_shenyang) or a long text."""
-    text = text_len(label)
-    while (parent := label.getparent()) is not None and parent.getparent() is not None and text_len(parent) <= text:
-        label = parent
+    label = _outer_wrapper(label)
     for sibling in list(label.itersiblings()):
         if sibling in keep or (text_len(sibling) >= LABELLED_BLOCK_MAX_CHARS
                                and link_density(sibling) < MAX_BODY_LINK_DENSITY):
@@ -566,8 +585,10 @@ def body_blocks(roots: Iterable[etree._Element], title: str | None = None,
             if _SUSPECT_START.match(block.text) is None and block.text != title:  # most lines: plain body
                 blocks.append(block)
                 continue
-            if LABEL_START.match(block.text) and is_label(block.text):
+            if LABEL_START.match(block.text) and is_label_line(block.text):
                 return blocks
+            if LABEL_START.match(block.text) and is_labelled_line(block.text):
+                continue
             if block.text == title:
                 if above_headline:
                     blocks.clear()

@@ -256,3 +256,11 @@ def test_a_heading_repeating_the_title_inside_the_body_clears_nothing() -> None:
     # SEO pages repeat the title as a section heading; the lead above it is still body
     body = headline_texts(f'{H1}<div class="a">{BODY_P}<h2>成都市医保个人账户划入标准</h2>{PROSE}{PROSE}</div>')
     assert any("成都市退休人员" in t for t in body) and any("参保人" in t for t in body)
+
+
+def test_a_labelled_line_mid_article_is_left_out_alone() -> None:
+    # SEO pages drop a 【相关阅读】 line with its links into the article and go on with the article
+    related = '<p>【相关阅读】<a href="/1.html">武汉退休人员每月划入180元</a></p>'
+    body = texts(f'<div class="content">{BODY_P}{related}{PROSE}<p>参保人员每月可在医保APP查询划入明细，核对是否有误。</p></div>')
+    assert any("成都市" in t for t in body) and any("APP" in t for t in body)
+    assert not any("武汉" in t for t in body)
