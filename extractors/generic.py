@@ -54,7 +54,11 @@ LABEL_TEXT = re.compile(rf"^{_OPEN}({_LABEL_WORDS}){_CLOSE}{_COUNT}\s*[:：]?{_C
 # Any line that may be a label (a cheap first test before is_label).
 LABEL_START = re.compile(rf"{_OPEN}(?:{_LABEL_WORDS})")
 # A line that opens with a bracketed label and goes on with the list itself (【相关推荐】湖州…；衢州…).
-LABEL_LEAD = re.compile(rf"^\s*[【\[〖]\s*({_LABEL_WORDS})\s*[】\]〗]")
+# Labels of link lists (not of comments or Q&A, whose lines are prose): also lead a line with a colon
+# (相关阅读：北京医保…).
+_LIST_LABEL_WORDS = "|".join(w for w in LABELS if any(k in w for k in ("相关", "推荐", "阅读", "热", "猜", "往期", "更多",
+                                                                     "延伸", "最新", "还看")))
+LABEL_LEAD = re.compile(rf"^\s*(?:[【\[〖]\s*({_LABEL_WORDS})\s*[】\]〗]|({_LIST_LABEL_WORDS})\s*[:：])")
 LABEL_MAX_CHARS = 16  # a label line is short; longer lines mentioning 评论 are prose
 # Siblings after a label are removed until one this long with little link text (the article itself).
 LABELLED_BLOCK_MAX_CHARS = 600

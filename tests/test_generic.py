@@ -170,6 +170,8 @@ def test_heading_lines(text: str, bold: bool, heading: bool) -> None:
         ("【相关推荐】湖州退休人员每月划入120元；衢州每月划入95元", True),  # the list on the label's own line
         ("网友评论说今年的划入标准比去年高了一些，大家都很关心。", False),  # prose mentioning 评论
         ("相关推荐湖州退休人员每月划入120元", False),  # no brackets: not a label line
+        ("相关阅读：湖州退休人员每月划入120元", True),  # a link-list label with a colon leads its list
+        ("常见问题：退休人员每月划入多少？", False),  # a Q&A line is prose
     ],
 )
 def test_decorated_labels(text: str, label: bool) -> None:
