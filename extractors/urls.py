@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from extractors.keys import stable_hash
 
@@ -31,12 +31,21 @@ def canonical_url(url: str) -> str:
     (;jsessionid=…) and tracking parameters, sort the query."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    netloc = _netloc(scheme, parts)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
     path = SESSION_PATH_PARAM.sub("", parts.path) or "/"
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def _netloc(scheme: str, parts: SplitResult) -> str:
+    """host[:port] lower-cased without the scheme's default port; a port that is not a number
+    ("host:{{PORT}}" in a template) is kept as written rather than failing the whole page."""
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return parts.netloc.rpartition("@")[2].lower()
+    return host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
 
 
 def site_of(url: str) -> str:

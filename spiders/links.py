@@ -226,7 +226,11 @@ def tree_links(tree: etree._Element, base_url: str) -> list[Link]:
         )
         text = " ".join(anchor.text_content().split())
         rel = (anchor.get("rel") or "").lower()
-        links.append(Link(absolute(join_base, href), text, rel, in_navigation(anchor)))
+        try:
+            url = absolute(join_base, href)
+        except ValueError:  # a malformed href (bad port, broken IPv6 literal): not a link to follow
+            continue
+        links.append(Link(url, text, rel, in_navigation(anchor)))
     return trust_navigation(links)
 
 

@@ -38,6 +38,7 @@ from spiders.links import (
     Link,
     classify_links,
     crawl_links,
+    extract_links,
     is_pagination,
     looks_like_article,
     looks_like_listing,
@@ -595,6 +596,10 @@ def test_url_shapes(url: str, listing: bool, article: bool) -> None:
         ("http://s.example/show.php;PHPSESSID=0f1e", "http://s.example/show.php"),
         ("http://s.example/;jsessionid=1", "http://s.example/"),
         ("http://s.example/a;v=2.html", "http://s.example/a;v=2.html"),  # not a session id: kept
+        (
+            "http://s.example:{{PORT}}/a.html",
+            "http://s.example:{{port}}/a.html",
+        ),  # no crash on a bad port
     ],
 )
 def test_canonical_url_drops_tracking_and_session_ids(url: str, canonical: str) -> None:
@@ -1006,3 +1011,9 @@ def test_only_pages_fetched_as_articles_are_judged(requested: str) -> None:
 def test_crawl_delay_is_read_for_our_agent_and_capped(robots: bytes, delay: float) -> None:
     parser = ProtegoRobotParser(robots, None)
     assert site_delay(parser, crawl_settings()["USER_AGENT"], max_delay=10.0) == delay
+
+
+def test_a_malformed_href_is_skipped_not_fatal() -> None:
+    html = '<a href="http://[::1/x">broken</a> <a href="http://h:{{PORT}}/y">template</a> <a href="/a/1.html">ok</a>'
+    urls = [link.url for link in extract_links(html, "http://s.example/")]
+    assert "http://s.example/a/1.html" in urls and not any("[" in u for u in urls)
