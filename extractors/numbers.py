@@ -21,7 +21,8 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千万壹贰叁肆伍陆�
 # A number as written: ASCII with optional thousands separators and decimals, or Chinese numerals.
 NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?"
 # Words that make an amount vague (几十元, 数十元, 上百元, 十几元, 100多元, 100余元): no rule value.
-_VAGUE_BEFORE = re.compile(r"(?:几|数|好)$")
+# 数 ends words too (缴费基数5000元, 人数): only a bare 数 before the number is vague.
+_VAGUE_BEFORE = re.compile(r"(?:几|(?<![基参指倍系分人总次])数|好)$")
 # 上百元, 上千元 are vague; 以上120元 is not (上 then an ASCII or 一百… number).
 _VAGUE_SHANG = re.compile(r"上$")
 _ROUND_UNITS = "百千万佰仟"

@@ -806,6 +806,16 @@ def test_property_any_text_gives_well_formed_claims(parts: list[str], kind: str)
         # a fee word in the clause, but the clause credits the account
         ("在职职工个人缴纳的2%全部计入个人账户，原则上如此。", [("全国", "employee", 0.02)]),
         ("成都市单位缴纳6.5%，个人缴纳2%，个人账户另行划入。", []),
+        # the individual's own contribution is a rule for people still working
+        (
+            "宜昌市单位缴费部分不再划入，个人缴费部分2%计入个人账户。",
+            [("宜昌市", "employee", 0.02)],
+        ),
+        # an amount computed from a contribution base is an example, the ratio is the rule
+        (
+            "宜昌市在职职工每月划入金额=缴费基数×2%，例如缴费基数5000元，每月划入100元。",
+            [("宜昌市", "employee", 0.02)],
+        ),
         # bounds are no levels
         ("北京市、上海市每月划入一般在200元以上。", []),
         ("厦门市划入比例在2%以上。", []),
