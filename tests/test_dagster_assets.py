@@ -135,6 +135,29 @@ def test_paragraph_key_audit_streams_one_article_at_a_time(keys, n_problems):
     assert audit.result().passed is (n_problems == 0)
 
 
+def test_run_history_connections_relax_sync_and_keep_wal_databases_open(tmp_path):
+    import sqlalchemy
+
+    from pipelines.commands.run import RunHistoryConnections
+
+    path = tmp_path / "history.db"
+    engine = sqlalchemy.create_engine(f"sqlite:///{path}", poolclass=sqlalchemy.pool.NullPool)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        conn.exec_driver_sql("CREATE TABLE events (x)")
+        conn.commit()
+    with RunHistoryConnections() as history:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+            conn.exec_driver_sql("INSERT INTO events VALUES (1)")
+            conn.commit()
+        assert str(path) in history.kept
+    assert history.kept == {}
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL again once the run is over
+
+
 # --------------------------------------------------------------------------- materialisations
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>

@@ -66,6 +66,16 @@ def test_first_run_publishes_a_release_with_a_summary(first_run):
     assert "→ raw_pages" in proc.stdout and "✓ published_release" in proc.stdout
 
 
+def test_the_run_is_recorded_in_the_data_dirs_run_history(first_run):
+    import dagster as dg
+
+    data_dir, _ = first_run
+    with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
+        runs = instance.get_runs()
+        assert runs and runs[-1].status == dg.DagsterRunStatus.SUCCESS
+        assert instance.get_records_for_run(runs[-1].run_id).records, "the run's events were stored"
+
+
 def test_second_run_on_an_unchanged_site_publishes_nothing(first_run):
     data_dir, _ = first_run
     (version,) = versions(data_dir)
