@@ -52,12 +52,15 @@ BOUND_BEFORE = re.compile(
     r"[^，,；;。元%]{0,3}$"
 )
 # Table columns of something other than the credit: fees, reimbursement, allowances.
-NOT_CREDIT_HEADER = re.compile(r"报销|起付|封顶|缴费(?!基数)|缴纳|自付|津贴|补贴|补助|养老金(?!的)")
+NOT_CREDIT_HEADER = re.compile(
+    r"报销|起付|封顶|缴费(?!基数)|缴纳|自付|津贴|补贴|补助|养老金(?!的)"
+    r"|变化|变动|增幅|涨幅|增加额|增长|差额|调整额|提高额"  # a column of changes: 2025年 | 2026年 | 变化
+)
 # A difference, not a level: 比北京多10元, 每月增加10元, 提高了5元, 多划入10元 (but 提高到120元 is a level).
 _DELTA_TAIL = r"(?:划入|计入|打入|发放|返还|返|拨付|发)?了?\s*$"
 DELTA_BEFORE = re.compile(
-    r"(?:多|少|高出|高|低于|低|增加|提高|上调|增长|上涨|涨|减少|降低|下调|相差|差|另加|加发|增发|多发|另增)"
-    + _DELTA_TAIL
+    r"(?:多|少|高出|高|低于|低|增加|提高|上调|增长|上涨|涨|减少|降低|下调|相差|差|另加|加发|增发|多发|另增"
+    r"|[+＋])" + _DELTA_TAIL
 )
 # Deltas that say which way: an age band's top-up (70岁以上多划入10元) is the base plus the delta.
 DELTA_UP_BEFORE = re.compile(

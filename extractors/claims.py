@@ -23,8 +23,16 @@ from extractors.regions import Region, find_regions, lookup, title_region
 from extractors.sentences import split_sentences
 from extractors.sentencescan import CELL_SEPARATOR, scan
 
-# A unit stated once for a whole table: 单位：元/月, （单位：元）.
-_TABLE_UNIT = re.compile(r"单位\s*[:：]?\s*(?P<unit>元(?:\s*/\s*(?:人\s*/?\s*)?[月年])?|%)")
+# A unit stated once for a whole table: 单位：元/月, （单位：元）, 划入标准（元/月）.
+_TABLE_UNIT = re.compile(
+    r"单位\s*[:：]?\s*(?P<unit>元(?:\s*/\s*(?:人\s*/?\s*)?[月年])?|%)"
+    r"|[(（]\s*(?P<bracket>元\s*/\s*(?:人\s*/?\s*)?[月年])\s*[)）]"  # 各地划入标准（元/月）
+)
+# Header cells of label columns: the table's unit is not theirs (序号 | 地区 | 70岁以下: 1 is no 1元).
+LABEL_HEADER = re.compile(
+    r"^\s*(?:序号|编号|No\.?|地区|城市|地市|设区市|省份|省市|统筹区|统筹地区|年龄段?|年份|类别|项目"
+    r"|人员类别|备注|说明)\s*$"
+)
 # Boilerplate headings and lead-ins repeat across articles: remember the places of this many texts.
 PLACES_CACHE_SIZE = 8192
 # Sentences read with the same context give the same drafts: remember this many readings.
@@ -310,14 +318,17 @@ def _table_unit(paragraphs: Sequence[Paragraph], index: int, row: Paragraph) -> 
     lead = _lead_in(paragraphs, index)
     around = " ".join(filter(None, (lead.text if lead else None, row.section)))
     match = _TABLE_UNIT.search(halfwidth(around))
-    return match.group("unit") if match else ""
+    return (match.group("unit") or match.group("bracket")) if match else ""
 
 
 def _with_table_unit(header: tuple[str, ...], unit: str) -> tuple[str, ...]:
     """Header cells that name no unit take the table's (70岁以下 + 元/月)."""
     if not unit or not header:
         return header
-    return tuple(cell if _unit_of(cell) else f"{cell}（{unit}）" for cell in header)
+    return tuple(
+        cell if _unit_of(cell) or LABEL_HEADER.match(cell) else f"{cell}（{unit}）"
+        for cell in header
+    )
 
 
 def _cells(text: str) -> tuple[str, ...]:

@@ -331,7 +331,8 @@ def scan(text: str, ctx: SentenceContext = NO_CONTEXT) -> list[Draft]:
 
 
 def _apply_header(drafts: list[Draft], text: str, header: tuple[str, ...]) -> list[Draft]:
-    """In a table row, a value's column header may give its period (年划入金额) or band (70岁以下)."""
+    """In a table row, a value's column header may give its period (年划入金额), band (70岁以下) or
+    people (在职职工)."""
     if not header:
         return drafts
     kept = []
@@ -342,6 +343,8 @@ def _apply_header(drafts: list[Draft], text: str, header: tuple[str, ...]) -> li
             continue
         kept.append(draft)
         draft.period = draft.period or (rules.period_in(cell) if draft.kind == "amount" else None)
+        if rules.EMPLOYEE.search(cell):  # 地区 | 退休人员 | 在职职工
+            draft.population = "employee"
         if draft.band is None:
             bands = find_age_bands(cell)
             draft.band = bands[0].band if len(bands) == 1 else None  # a cell over two bands: none

@@ -524,6 +524,14 @@ BANDED_HEADER = ("table_row", "地区 | 70周岁以下 | 70周岁及以上")
             ],
             [("淮安市", None, None, 110.0)],
         ),
+        # a column of changes is no level, nor is a +8元
+        (
+            [
+                ("table_row", "地区 | 2025年 | 2026年 | 变化"),
+                ("table_row", "淮安市 | 100元 | 108元 | +8元"),
+            ],
+            [("淮安市", None, None, 108.0)],
+        ),
         # a yearly column named 年度划入额
         (
             [("table_row", "地区 | 年度划入额（元）"), ("table_row", "盐城市 | 1440")],
@@ -534,6 +542,18 @@ BANDED_HEADER = ("table_row", "地区 | 70周岁以下 | 70周岁及以上")
 def test_table_columns_spans_and_years(rows: list[Block], expected: list[tuple]) -> None:
     claims = claims_of(*rows, title="各地医保每月划入标准")
     assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == expected
+
+
+def test_table_unit_in_brackets_skips_label_columns_and_people_from_the_header() -> None:
+    claims = claims_of(
+        ("p", "各地退休人员医保个人账户划入标准（元/月）："),
+        ("table_row", "序号 | 地区 | 退休人员 | 在职职工"),
+        ("table_row", "8 | 连云港市 | 100 | 缴费基数的2%"),
+    )
+    assert [(c.region, c.population, c.monthly_yuan, c.ratio_min) for c in claims] == [
+        ("连云港市", "retiree", 100.0, None),  # the 序号 8 is no 8元
+        ("连云港市", "employee", None, 0.02),
+    ]
 
 
 def test_a_table_of_years_gives_the_latest_row() -> None:
