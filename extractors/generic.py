@@ -27,8 +27,10 @@ DROP_NAME = re.compile(
     r"footer|foot|related|relate|xiangguan|recommend|tuijian|share|sharebar|bdshare|breadcrumbs?|crumbs?|"
     r"bread|position|location|ads?|advert|banner|guanggao|hot|hotnews|remen|rank|paihang|toolbar|"
     r"pager|pagination|pages|copyright|login|search|friendlinks?|links|youqing|tags|keywords|"
-    # WordPress share and related-post plugins (Jetpack's div.sharedaddy 分享此文：; wordpress_dalian)
-    r"sharedaddy|addtoany|jp-relatedposts)(?=$|[\s_-]|\d)",
+    # WordPress share and related-post plugins (Jetpack's div.sharedaddy 分享此文：; wordpress_dalian), sidebar widgets
+    r"sharedaddy|addtoany|jp-relatedposts|widget|widgets|advertisement|fenxiang|daohang|"
+    # pinyin initials of Chinese CMS templates: 相关文章/文件/新闻/阅读, 推荐阅读, 热门文章/推荐, 热点推荐
+    r"xgwz|xgwj|xgxw|xgyd|tjyd|rmwz|rmtj|rdtj)(?=$|[\s_-]|\d)",
     re.I,
 )
 # Bootstrap/Tailwind utility classes that contain a furniture word (text-right, float-right, position-relative).

@@ -266,3 +266,13 @@ def test_a_labelled_line_mid_article_is_left_out_alone() -> None:
     body = texts(f'<div class="content">{BODY_P}{related}{PROSE}<p>参保人员每月可在医保APP查询划入明细，核对是否有误。</p></div>')
     assert any("成都市" in t for t in body) and any("APP" in t for t in body)
     assert not any("武汉" in t for t in body)
+
+
+@pytest.mark.parametrize("name", ["widget widget_text", "xgwj", "rmtj-list", "fenxiang", "advertisement"])
+def test_furniture_names_of_cms_templates(name: str) -> None:
+    assert generic.is_drop_name(name)
+
+
+@pytest.mark.parametrize("name", ["article-content", "m-body", "xgwzd", "content main"])
+def test_content_names_are_not_furniture(name: str) -> None:
+    assert not generic.is_drop_name(name)
