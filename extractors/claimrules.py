@@ -42,6 +42,7 @@ NOT_CREDIT_AFTER = re.compile(
 )
 # A pension, wage or base figure (养老金为3700元): with a credited value beside it, a worked example.
 FIGURE_BEFORE = re.compile(r"(?:养老金|工资|基数|收入)[^，,；;。元%]{0,4}$")
+FIGURE_AFTER = re.compile(r"\s*的?(?:基本)?(?:养老金|退休金|工资|缴费基数)")  # 以3000元养老金计算
 # Verbs that put money into the account (a clause with one is about the credit even if it names a fee).
 CREDIT_VERB = re.compile(r"划入|计入|返还|返|打入|存入|注入|拨入|划拨")
 # An amount followed by 以上/以下/起 is a bound, not a level (一般在200元以上).
@@ -85,8 +86,11 @@ BALANCE_BEFORE = re.compile(
     r"(?:[里内上](?:现在|目前|已经|已|一共|总共|共|还)?(?:有|剩下?|存有|存了)"
     r"|还剩|剩余|剩下|攒了|攒下|存了|累计|积累了?|积攒了?)\s*$"
 )
-# Periods a claim cannot hold (每季度, 每半年): such amounts are left out rather than misread as monthly.
-OTHER_PERIOD_BEFORE = re.compile(r"季度|按季|每季|半年")
+# Periods a claim cannot hold (每季度, 每半年, totals over 十年 / 5年): such amounts are left out
+# rather than misread as monthly (a date's 2025年 is no period).
+OTHER_PERIOD_BEFORE = re.compile(
+    r"季度|按季|每季|半年|(?<![\d每一全])(?:[两二三四五六七八九十]|(?<!\d)\d{1,2})\s*年(?![龄度])"
+)
 # Percentages of something other than the credit: reimbursement, contribution rates, raises.
 NOT_CREDIT_RATIO = re.compile(
     r"报销|起付|自付|缴费比例|缴纳|费率|单位缴|增长|上涨|涨幅|调整幅度|提高了"

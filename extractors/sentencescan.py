@@ -134,7 +134,7 @@ def _on_amount(state: _State, text: str, amount: Amount) -> None:
     if last is not None and _is_gloss(state, text, last, amount):
         last.period = last.period or "year"
         return
-    if rules.FIGURE_BEFORE.search(before):
+    if rules.FIGURE_BEFORE.search(before) or rules.FIGURE_AFTER.match(text, amount.end):
         state.figures += 1
         return
     if _not_a_level(text, before, amount) or _is_history(text, before, clause, amount):

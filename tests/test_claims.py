@@ -675,6 +675,22 @@ def test_general_wording_without_a_place_is_national_only_for_ratios() -> None:
     assert claims_of("一般每月能划入100元左右。") == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a pension named after its amount makes the credited amount a computation
+        (
+            "池州市退休人员按本人养老金的2%划入，以3000元养老金计算，每月可划入60元。",
+            [(None, 0.02)],
+        ),
+        # a total over several years is no rule
+        ("宣城市退休人员每月划入80元，一年960元，十年就是9600元。", [(80.0, None)]),
+    ],
+)
+def test_computations_and_totals_are_no_rules(sentence: str, expected: list[tuple]) -> None:
+    assert [(c.monthly_yuan, c.ratio_min) for c in claims_of(sentence)] == expected
+
+
 def test_computed_amount_dropped_but_the_ratio_kept() -> None:
     claims = claims_of("长沙市按本人养老金的2.2%划入，养老金3000元的每月划入66元。")
     assert [(c.region, c.method, c.ratio_min) for c in claims] == [("长沙市", "ratio", 0.022)]
