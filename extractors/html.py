@@ -163,21 +163,27 @@ def _shown_title_part(root: etree._Element, page_title: str) -> str | None:
 
 
 def headline_element(root: etree._Element, title: str | None) -> etree._Element | None:
-    """The element that shows the headline: the <h1> holding the title, else the first <h1> that is
-    not a logo, else the smallest element whose whole text is the title (<font><b>标题</b></font>)."""
+    """The element that shows the headline: the <h1> holding the title, else the outermost element
+    whose whole text is the title (<font><b>标题</b></font>, an <h2> under a logo <h1>), else the
+    first <h1> that is not a logo."""
     h1s = _H1(root)
     if title:
         for h1 in h1s:
             if clean_text(element_text(h1)) == title:
                 return h1
+        if (shown := _shown_line(root, title)) is not None:
+            return shown
     site_names = tuple(n for n in (clean_text(_SITE_NAME(root)),) if n)
-    for h1 in h1s:
-        if (text := clean_text(element_text(h1))) and not is_site_name(text, site_names):
-            return h1
-    if not title or title not in _BODY_TEXT(root):  # one substring test before a search of every text node
+    return next((h1 for h1 in h1s if (text := clean_text(element_text(h1))) and not is_site_name(text, site_names)),
+                None)
+
+
+def _shown_line(root: etree._Element, title: str) -> etree._Element | None:
+    """The line that shows ``title`` on its own, outside furniture when it is shown twice (not the
+    last crumb of a breadcrumb)."""
+    if title not in _BODY_TEXT(root):  # one substring test before a search of every text node
         return None
     shown = [el for node in _TEXT_EQUALS(root, t=title) if (el := _line_of(node, title)) is not None]
-    # no <h1>: a bold or <font> line carries the headline, not the last crumb of a breadcrumb
     return next((el for el in shown if not _in_furniture(el)), shown[0] if shown else None)
 
 

@@ -277,9 +277,12 @@ def test_article_title_meta_beats_a_title_tag_with_column_and_site_names() -> No
         ('<ul><li><a href="/1.html">旧文</a><time datetime="2025-12-01">12月1日</time></li></ul><h1>泸州医保划入标准</h1>'
          f'<div class="meta"><time datetime="2026-03-08T09:15:00+08:00">2026年3月8日</time></div><div>{PARA}{PARA2}</div>',
          "x.html", datetime(2026, 3, 8, 9, 15, tzinfo=SHANGHAI)),
+        # the <h1> is a logo; the line showing the title is the headline, and the date is under it
+        ('<div class="top"><h1>天府之声</h1><div>热线 2025-01-01 开通</div></div><h2>泸州医保划入标准</h2>'
+         f'<div>2026-03-08 来源：社保网</div><div>{PARA}{PARA2}</div>', "x.html", datetime(2026, 3, 8, tzinfo=SHANGHAI)),
     ],
     ids=["bar-after-h1-wrapper", "font-headline", "forum-label", "reply-is-not-byline", "url", "none", "crumb",
-         "dated-lead-is-not-byline", "byline-time-beats-sidebar-time"],
+         "dated-lead-is-not-byline", "byline-time-beats-sidebar-time", "h2-headline-under-logo-h1"],
 )
 def test_published_at_cascade(body: str, url: str, expected: datetime | None) -> None:
     assert parse_html(page(body), "http://www.shebao.example/" + url).published_at == expected
