@@ -119,11 +119,15 @@ _NOT_PLACE_AFTER = re.compile(r"(?:路|街|大街|大道|大学|银行|商报|�
 # 新乡村 → 新乡, 盛大庆典 → 大庆): words that end in a name's first character, and words that start
 # with its last one. Only short names are checked; a full name (保定市) is always the place.
 WORD_BEFORE_NAME = re.compile(
-    r"(?:确保|担保|更新|最新|全新|重新|创新|经营|盛大|隆重|指南|巩固|沿海|网上|线上|完成|形成|经济|救济"
-    r"|优惠|实惠|普惠|经常|日常|正常|通常|非常|规定|确定|固定|核定|认定|约定|制定|稳定|决定"
-    r"|平安|公安|治安|保安|资金|基金|现金)$"
+    r"(?:确保|担保|医保|参保|社保|投保|续保|退保|更新|最新|全新|重新|创新|经营|盛大|隆重|指南|巩固|沿海"
+    r"|网上|线上|完成|形成|经济|救济|共济|优惠|实惠|普惠|经常|日常|正常|通常|非常|规定|确定|固定|核定"
+    r"|认定|约定|制定|稳定|决定|绑定|一定|平安|公安|治安|保安|资金|基金|现金|平台|结合|适合|综合|配合"
+    r"|联合|平衡|如果|结果|效果|介绍)$"
 )
-WORD_AFTER_NAME = re.compile(r"(?:定额|余额|口径|乡村|庆典|庆祝|通知|原有|原来|原则|口岸|海量)")
+WORD_AFTER_NAME = re.compile(
+    r"(?:定额|定点|定期|余额|口径|乡村|庆典|庆祝|通知|通过|通常|原有|原来|原则|口岸|海量|平台|平均|城乡"
+    r"|连续|水平|左右|门诊)"
+)
 # Last characters of full names (海口市, 海南省, 喀什地区): a full name overlapping a short one ends
 # with one of them within a few characters after it.
 _FULL_NAME_END = re.compile("[市省区州盟]")
