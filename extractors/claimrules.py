@@ -137,6 +137,9 @@ COMPARISON = re.compile(r"比|高于|低于|相比|不同|而|和|与|同|跟|�
 EXCEPT_BEFORE = re.compile(r"(?:除了?|不包括|不含)\s*$")
 # A place whose standard another follows is not the subject: 廊坊市参照北京市的标准 → 廊坊's value.
 REFERENCE_BEFORE = re.compile(r"(?:参照|比照|仿照|对标|沿用|套用)\s*$")
+# A place named as the other side of a comparison is not the subject: 福州的标准比厦门高，每月110元.
+COMPARED_PLACE_BEFORE = re.compile(r"(?:比(?!例)|较|不如|高于|低于|超过|相对于)\s*$")
+COMPARED_PLACE_AFTER = re.compile(r"\s*(?:相比|相较|比较)")
 # "Other places": the sentence is not about the place named before it (其他地区一般按2%划入).
 OTHER_PLACES = re.compile(r"其他地区|其他地方|其他城市|其余地区|别的地方|外地|其他省份")
 # Joiners between places of one list (北京、甘肃 / 上海和重庆).

@@ -369,11 +369,14 @@ def test_an_earlier_value_is_no_claim(sentence: str, expected: list[float]) -> N
     [
         ("廊坊市参照北京市的标准，退休人员每月划入100元。", [("廊坊市", 100.0)]),
         ("三河市退休人员比照北京市标准执行，每月划入105元。", [("三河市", 105.0)]),
+        # a place compared with is no subject
+        ("漳州的划入标准比厦门高，每月110元。", [("漳州市", 110.0)]),
+        ("与厦门相比，漳州退休人员每月划入110元。", [("漳州市", 110.0)]),
         # a place followed is no subject: without another place there is no claim
         ("退休人员参照天津市的标准，每月划入100元。", []),
     ],
 )
-def test_a_place_whose_standard_is_followed_is_not_the_subject(
+def test_a_place_followed_or_compared_with_is_not_the_subject(
     sentence: str, expected: list[tuple]
 ) -> None:
     assert [(c.region, c.monthly_yuan) for c in claims_of(sentence)] == expected
