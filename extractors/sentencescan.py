@@ -132,7 +132,7 @@ def _band_for_next_value(state: _State, text: str) -> AgeBand | None:
 
 
 def _on_amount(state: _State, text: str, amount: Amount) -> None:
-    """A yuan amount: a deduction, a monthly gloss, a pension figure, a difference, or a credited amount."""
+    """A yuan amount: a deduction, a monthly gloss, a pension figure, a difference, or a credit."""
     clause = _clause_from(text, amount.start)
     before = text[clause : amount.start]
     if rules.DEDUCTION_BEFORE.search(before):
@@ -219,17 +219,7 @@ def _resolve_deltas(state: _State) -> None:
         d = delta.draft
         if delta.settled or not delta.sign or d.band is None:
             continue
-        base = next(
-            (
-                b
-                for b in reversed(state.drafts)
-                if b.kind == "amount"
-                and b.end <= d.start
-                and b.regions == d.regions
-                and b.band != d.band
-            ),
-            None,
-        )
+        base = _delta_base(state, d)
         if base is None or (d.period and base.period and d.period != base.period):
             continue
         d.low = d.high = base.low + delta.sign * d.low
@@ -237,6 +227,17 @@ def _resolve_deltas(state: _State) -> None:
         d.approximate = d.approximate or base.approximate
         state.drafts.append(d)
     state.drafts.sort(key=lambda d: d.start)
+
+
+def _delta_base(state: _State, delta: Draft) -> Draft | None:
+    """The amount a band's difference is counted from: the last one before it for the same place
+    under another band (110元 for 70周岁以上的每月多划入10元)."""
+    for draft in reversed(state.drafts):
+        if draft.kind != "amount" or draft.end > delta.start:
+            continue
+        if draft.regions == delta.regions and draft.band != delta.band:
+            return draft
+    return None
 
 
 def _on_percent(state: _State, text: str, percent: Percent, ctx: SentenceContext) -> None:
