@@ -289,26 +289,24 @@ def _own_text(el: etree._Element) -> str:
 def score_containers(root: etree._Element) -> dict[etree._Element, float]:
     """Readability-style scores: each paragraph-like text adds its weight to its container, half upwards."""
     scores: dict[etree._Element, float] = {}
-
-    def add(el: etree._Element | None, points: float) -> None:
-        if el is not None and points:
-            scores[el] = scores.get(el, 0.0) + points
-
+    get = scores.get
     for para in _PARAGRAPHS(root):
         text = element_text(para)
         size = visible_len(text)
-        if not (points := _weight(text, size)):
+        if not (points := _weight(text, size)) or not (points := points * (1 - link_density(para, size))):
             continue
-        points *= 1 - link_density(para, size)
-        holder = _container(para.getparent()) if para.tag not in ("td",) else para
-        add(holder, points)
-        add(_container(holder.getparent()) if holder is not None else None, points / 2)
+        holder = para if para.tag == "td" else _container(para.getparent())
+        if holder is not None:
+            scores[holder] = get(holder, 0.0) + points
+            if (upper := _container(holder.getparent())) is not None:
+                scores[upper] = get(upper, 0.0) + points / 2
     for el in root.iter("div", "article", "section", "main", "td", "body", "center", "font", "span"):
         if not (len(el) or el.text):  # an empty box (icon, clearfix) has no text to weigh
             continue
         if points := _weight(_own_text(el) if len(el) else clean_text(el.text)):
-            add(el, points)
-            add(_container(el.getparent()), points / 2)
+            scores[el] = get(el, 0.0) + points
+            if (upper := _container(el.getparent())) is not None:
+                scores[upper] = get(upper, 0.0) + points / 2
     return scores
 
 

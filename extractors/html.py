@@ -36,11 +36,10 @@ from extractors.urls import article_id, canonical_url, site_of
 GENERIC = "generic"
 # lxml refuses str input that still carries an XML encoding declaration (XHTML pages); it is obsolete once decoded.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-# The headline in meta tags: Open Graph, and the ArticleTitle of government CMSs (TRS, Hanweb), whose
-# <title> carries column and site names (…_政策文件_青岛市医疗保障局; gov_trs_qingdao).
-_OG_TITLE = etree.XPath("string(//meta[@property='og:title' or @name='og:title']/@content)")
-_ARTICLE_TITLE = etree.XPath("string(//meta[@name='ArticleTitle' or @name='articletitle']/@content)")
-_SITE_NAME = etree.XPath("string(//meta[@property='og:site_name' or @name='og:site_name' or @name='application-name']/@content)")
+# Meta names (lower case) of the headline, in order of trust: Open Graph, and the ArticleTitle of
+# government CMSs (TRS, Hanweb), whose <title> carries column and site names (…_政策文件_青岛市医疗保障局).
+META_TITLE_NAMES = ("og:title", "articletitle")
+META_SITE_NAMES = ("og:site_name", "application-name")  # the site's own name, never a headline
 _H1 = etree.XPath("//h1")
 _TITLE_TAG = etree.XPath("string(//title)")
 # Text nodes equal to the headline (pages without an <h1> show it in a <font> or <b>).
@@ -135,7 +134,8 @@ def _title(root: etree._Element, profile: Profile | None) -> str | None:
     """Headline: profile selector, else the <h1> that <title> repeats, else og:title or the
     ArticleTitle meta, else the part of the <title> the page shows, else <title> without its site
     suffix (unless it is only a site name and there is an <h1>), else the first <h1>."""
-    site_names = tuple(n for n in (clean_text(_SITE_NAME(root)),) if n)
+    meta = _meta_contents(root)
+    site_names = _site_names(meta)
     if profile and (text := profile.text("title", root)):
         return strip_site_suffix(text, site_names)
     page_title = clean_text(_TITLE_TAG(root))
@@ -144,7 +144,7 @@ def _title(root: etree._Element, profile: Profile | None) -> str | None:
     for h1 in h1s:  # the <h1> that the <title> repeats is the headline
         if h1 in page_title:
             return h1
-    for candidate in (clean_text(_OG_TITLE(root)), clean_text(_ARTICLE_TITLE(root))):
+    for candidate in (clean_text(meta.get(name)) for name in META_TITLE_NAMES):
         if candidate:
             return strip_site_suffix(candidate, site_names)
     if page_title and (shown := _shown_title_part(root, page_title)):
@@ -152,6 +152,21 @@ def _title(root: etree._Element, profile: Profile | None) -> str | None:
     if page_title and (not is_site_name(page_title, site_names) or not h1s):  # <title>社保网</title> names no article
         return strip_site_suffix(page_title, site_names)
     return h1s[0] if h1s else None
+
+
+def _meta_contents(root: etree._Element) -> dict[str, str]:
+    """The content of each <meta> by its lower-cased name or property (the first one wins); one walk
+    instead of an XPath per name."""
+    found: dict[str, str] = {}
+    for el in root.iter("meta"):
+        if (key := (el.get("property") or el.get("name") or "").lower()) and key not in found:
+            found[key] = el.get("content") or ""
+    return found
+
+
+def _site_names(meta: dict[str, str]) -> tuple[str, ...]:
+    """The site's own names that its meta tags give."""
+    return tuple(name for key in META_SITE_NAMES if (name := clean_text(meta.get(key))))
 
 
 def _shown_title_part(root: etree._Element, page_title: str) -> str | None:
@@ -173,7 +188,7 @@ def headline_element(root: etree._Element, title: str | None) -> etree._Element 
                 return h1
         if (shown := _shown_line(root, title)) is not None:
             return shown
-    site_names = tuple(n for n in (clean_text(_SITE_NAME(root)),) if n)
+    site_names = _site_names(_meta_contents(root))
     return next((h1 for h1 in h1s if (text := clean_text(element_text(h1))) and not is_site_name(text, site_names)),
                 None)
 
