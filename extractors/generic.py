@@ -3,7 +3,12 @@
 Scoring follows readability/trafilatura: every paragraph-like text gives weight to its container
 (and half to the container's parent); the best container, discounted by its link density, is the
 article body. Pruning removes what is never body: drop-listed class/id names (nav, sidebar,
-comment, related …) and blocks opened by a label such as 相关推荐 or 网友评论.
+comment, related …) and blocks opened by a label such as 相关推荐 or 网友评论 (decoration and counts
+such as 【】 and （2） are read through).
+
+The headline anchors the body when the page shows one (html.headline_element): what holds it is never
+furniture, a labelled block stops at it, a container wholly before it is not the body, and a body box
+that holds it loses what it shows above it.
 """
 
 from __future__ import annotations
