@@ -247,6 +247,7 @@ def test_ratios_become_fractions(sentence: str, low: float, high: float) -> None
         ("深圳市按本人基本养老金的2.8%划入。", "individual_pension"),
         ("江苏省按上年度月人均基本养老金的2.5%划入。", "regional_avg_pension"),
         ("湖南省按当地平均养老金的2%划入。", "regional_avg_pension"),
+        ("湖北省按基本养老金平均水平的2%划入。", "regional_avg_pension"),
         ("广州市在职职工按本人缴费基数的2%划入个人账户。", "contribution_base"),
     ],
 )
