@@ -16,6 +16,7 @@ REGIONAL_AVG, INDIVIDUAL, CONTRIBUTION = BASES
 HYPOTHETICAL = re.compile(
     r"某(?:地|市|省|县|区|城市|统筹地区|人|位|退休)|假如|假设|假定|举个例子|打个比方|算一笔账|算笔账"
     r"|以[^，,。；;]{0,12}\d[^，,。；;]{0,4}元为例|(?:一位|一名|一个)(?:退休|参保)"
+    r"|大爷|阿姨|大妈|大叔|老伯"  # one person's case (退休的张大爷每月到账…), not the rule
 )
 # A conditional with a computation is a worked example too (若按3%计算, 如果…×…).
 _CONDITIONAL = re.compile(r"若|如果|倘若|要是")
@@ -33,12 +34,13 @@ CREDIT = re.compile(
 )
 # Context that makes a number a pension, wage, base or fee rather than a credit (养老金为3700元).
 NOT_CREDIT_BEFORE = re.compile(
-    r"(?:缴|交|费|报销|起付|封顶|限额|余额|自付|支付|津贴|补贴|补助|花|消费|买|购|承担|负担|自费|共付)"
-    r"[^，,；;。元%]{0,4}$"
+    r"(?:缴|交|费|报销|起付|封顶|限额|余额|自付|支付|津贴|补贴|补助|花|消费|买|购|承担|负担|自费|共付"
+    r"|保险)[^，,；;。元%]{0,4}$"
 )
 # An amount named as something else right after it: 100元的护理补贴, 3000元养老金, 380元保费.
 NOT_CREDIT_AFTER = re.compile(
     r"\s*的?[^，,；;。\d]{0,3}(?:补贴|津贴|补助|养老金|工资|保费|医疗费|药费|罚款|滞纳金)"
+    r"|[^，,；;。\d(（]{0,8}(?:代扣|扣缴)"  # 大病保险每年180元由个人账户代扣
 )
 # A pension, wage or base figure (养老金为3700元): with a credited value beside it, a worked example.
 FIGURE_BEFORE = re.compile(r"(?:养老金|工资|基数|收入)[^，,；;。元%]{0,4}$")

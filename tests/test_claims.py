@@ -315,6 +315,8 @@ def test_employees_and_retirees_in_one_sentence() -> None:
         "北京市80岁以上退休人员每月可以领取100元的护理补贴，个人账户另算。",
         "各地每月划入的金额在100-200元之间。",  # a range of amounts is no value
         "郑州市退休人员每月划入不低于100元。",  # a floor, not a level
+        "开封市退休人员大病保险每年180元，由个人账户代扣。",  # a premium taken from the account
+        "洛阳市退休的张大爷每月医保卡到账100元。",  # one person's case
     ],
 )
 def test_numbers_that_are_not_credits_yield_nothing(sentence: str) -> None:
