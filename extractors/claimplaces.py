@@ -41,7 +41,7 @@ def _unplaced(
 def _trailing_place(group: list[Draft], text: str) -> tuple[Region, ...]:
     """The sentence's only place when it is named after its values (…按2.5%（贵阳市标准）), unless
     named in a comparison (…比上海高)."""
-    places = {m.region: m for m in find_regions(text)}
+    places = {m.region: m for m in find_regions(text) if rules.is_subject(text, m.start, m.end)}
     if len(places) != 1:
         return ()
     (mention,) = places.values()

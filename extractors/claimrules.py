@@ -148,6 +148,16 @@ OTHER_PLACES = re.compile(r"其他地区|其他地方|其他城市|其余地区|
 PLACE_LIST_GAP = re.compile(r"^\s*(?:、|和|及|与|以及|,|，|或)\s*$")
 
 
+def is_subject(text: str, start: int, end: int) -> bool:
+    """False for a place named to be excluded (除北京外), followed (参照北京市的标准) or compared
+    with (比厦门高, 与厦门相比): the values around it are another place's."""
+    if any(
+        p.search(text, 0, start) for p in (EXCEPT_BEFORE, REFERENCE_BEFORE, COMPARED_PLACE_BEFORE)
+    ):
+        return False
+    return not COMPARED_PLACE_AFTER.match(text, end)
+
+
 def is_hypothetical(sentence: str) -> bool:
     """True for a worked example (某地, 假如, 若…按3%计算): it states no rule."""
     if HYPOTHETICAL.search(sentence):

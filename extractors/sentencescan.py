@@ -73,7 +73,9 @@ Payload = Region | AgeBand | Amount | Percent | str  # str: a population ("emplo
 def _events(text: str) -> list[tuple[int, int, Payload]]:
     """Everything the scan reacts to, as (start, end, payload), in text order."""
     events: list[tuple[int, int, Payload]] = [
-        (m.start, m.end, m.region) for m in find_regions(text) if _is_subject(text, m.start, m.end)
+        (m.start, m.end, m.region)
+        for m in find_regions(text)
+        if rules.is_subject(text, m.start, m.end)
     ]
     events += [(m.start(), m.end(), NATIONAL) for m in rules.NATIONAL_STRONG.finditer(text)]
     events += [(m.start, m.end, m.band) for m in find_age_bands(text)]
@@ -82,17 +84,6 @@ def _events(text: str) -> list[tuple[int, int, Payload]]:
     events += [(a.start, a.end, a) for a in find_amounts(text)]
     events += [(p.start, p.end, p) for p in find_percents(text)]
     return sorted(events, key=lambda e: (e[0], -e[1]))
-
-
-def _is_subject(text: str, start: int, end: int) -> bool:
-    """False for a place named to be excluded (除北京外), followed (参照北京市的标准) or compared
-    with (比厦门高, 与厦门相比): the values around it are another place's."""
-    if any(
-        p.search(text, 0, start)
-        for p in (rules.EXCEPT_BEFORE, rules.REFERENCE_BEFORE, rules.COMPARED_PLACE_BEFORE)
-    ):
-        return False
-    return not rules.COMPARED_PLACE_AFTER.match(text, end)
 
 
 def _on_region(state: _State, text: str, start: int, end: int, region: Region) -> None:

@@ -377,6 +377,7 @@ def test_an_earlier_value_is_no_claim(sentence: str, expected: list[float]) -> N
         ("与厦门相比，漳州退休人员每月划入110元。", [("漳州市", 110.0)]),
         # a place followed is no subject: without another place there is no claim
         ("退休人员参照天津市的标准，每月划入100元。", []),
+        ("滨海新区退休人员每月划入100元（参照天津市标准）。", []),  # nor named after the values
     ],
 )
 def test_a_place_followed_or_compared_with_is_not_the_subject(
