@@ -90,7 +90,7 @@ HEADING_MAX_CHARS = 40  # a bold-only or numbered line longer than this is prose
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d))")
 SENTENCE_PUNCT = re.compile(r"[。；;，,！!]")
 # Lines that are article metadata, not body: 发布时间/来源/作者/浏览 …
-META_LINE = re.compile(r"^[（(【\[]?\s*(发布时间|发布日期|更新时间|时间|来源|作者|编辑|责任编辑|浏览|阅读|点击|字号)\s*[:：]")
+META_LINE = re.compile(r"^[（(【\[]?\s*(发布时间|发布日期|发表时间|发表于|更新时间|时间|日期|来源|作者|编辑|责任编辑|浏览|阅读|点击|字号)\s*[:：]")
 META_MAX_CHARS = 80
 _STARTS_WITH_DATE = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 # Reader comments quoted without any markup that says so (网友“老李”：…, 匿名用户：…): never article text.
@@ -106,6 +106,11 @@ MAX_COLSPAN = 20  # a colspan larger than this is a layout accident, not columns
 # A table cell longer than this holds running text: the table lays out the page, it is not data.
 DATA_CELL_MAX_CHARS = 200
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+# An inline element (<span>, <font>, <a>) that holds <br>s or blocks is walked like a block, not read as
+# one line (a <span class=zw> around the article's <p>s; font_wrapped_wenzhou).
+_HOLDS_LINES = etree.XPath("boolean(.//*[" + " or ".join(f"self::{t}" for t in ("br", "p", "div", "table", "ul", "ol", "li",
+                                                                             "h1", "h2", "h3", "h4", "h5", "h6", "section",
+                                                                             "blockquote", "dl", "pre")) + "])")
 BOLD_TAGS = frozenset({"strong", "b"})
 
 # class and id attributes (each knows its element); matching their values beats a walk over named elements.
@@ -476,7 +481,7 @@ def _walk_mixed(el: etree._Element, kind: str, out: list[Block]) -> None:
             pass
         elif tag == "br":
             _emit(out, parts, kind)
-        elif tag in BLOCK_TAGS or child.find(".//br") is not None:
+        elif tag in BLOCK_TAGS or (len(child) and _HOLDS_LINES(child)):
             if parts:
                 _emit(out, parts, kind)
             walk(child, kind, out)

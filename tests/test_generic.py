@@ -74,7 +74,7 @@ def test_related_list_inside_the_article_ends_the_body() -> None:
 @pytest.mark.parametrize(
     "line",
     ["发布时间：2026-02-03 10:20 来源：社保网", "2025-06-05 21:37:12社保网", "上一篇：宁波医保卡余额查询", "来源：社保网",
-     "2026-03-08 来源：天府网", "（责任编辑：张三）"],
+     "2026-03-08 来源：天府网", "（责任编辑：张三）", "日期：2026-02-26　来源：瓯江民生网"],
 )
 def test_bylines_and_article_navigation_are_not_body(line: str) -> None:
     assert line not in texts(f"<div>{BODY_P}<p>{line}</p>{PROSE}</div>")
@@ -276,3 +276,9 @@ def test_furniture_names_of_cms_templates(name: str) -> None:
 @pytest.mark.parametrize("name", ["article-content", "m-body", "xgwzd", "content main"])
 def test_content_names_are_not_furniture(name: str) -> None:
     assert not generic.is_drop_name(name)
+
+
+def test_an_inline_box_around_paragraphs_is_walked_as_blocks() -> None:
+    # <span class="zw"> (or <font>) around the article's <p>s: each <p> is its own paragraph
+    body = texts(f'<div><span class="zw">{BODY_P}{PROSE}</span></div>')
+    assert len(body) == 2 and body[0].startswith("成都市") and body[1].startswith("参保人")
