@@ -88,9 +88,13 @@ def _scan(text: str, ctx: SentenceContext) -> tuple[Draft, ...]:
 
 @lru_cache(maxsize=PLACES_CACHE_SIZE)
 def _places(text: str, seo: Region | None) -> tuple[Region, ...]:
-    """Distinct places a text names; the title's city only where the text is no SEO filler around it
-    (下表为青岛市退休人员的划入标准 lends 青岛; 以下情况供资阳的朋友参考 does not lend 资阳)."""
-    seen = dict.fromkeys(m.region for m in find_regions(halfwidth(text)))
+    """Distinct places a text names as its subject (not 参照北京市的标准, 比厦门高); the title's city only
+    where the text is no SEO filler around it (下表为青岛市退休人员的划入标准 lends 青岛;
+    以下情况供资阳的朋友参考 does not lend 资阳)."""
+    text = halfwidth(text)
+    seen = dict.fromkeys(
+        m.region for m in find_regions(text) if rules.is_subject(text, m.start, m.end)
+    )
     keep_seo = seo is not None and not SEO_FILLER.search(text)
     return tuple(r for r in seen if r != seo or keep_seo)
 
