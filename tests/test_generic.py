@@ -167,6 +167,7 @@ def test_heading_lines(text: str, bold: bool, heading: bool) -> None:
         ("相关阅读>>", True),
         ("读者来信", True),
         ("更多推荐：", True),
+        ("参考资料", True),  # a wiki page's references: titles of other pages
         ("【相关推荐】湖州退休人员每月划入120元；衢州每月划入95元", True),  # the list on the label's own line
         ("网友评论说今年的划入标准比去年高了一些，大家都很关心。", False),  # prose mentioning 评论
         ("相关推荐湖州退休人员每月划入120元", False),  # no brackets: not a label line
