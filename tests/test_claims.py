@@ -367,6 +367,11 @@ def test_an_earlier_value_is_no_claim(sentence: str, expected: list[float]) -> N
     assert [c.monthly_yuan for c in claims_of(sentence)] == expected
 
 
+def test_a_place_followed_lends_no_place_to_the_next_sentence() -> None:
+    claims = claims_of("廊坊市参照北京市的标准执行。退休人员每月划入100元。")
+    assert [(c.region, c.monthly_yuan) for c in claims] == [("廊坊市", 100.0)]
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -380,11 +385,6 @@ def test_an_earlier_value_is_no_claim(sentence: str, expected: list[float]) -> N
         ("滨海新区退休人员每月划入100元（参照天津市标准）。", []),  # nor named after the values
     ],
 )
-def test_a_place_followed_lends_no_place_to_the_next_sentence() -> None:
-    claims = claims_of("廊坊市参照北京市的标准执行。退休人员每月划入100元。")
-    assert [(c.region, c.monthly_yuan) for c in claims] == [("廊坊市", 100.0)]
-
-
 def test_a_place_followed_or_compared_with_is_not_the_subject(
     sentence: str, expected: list[tuple]
 ) -> None:
