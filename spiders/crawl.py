@@ -179,6 +179,7 @@ def run_crawl(
         ) from exc
     try:
         started = time.monotonic()
+        url_alias = url_alias or recognise_moved_site(start_urls, RawStore(raw))
         process = CrawlerProcess(crawl_settings(settings))
         crawler = process.create_crawler(SiteSpider)
         process.crawl(
@@ -203,6 +204,21 @@ def run_crawl(
         )
     finally:
         lock.release()
+
+
+def recognise_moved_site(start_urls: Sequence[str], store: RawStore) -> str:
+    """The alias for a loopback site an earlier crawl stored under another port ('' if none), said on stderr."""
+    from spiders.moved import moved_site_alias
+
+    alias = moved_site_alias(start_urls, store)
+    if alias:
+        real, _, stable = alias.partition("=")
+        print(
+            f"crawl: {real} serves the site stored as {stable} (same links); recording it there",
+            file=sys.stderr,
+            flush=True,
+        )
+    return alias
 
 
 def child_command(

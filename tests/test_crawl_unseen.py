@@ -25,6 +25,7 @@ import pytest
 
 from extractors.urls import canonical_url
 from spiders.crawl import CrawlSummary, crawl
+from spiders.moved import moved_site_alias
 from spiders.rawstore import RawStore
 from spiders.records import LedgerEntry
 from tests.unseen_server import Hit, serve_unseen
@@ -41,11 +42,7 @@ LEDGER_STATES = ("stored", "unchanged", "skipped", "failed")
 CRAWL_DELAY_SLACK = 0.5
 
 # (site, check) → why it fails today (see the crawl audit report). Remove an entry when it passes.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("php_portal", "restart on new port"): (
-        "URLs are keyed by origin incl. the ephemeral port: a site served again on a new port is all new"
-    ),
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -394,3 +391,22 @@ def test_cli_run_publishes_a_release(name: str, tmp_path: Path) -> None:
         assert not missing, f"published articles lack {missing}; published: {sorted(urls)}"
 
     judged(name, "cli run", check)
+
+
+def test_a_site_on_a_new_port_is_recognised_and_another_site_is_not(tmp_path: Path) -> None:
+    """The store of a dede_cms crawl: dede_cms again on a new port is the same site (recorded under the
+    first origin, nothing stored anew); two other sites at the same start path on new ports are not."""
+    with serve_unseen(SITES_DIR / "dede_cms") as first:
+        crawl([first.base_url + "/"], tmp_path, progress=False, timeout=CRAWL_TIMEOUT)
+    store = RawStore(tmp_path / "raw")
+    for other in ("edge_blog", "sitemap_news"):
+        with serve_unseen(SITES_DIR / other) as server:
+            assert moved_site_alias([server.base_url + "/"], store) == "", other
+    with serve_unseen(SITES_DIR / "dede_cms") as again:
+        assert (
+            moved_site_alias([again.base_url + "/"], store) == f"{again.base_url}={first.base_url}"
+        )
+        second = crawl([again.base_url + "/"], tmp_path, progress=False, timeout=CRAWL_TIMEOUT)
+    assert second.new == 0
+    origins = {urlsplit(page.url).netloc for page in RawStore(tmp_path / "raw").pages(None)}
+    assert origins == {urlsplit(first.base_url).netloc}
