@@ -27,8 +27,9 @@ _VAGUE_BEFORE = re.compile(r"(?:几|(?<![基参指倍系分人总次])数|好)$"
 _VAGUE_SHANG = re.compile(r"上$")
 _ROUND_UNITS = "百千万佰仟"
 _VAGUE_AFTER = re.compile(r"(?:几|多|余|来)")
-# A yuan amount: number, optional 万 (1.2万元), then 元 (or 块); a range (100-120元) is not one value.
-_AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<wan>万)?\s*(?:元|块钱|块)")
+# A yuan amount: number, optional 万 (1.2万元), then 元 (or 块), or a yuan sign before it (￥100);
+# a bare number is matched only to be skipped, and a range (100-120元) is not one value.
+_AMOUNT = re.compile(rf"(?P<sign>[￥¥]\s*)?(?P<num>{NUMBER})(?P<wan>万)?\s*(?P<unit>元|块钱|块)?")
 # Chinese numeral characters that carry a value: a span of only 百/千/万 (百元, 万元) is a word, not a number.
 _CN_VALUE = re.compile("[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]")
 TEN_THOUSAND = 10_000
@@ -121,6 +122,8 @@ def find_amounts(text: str) -> list[Amount]:
     found = []
     for match in _AMOUNT.finditer(text):
         start, end = match.span("num")
+        if not (match.group("unit") or match.group("sign")):
+            continue  # a bare number: a date, an age, a count
         if (
             _is_vague(text, start, end)
             or _follows_range(text, start)

@@ -55,6 +55,9 @@ def test_parse_number_rejects_non_numbers(span: str) -> None:
         ("只有几十元", []),
         ("数十元到上百元", []),
         ("缴费基数5000元", [(5000.0, None)]),  # 基数 is no vague 数
+        ("每月划入￥100", [(100.0, None)]),  # a yuan sign before the number
+        ("标准为¥1,680/年", [(1680.0, "year")]),
+        ("2026年1月起每月100元", [(100.0, None)]),  # bare numbers are no amounts
         ("十几元", []),
         ("每月100多元", []),
         ("100余元", []),
