@@ -44,9 +44,8 @@ _ANCHOR_RE = re.compile(
     r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(.*?)</a\s*>""", re.I | re.S
 )
 _TAG_RE = re.compile(r"<[^>]+>")
-_HREFS = etree.XPath("//a/@href", smart_strings=False)
+_ANCHORS = etree.XPath("//a[@href]")
 _BASE_HREF = etree.XPath("//base/@href")
-_ANCHOR_TEXT = etree.XPath("string((//a[@href=$h])[1])")
 _BASE_RE = re.compile(r"""<base\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
@@ -105,14 +104,20 @@ def _anchors_of_text(text: str) -> tuple[str | None, list[str], Callable[[str], 
 
 def _anchors_of_tree(tree: etree._Element) -> tuple[str | None, list[str], Callable[[str], str]]:
     """(base href, hrefs in order, anchor text of an href) of a parsed page; libxml2 collects the
-    hrefs and finds an anchor's text only when a link needs it read."""
+    anchors once, and an anchor's text is read only when a link needs it (no second search)."""
     base = _BASE_HREF(tree)
+    anchors = _ANCHORS(tree)
+    hrefs = [a.get("href") for a in anchors]
+    first: dict[str, etree._Element] = {}
 
     def text_of(href: str) -> str:
-        found = _ANCHOR_TEXT(tree, h=href)  # a handful of links per page need this: one C-side search each
-        return clean_text(str(found))
+        if not first:
+            for href_, anchor in zip(reversed(hrefs), reversed(anchors), strict=True):
+                first[href_] = anchor  # reversed: the first anchor of an href wins
+        anchor = first.get(href)
+        return clean_text("".join(anchor.itertext())) if anchor is not None else ""
 
-    return (str(base[0]) if base else None), _HREFS(tree), text_of
+    return (str(base[0]) if base else None), hrefs, text_of
 
 
 def page_links(tree_or_text: etree._Element | str, url: str) -> PageLinks:
