@@ -26,7 +26,29 @@ def drafts_to_claims(found: Sequence[Evidence], article_id: str) -> list[Claim]:
     """Claims of an article: bands paired per place, each rule once with its other evidence."""
     found = _pair_bands(found)
     claims = [c for e in found if (c := _claim(e, article_id)) is not None]
-    return _without_restatements(_merge(claims))
+    return _without_restatements(_complement_bands(_merge(claims)))
+
+
+def _complement_bands(claims: list[Claim]) -> list[Claim]:
+    """福州市…每月划入110元。70周岁以上的每月多划入10元。: across sentences too, a place's band-less
+    amount beside bands that all start at some age is for those below the lowest (see
+    claimplaces._complement_bands for one sentence); a value a band states is left to
+    _without_restatements."""
+    lowest: dict[tuple, int | None] = {}
+    for c in claims:
+        if _is_banded(c) and c.monthly_yuan is not None:
+            key = (c.region_code, c.population)
+            low = lowest.get(key, c.age_min)
+            lowest[key] = None if low is None or c.age_min is None else min(low, c.age_min)
+    banded_values = {_value_key(c) for c in claims if _is_banded(c)}
+    out = []
+    for c in claims:
+        below = lowest.get((c.region_code, c.population))
+        bandless = c.monthly_yuan is not None and not _is_banded(c)
+        if bandless and below is not None and _value_key(c) not in banded_values:
+            c = replace(c, age_max=below)
+        out.append(c)
+    return _merge(out) if out != claims else claims
 
 
 def _value_key(claim: Claim) -> tuple:

@@ -123,14 +123,32 @@ def _read_paragraph(
     if paragraph.kind == "table_row":
         return _read_row(paragraphs, index, outer, credit)
     found: list[Evidence] = []
-    fallback = outer
+    fallback, prior = outer, None
     for sentence in split_sentences(paragraph.text):
-        ctx = SentenceContext(fallback=fallback, base=base, credit_context=credit)
-        found += [Evidence(d, sentence.text, paragraph.ordinal) for d in _scan(sentence.text, ctx)]
+        ctx = SentenceContext(
+            fallback=fallback,
+            base=base,
+            credit_context=credit,
+            prior_amount=prior[1] if prior and prior[0] == fallback else None,
+        )
+        drafts = _scan(sentence.text, ctx)
+        found += [Evidence(d, sentence.text, paragraph.ordinal) for d in drafts]
         named = _single_place(sentence.text, seo)
         fallback = fallback if named is None else named
+        prior = _prior_amount(drafts) or (prior if named is None else None)
         credit = credit or bool(rules.CREDIT.search(sentence.text))  # 问：…划入多少？答：100元。
     return found
+
+
+def _prior_amount(
+    drafts: Sequence[Draft],
+) -> tuple[tuple[Region, ...], tuple[float, str | None]] | None:
+    """The last band-less amount of a sentence with its place: what a later sentence's top-up for a
+    band (70周岁以上的每月多划入10元) is counted from."""
+    for draft in reversed(drafts):
+        if draft.kind == "amount" and draft.band is None and draft.regions:
+            return draft.regions, (draft.low, draft.period)
+    return None
 
 
 def _outside_body(paragraphs: Sequence[Paragraph], index: int) -> bool:

@@ -34,3 +34,6 @@ class SentenceContext:
     header: tuple[str, ...] = ()  # header cells of the table a row belongs to
     credit_context: bool = False  # the table header or section is about crediting the account
     base: str | None = None  # the base the section declares for its ratios (以人均养老金为基准)
+    # the band-less monthly or yearly amount the sentence before stated for the same place
+    # (福州市…每月划入110元。70周岁以上的每月多划入10元。): what a band's top-up is counted from
+    prior_amount: tuple[float, str | None] | None = None

@@ -202,20 +202,23 @@ def _settle_deltas(state: _State, level: Draft) -> None:
             return
 
 
-def _resolve_deltas(state: _State) -> None:
-    """福州市每月划入110元，70周岁以上的每月多划入10元: a band's top-up over the sentence's base
-    amount for the same place is that band's level (120元). A difference with no band (比去年多了20元)
-    or no base gives nothing."""
+def _resolve_deltas(state: _State, ctx: SentenceContext) -> None:
+    """福州市每月划入110元，70周岁以上的每月多划入10元: a band's top-up over the base amount for the
+    same place (in the sentence, or the sentence before when this one names no place) is that band's
+    level (120元). A difference with no band (比去年多了20元) or no base gives nothing."""
     for delta in state.deltas:
         d = delta.draft
         if delta.settled or not delta.sign or d.band is None:
             continue
         base = _delta_base(state, d)
-        if base is None or (d.period and base.period and d.period != base.period):
+        low, period = (base.low, base.period) if base else ctx.prior_amount or (None, None)
+        if low is None or (base is None and d.regions):
             continue
-        d.low = d.high = base.low + delta.sign * d.low
-        d.period = base.period or d.period
-        d.approximate = d.approximate or base.approximate
+        if d.period and period and d.period != period:
+            continue
+        d.low = d.high = low + delta.sign * d.low
+        d.period = period or d.period
+        d.approximate = d.approximate or bool(base and base.approximate)
         state.drafts.append(d)
     state.drafts.sort(key=lambda d: d.start)
 
@@ -324,7 +327,7 @@ def scan(text: str, ctx: SentenceContext = NO_CONTEXT) -> list[Draft]:
     ):  # 养老金3000元的人按2%每月划入60元: the amount is computed, the ratio is the rule
         state.drafts = [d for d in state.drafts if d.kind == "percent"]
     else:
-        _resolve_deltas(state)
+        _resolve_deltas(state, ctx)
     _attach_deductions(state)
     drafts = _apply_header(state.drafts, text, ctx.header)
     return assign_places(drafts, text, ctx)

@@ -579,6 +579,19 @@ def test_a_table_of_years_gives_the_latest_row() -> None:
     assert [(c.region, c.monthly_yuan) for c in claims] == [("淮北市", 110.0)]
 
 
+def test_a_top_up_in_the_next_sentence_counts_from_the_amount_before() -> None:
+    claims = claims_of("龙岩市退休人员每月划入110元。70周岁以上的，每月再多划入10元。")
+    assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == [
+        ("龙岩市", None, 70, 110.0),
+        ("龙岩市", 70, None, 120.0),
+    ]
+
+
+def test_a_top_up_for_another_place_counts_from_nothing() -> None:
+    claims = claims_of("龙岩市退休人员每月划入110元。三明市70周岁以上的，每月多划入10元。")
+    assert [(c.region, c.monthly_yuan) for c in claims] == [("龙岩市", 110.0)]
+
+
 def test_a_sentence_restating_a_banded_row_adds_no_bandless_claim() -> None:
     restated = "表中林芝市按年度划入，折算后分别为每月120元和140元。"
     claims = claims_of(
