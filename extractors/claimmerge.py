@@ -1,4 +1,9 @@
-"""Drafts of one article → Claims: age bands paired across the article, sanity bounds, repeats merged."""
+"""Drafts of one article → Claims: age bands paired across the article, sanity bounds, repeats merged.
+
+Across the article, per place: 70岁以下 meets 70岁及以上 at 70, an open band stops where the next
+starts, a retirees' band from 60 or below has no lower bound, a band-less amount beside bands is for
+those below them, and a band-less value that a band already states is no rule of its own.
+"""
 
 from __future__ import annotations
 

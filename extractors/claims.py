@@ -2,9 +2,11 @@
 
 The place of a claim is the one its sentence or table row names; when a sentence names none,
 the place of an earlier sentence of the paragraph, of the lead-in before a list or table, of the
-paragraph just before, or of the section heading. The SEO city of the title is never lent by
-filler (以下情况供资阳的朋友参考, 资阳医保每月返多少？) — only by a plain statement naming it as
-the subject (下表为青岛市退休人员的划入标准) (DESIGN.md "Semantics").
+paragraph just before (through placeless rule lines before it), or of the section heading. The
+SEO city of the title is never lent by filler (以下情况供资阳的朋友参考, 资阳医保每月返多少？) —
+only by a plain statement naming it as the subject (下表为青岛市退休人员的划入标准) (DESIGN.md
+"Semantics"). A table row is read under its own header cells (stacked header rows merged, a value
+spanning band columns is for every age, older year columns and rows skipped).
 """
 
 from __future__ import annotations
