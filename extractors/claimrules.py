@@ -72,14 +72,16 @@ DELTA_UP_BEFORE = re.compile(
 DELTA_DOWN_BEFORE = re.compile(r"(?:少|低|减少|降低|下调)" + _DELTA_TAIL)
 # An earlier value, not today's: 由原来的90元提高到105元, 去年为110元, 调整前每月80元.
 OLD_BEFORE = re.compile(
-    r"(?:原来|原先|原本|原(?![则文件])|以前|此前|之前|过去|去年|上年|往年|调整前|改革前)[^，,；;。元%]{0,4}$"
+    r"(?:原来|原先|原本|原(?![则文件因始])|以前|此前|之前|过去|去年|上年|往年|调整前|改革前)"
+    r"[^，,；;。元%]{0,6}$"
 )
 # Another place's or year's value named for comparison: 比2025年的70元有所提高, 较北京的100元.
 COMPARED_BEFORE = re.compile(r"(?:比(?!例|重)|较)[^，,；;。元%]{0,10}$")
 # The old end of a change: 由90元提高到105元, 从每月80元调整为100元 (the second amount is the level).
 FROM_BEFORE = re.compile(r"(?:由|从)(?:原来的?|原先的?)?\s*(?:每人)?(?:每月|每年|月均)?\s*$")
 CHANGE_AFTER = re.compile(
-    r"\s*(?:提高|上调|调高|调整|增加|增至|提升|上涨|涨|升|降低|下调|降|减少|变)(?:到|至|为|成)"
+    r"\s*(?:(?:提高|上调|调高|调整|增加|提升|上涨|涨|升|降低|下调|降|减少|变)(?:到|至|为|成)"
+    r"|[增提升降调涨]至)"
 )
 # A year in a clause (2025年为110元): a value under a year older than the sentence's latest is history.
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年(?!龄)")
@@ -95,7 +97,7 @@ OTHER_PERIOD_BEFORE = re.compile(
 )
 # Percentages of something other than the credit: reimbursement, contribution rates, raises.
 NOT_CREDIT_RATIO = re.compile(
-    r"报销|起付|自付|缴费比例|缴纳|费率|单位缴|增长|上涨|涨幅|调整幅度|提高了"
+    r"报销|起付|自付|缴费比例|缴纳|费率|单位缴|增长|上涨|涨幅|增幅|幅度|提高了"
 )
 # Approximation before a value (约160元, 可以达到250元) and after it (250元左右).
 APPROX_BEFORE = re.compile(
