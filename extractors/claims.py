@@ -206,8 +206,13 @@ def _previous_place(
 
 
 def _is_rule_line(paragraph: Paragraph) -> bool:
-    """A paragraph that states a credited value (and may have taken its place from before)."""
-    return may_hold_value(paragraph.text) and bool(rules.CREDIT.search(paragraph.text))
+    """A paragraph that states a credited value and may have taken its place from before — not a
+    general statement (其他地区一般按2%划入, 全国…), which is about no place before it."""
+    text = paragraph.text
+    if not may_hold_value(text) or not rules.CREDIT.search(text):
+        return False
+    general = (rules.OTHER_PLACES, rules.NATIONAL_STRONG, rules.NATIONAL_WEAK)
+    return not any(p.search(text) for p in general)
 
 
 def _lead_in(paragraphs: Sequence[Paragraph], index: int) -> Paragraph | None:

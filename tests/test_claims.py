@@ -677,6 +677,15 @@ def test_placeless_rule_lines_pass_on_the_place_before_them() -> None:
     ]
 
 
+def test_a_general_statement_passes_on_no_place() -> None:
+    claims = claims_of(
+        "银川市退休人员每月划入100元。",
+        "其他地区一般按平均养老金的2%划入。",
+        "70岁以上每月划入120元。",
+    )
+    assert [(c.region, c.monthly_yuan) for c in claims] == [("银川市", 100.0), ("全国", None)]
+
+
 def test_a_line_that_states_no_rule_passes_on_no_place() -> None:
     claims = claims_of("银川市的标准见下文。", "办理时请携带身份证。", "每人每月划入100元。")
     assert claims == []
