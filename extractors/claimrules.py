@@ -122,7 +122,7 @@ _PERIOD_WORDS = re.compile(
 _BASE_WORDS = re.compile(
     r"(?P<own>本人(?:基本)?养老金|个人(?:基本)?养老金|本人.{0,4}养老金|其(?:基本)?养老金)"
     r"|(?P<avg>(?:平均|人均)(?:基本)?养老金|养老金的?平均|上年度.{0,8}养老金|当地.{0,8}养老金)"
-    r"|(?P<base>缴费基数|缴费工资|工资基数|个人缴费|个人缴纳)"
+    r"|(?P<base>缴费基数|缴费工资|工资基数|个人缴费|个人缴纳|(?:月平均|月|平均)?工资)"
 )
 # A statement of what ratios in a section are computed on: 以人均养老金水平为基准, 基于…人均养老金.
 _BASE_STATEMENT = re.compile(

@@ -249,6 +249,7 @@ def test_ratios_become_fractions(sentence: str, low: float, high: float) -> None
         ("湖南省按当地平均养老金的2%划入。", "regional_avg_pension"),
         ("湖北省按基本养老金平均水平的2%划入。", "regional_avg_pension"),
         ("广州市在职职工按本人缴费基数的2%划入个人账户。", "contribution_base"),
+        ("韶关市在职职工按本人上年度月平均工资的2%划入个人账户。", "contribution_base"),
     ],
 )
 def test_ratio_base(sentence: str, base: str) -> None:
