@@ -146,7 +146,7 @@ DATED_PERMALINK = re.compile(r"/(?:19|20)\d{2}/[01]?\d/(?:[0-3]?\d/)?[^/]*[a-z][
 NAV_TAGS = frozenset({"header", "nav", "footer"})
 NAV_TOKEN = re.compile(
     r"^(?:(?:sub|main|site|top|global)[-_]?)?"
-    r"(?:nav|navbar|navigation|menu|header|head|footer|foot|top|topbar|breadcrumbs?|crumbs?)"
+    r"(?:nav|navbar|navigation|menu|header|head|footer|foot|top|topbar|bottom|copyright|breadcrumbs?|crumbs?)"
     r"(?:[-_]?(?:bar|wrap|box|inner|list|links))?$",
     re.I,
 )

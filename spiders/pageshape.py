@@ -27,9 +27,13 @@ NON_TEXT_TAGS = frozenset(
 PROSE_MIN_CHARS = 16
 # An <h1> with at least this many letters of its own (not a linked logo) is an article headline.
 HEADLINE_MIN_CHARS = 4
+# ... and makes an article when some paragraph has this many letters (not digits: a listing's dates
+# "2025-06-01" are no prose; a category page's <h1>政策解读</h1> alone is no article).
+HEADLINE_PROSE_MIN_LETTERS = 8
 # A page needs at least this many article or paging links to be taken for a listing.
 LISTING_MIN_LINKS = 2
 WORD_CHARS = re.compile(r"\w", re.UNICODE)
+LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
 def own_text(element: etree._Element) -> str:
@@ -59,10 +63,14 @@ def has_headline(tree: etree._Element) -> bool:
     )
 
 
-def has_prose(tree: etree._Element) -> bool:
-    """True for a page with a paragraph of its own prose outside links and the site's navigation."""
+def has_prose(
+    tree: etree._Element, min_chars: int = PROSE_MIN_CHARS, *, letters: bool = False
+) -> bool:
+    """True for a page with a paragraph of its own prose (``min_chars`` letters and digits, or letters
+    only) outside links and the site's navigation."""
+    count = LETTERS.findall if letters else WORD_CHARS.findall
     return any(
-        word_count(direct_text(el)) >= PROSE_MIN_CHARS and is_content(el)
+        len(count(direct_text(el))) >= min_chars and is_content(el)
         for el in tree.iter(*PARAGRAPH_TAGS)
     )
 
@@ -90,7 +98,10 @@ def judged_kind(
     Only a page fetched as an article is judged; listings, sitemaps and robots.txt keep their kind."""
     if requested != "article" or tree is None:
         return requested, None
-    if has_headline(tree) or has_prose(tree):  # any sign of an article: it stays one
+    # a paragraph of prose, or a headline over a line of words: it stays an article
+    if has_prose(tree) or (
+        has_headline(tree) and has_prose(tree, HEADLINE_PROSE_MIN_LETTERS, letters=True)
+    ):
         return requested, None
     if (
         content_links >= LISTING_MIN_LINKS

@@ -972,6 +972,14 @@ HEADER = '<header><a href="/">首页</a> <a href="/node_5678.htm">政策解读</
             4,
             "article",
         ),
+        # a category page with its name as <h1>, dated items and a copyright block: a listing
+        (
+            "<h1>政策解读</h1><ul><li><a href='/a/1.html'>北京医保</a> 2025-06-01</li>"
+            "<li><a href='/a/2.html'>上海医保</a> 2025-06-02</li></ul>"
+            '<div class="copyright">版权所有：某市医疗保障局 地址：某市人民路1号 电话：12345678</div>',
+            2,
+            "listing",
+        ),
         # a linked logo <h1> is not a headline
         (
             '<h1><a href="/">社保网</a></h1><ul><li><a href="/a/1.html">北京医保</a></li></ul>',
