@@ -80,6 +80,8 @@ PROSE_PUNCT = re.compile(r"[，。；：！？、,;]")
 MAX_BODY_LINK_DENSITY = 0.5
 # A twin of the best container (same tag and class) joins the body when it scores this share of the best.
 SIBLING_SCORE_SHARE = 0.2
+# A box around the headline holding this many scored paragraphs is the article, whatever scores higher after it.
+ARTICLE_MIN_PARAGRAPHS = 2
 # Only this many of the best-scored containers are weighed by link density (it costs a text walk each).
 TOP_CANDIDATES = 5
 # The body must carry at least this many characters of text to count as found.
@@ -299,7 +301,13 @@ def _own_text(el: etree._Element) -> str:
 
 def score_containers(root: etree._Element) -> dict[etree._Element, float]:
     """Readability-style scores: each paragraph-like text adds its weight to its container, half upwards."""
+    return _score(root)[0]
+
+
+def _score(root: etree._Element) -> tuple[dict[etree._Element, float], list[etree._Element]]:
+    """(container scores, the element of every scored paragraph-like text)."""
     scores: dict[etree._Element, float] = {}
+    texts: list[etree._Element] = []
     get = scores.get
     for para in _PARAGRAPHS(root):
         text = element_text(para)
@@ -308,6 +316,7 @@ def score_containers(root: etree._Element) -> dict[etree._Element, float]:
             continue
         holder = para if para.tag == "td" else _container(para.getparent())
         if holder is not None:
+            texts.append(para)
             scores[holder] = get(holder, 0.0) + points
             if (upper := _container(holder.getparent())) is not None:
                 scores[upper] = get(upper, 0.0) + points / 2
@@ -315,10 +324,11 @@ def score_containers(root: etree._Element) -> dict[etree._Element, float]:
         if not (len(el) or el.text):  # an empty box (icon, clearfix) has no text to weigh
             continue
         if points := _weight(_own_text(el) if len(el) else clean_text(el.text)):
+            texts.append(el)
             scores[el] = get(el, 0.0) + points
             if (upper := _container(el.getparent())) is not None:
                 scores[upper] = get(upper, 0.0) + points / 2
-    return scores
+    return scores, texts
 
 
 def main_content(root: etree._Element, headline: etree._Element | None = None) -> list[etree._Element]:
@@ -330,7 +340,7 @@ def main_content(root: etree._Element, headline: etree._Element | None = None) -
     table; wechat_repost_yinchuan) stays in. Other siblings are not merged in, as readability does:
     an unlabelled comment block next to the article scores like a second half of the body, and a trap
     sentence costs more than a lost lead."""
-    scores = score_containers(root)
+    scores, texts = _score(root)
     path = headline_path(root, headline)
     best, best_score = None, 0.0
     for el, score in _placed(sorted(scores.items(), key=lambda kv: kv[1], reverse=True), path):
@@ -339,6 +349,8 @@ def main_content(root: etree._Element, headline: etree._Element | None = None) -
             best, best_score = el, adjusted
     if best is None or text_len(best) < MIN_BODY_CHARS:
         raise NoBodyError("no element with enough paragraph text (generic scoring found no body)")
+    if path and best not in path and (box := _headline_box(best, path, texts)) is not None:
+        best = box  # the best-scored box is a column beside the article, which holds the headline
     best = _unwrap(best)
     parent = best.getparent()
     if parent is None:
@@ -348,6 +360,23 @@ def main_content(root: etree._Element, headline: etree._Element | None = None) -
         and link_density(el) < MAX_BODY_LINK_DENSITY)]
     strong = [i for i, el in enumerate(twins) if el is best or scores.get(el, 0.0) >= SIBLING_SCORE_SHARE * best_score]
     return twins[strong[0]:strong[-1] + 1]
+
+
+def _headline_box(best: etree._Element, path: dict[etree._Element, etree._Element],
+                  texts: list[etree._Element]) -> etree._Element | None:
+    """The box on the headline's side of the page when ``best`` lies outside it and it holds at least
+    ARTICLE_MIN_PARAGRAPHS scored paragraphs of its own: the headline and its article together (a
+    prose column after a short article outscores it, but does not hold its headline)."""
+    el: etree._Element | None = best
+    while el is not None and el not in path:  # up to the lowest box holding both best and the headline
+        el = el.getparent()
+    if el is None or (side := path[el]) is el or side is best or side.tag not in CONTAINER_TAGS:
+        return None  # best holds the headline, or sits inside it
+    headline = next(iter(path))
+    own = set(headline.iter())
+    scored = set(texts)
+    count = sum(1 for x in side.iter() if x in scored and x not in path and x not in own)
+    return side if count >= ARTICLE_MIN_PARAGRAPHS else None
 
 
 def _placed(ranked: list[tuple[etree._Element, float]],

@@ -283,3 +283,17 @@ def test_an_inline_box_around_paragraphs_is_walked_as_blocks() -> None:
     # <span class="zw"> (or <font>) around the article's <p>s: each <p> is its own paragraph
     body = texts(f'<div><span class="zw">{BODY_P}{PROSE}</span></div>')
     assert len(body) == 2 and body[0].startswith("成都市") and body[1].startswith("参保人")
+
+
+def test_a_prose_column_after_a_short_article_does_not_win_over_the_box_holding_the_headline() -> None:
+    news = "".join(f"<p>武汉市医保局近日召开会议，会上通报武汉市退休人员每月划入{90 + i}元，同比有所增长，并要求做好宣传。</p>"
+                   for i in range(4))
+    body = headline_texts(f'<div class="wrap"><div class="c1">{H1}{BODY_P}{PROSE}</div>'
+                          f'<div class="c2"><h3>各地动态</h3>{news}</div></div>')
+    assert any("成都市" in t for t in body) and not any("武汉" in t for t in body)
+
+
+def test_a_lead_box_around_the_headline_does_not_replace_the_article_after_it() -> None:
+    lead = "<p>导语：成都市医保局日前公布了今年退休人员医保个人账户的划入标准，本文为您详细解读有关的规定。</p>"
+    body = headline_texts(f'<div class="head">{H1}{lead}</div><div class="content">{BODY_P}{PROSE}{BODY_P}{PROSE}</div>')
+    assert sum("成都市退休人员" in t for t in body) == 2
