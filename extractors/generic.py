@@ -82,6 +82,7 @@ MAX_BODY_LINK_DENSITY = 0.5
 SIBLING_SCORE_SHARE = 0.2
 # A box around the headline holding this many scored paragraphs is the article, whatever scores higher after it.
 ARTICLE_MIN_PARAGRAPHS = 2
+ARTICLE_MIN_SHARE = 0.25  # … and weighs this share of the best score (a two-line lead box weighs less)
 # Only this many of the best-scored containers are weighed by link density (it costs a text walk each).
 TOP_CANDIDATES = 5
 # The body must carry at least this many characters of text to count as found.
@@ -304,10 +305,10 @@ def score_containers(root: etree._Element) -> dict[etree._Element, float]:
     return _score(root)[0]
 
 
-def _score(root: etree._Element) -> tuple[dict[etree._Element, float], list[etree._Element]]:
-    """(container scores, the element of every scored paragraph-like text)."""
+def _score(root: etree._Element) -> tuple[dict[etree._Element, float], dict[etree._Element, float]]:
+    """(container scores, the points of every scored paragraph-like text by its element)."""
     scores: dict[etree._Element, float] = {}
-    texts: list[etree._Element] = []
+    texts: dict[etree._Element, float] = {}
     get = scores.get
     for para in _PARAGRAPHS(root):
         text = element_text(para)
@@ -316,7 +317,7 @@ def _score(root: etree._Element) -> tuple[dict[etree._Element, float], list[etre
             continue
         holder = para if para.tag == "td" else _container(para.getparent())
         if holder is not None:
-            texts.append(para)
+            texts[para] = points
             scores[holder] = get(holder, 0.0) + points
             if (upper := _container(holder.getparent())) is not None:
                 scores[upper] = get(upper, 0.0) + points / 2
@@ -324,7 +325,7 @@ def _score(root: etree._Element) -> tuple[dict[etree._Element, float], list[etre
         if not (len(el) or el.text):  # an empty box (icon, clearfix) has no text to weigh
             continue
         if points := _weight(_own_text(el) if len(el) else clean_text(el.text)):
-            texts.append(el)
+            texts[el] = points
             scores[el] = get(el, 0.0) + points
             if (upper := _container(el.getparent())) is not None:
                 scores[upper] = get(upper, 0.0) + points / 2
@@ -349,7 +350,7 @@ def main_content(root: etree._Element, headline: etree._Element | None = None) -
             best, best_score = el, adjusted
     if best is None or text_len(best) < MIN_BODY_CHARS:
         raise NoBodyError("no element with enough paragraph text (generic scoring found no body)")
-    if path and best not in path and (box := _headline_box(best, path, texts)) is not None:
+    if path and best not in path and (box := _headline_box(best, best_score, path, texts)) is not None:
         best = box  # the best-scored box is a column beside the article, which holds the headline
     best = _unwrap(best)
     parent = best.getparent()
@@ -362,11 +363,12 @@ def main_content(root: etree._Element, headline: etree._Element | None = None) -
     return twins[strong[0]:strong[-1] + 1]
 
 
-def _headline_box(best: etree._Element, path: dict[etree._Element, etree._Element],
-                  texts: list[etree._Element]) -> etree._Element | None:
+def _headline_box(best: etree._Element, best_score: float, path: dict[etree._Element, etree._Element],
+                  texts: dict[etree._Element, float]) -> etree._Element | None:
     """The box on the headline's side of the page when ``best`` lies outside it and it holds at least
-    ARTICLE_MIN_PARAGRAPHS scored paragraphs of its own: the headline and its article together (a
-    prose column after a short article outscores it, but does not hold its headline)."""
+    ARTICLE_MIN_PARAGRAPHS scored paragraphs of its own, worth ARTICLE_MIN_SHARE of the best score:
+    the headline and its article together (a prose column after a short article outscores it, but
+    does not hold its headline; a lead box with one or two short lines does not replace the article)."""
     el: etree._Element | None = best
     while el is not None and el not in path:  # up to the lowest box holding both best and the headline
         el = el.getparent()
@@ -374,9 +376,10 @@ def _headline_box(best: etree._Element, path: dict[etree._Element, etree._Elemen
         return None  # best holds the headline, or sits inside it
     headline = next(iter(path))
     own = set(headline.iter())
-    scored = set(texts)
-    count = sum(1 for x in side.iter() if x in scored and x not in path and x not in own)
-    return side if count >= ARTICLE_MIN_PARAGRAPHS else None
+    points = [texts[x] for x in side.iter() if x in texts and x not in path and x not in own]
+    if len(points) >= ARTICLE_MIN_PARAGRAPHS and sum(points) >= ARTICLE_MIN_SHARE * best_score:
+        return side
+    return None
 
 
 def _placed(ranked: list[tuple[etree._Element, float]],

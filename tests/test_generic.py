@@ -297,3 +297,9 @@ def test_a_lead_box_around_the_headline_does_not_replace_the_article_after_it() 
     lead = "<p>导语：成都市医保局日前公布了今年退休人员医保个人账户的划入标准，本文为您详细解读有关的规定。</p>"
     body = headline_texts(f'<div class="head">{H1}{lead}</div><div class="content">{BODY_P}{PROSE}{BODY_P}{PROSE}</div>')
     assert sum("成都市退休人员" in t for t in body) == 2
+
+
+def test_a_two_line_lead_box_around_the_headline_does_not_replace_a_long_article() -> None:
+    lead = "<p>导语：成都市医保局日前公布了今年的划入标准。</p><p>本文为您详细解读有关规定，供参考。</p>"
+    body = headline_texts(f'<div class="head">{H1}{lead}</div><div class="content">{(BODY_P + PROSE) * 4}</div>')
+    assert sum("成都市退休人员" in t for t in body) == 4
