@@ -70,6 +70,8 @@ DELTA_UP_BEFORE = re.compile(
     r"(?:多|高出|高|增加|提高|上调|上涨|涨|另加|加发|增发|多发|另增)" + _DELTA_TAIL
 )
 DELTA_DOWN_BEFORE = re.compile(r"(?:少|低|减少|降低|下调)" + _DELTA_TAIL)
+# A difference counted from the band before it, not from the base amount: 80岁以上的在此基础上再增加10元.
+CUMULATIVE_BEFORE = re.compile(r"再|基础上|累加|叠加")
 # An earlier value, not today's: 由原来的90元提高到105元, 去年为110元, 调整前每月80元.
 OLD_BEFORE = re.compile(
     r"(?:原来|原先|原本|原(?![则文件因始])|以前|此前|之前|过去|去年|上年|往年|调整前|改革前)"

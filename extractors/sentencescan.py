@@ -65,6 +65,7 @@ class _Delta:
     draft: Draft
     sign: int  # +1 more, -1 less, 0 a difference of unknown direction (相差10元)
     settled: bool = False  # a level stated after it (即每月115元) already gives the result
+    cumulative: bool = False  # 在此基础上再增加: counted from the band before, not the base amount
 
 
 Payload = Region | AgeBand | Amount | Percent | str  # str: a population ("employee" / "retiree")
@@ -141,11 +142,19 @@ def _on_amount(state: _State, text: str, amount: Amount) -> None:
     period = amount.period or rules.period_before(text, amount.start, clause) or state.period
     state.period = period
     draft = _draft(state, text, "amount", amount.value, amount.value, amount, clause, period)
-    if rules.DELTA_BEFORE.search(before):
-        state.deltas.append(_Delta(draft, _delta_sign(before)))
+    if rules.DELTA_BEFORE.search(before) or _continues_deltas(state, text, amount):
+        sign = _delta_sign(before) or (state.deltas[-1].sign if state.deltas else 0)
+        cumulative = bool(rules.CUMULATIVE_BEFORE.search(text, clause, amount.start))
+        state.deltas.append(_Delta(draft, sign, cumulative=cumulative))
         return
     _settle_deltas(state, draft)
     state.drafts.append(draft)
+
+
+def _continues_deltas(state: _State, text: str, amount: Amount) -> bool:
+    """分别多划入10元和20元: an amount listed right after a difference is a difference too."""
+    last = state.deltas[-1].draft if state.deltas else None
+    return last is not None and bool(rules.PLACE_LIST_GAP.match(text[last.end : amount.start]))
 
 
 def _is_gloss(state: _State, text: str, last: Draft, amount: Amount) -> bool:
@@ -210,7 +219,7 @@ def _resolve_deltas(state: _State, ctx: SentenceContext) -> None:
         d = delta.draft
         if delta.settled or not delta.sign or d.band is None:
             continue
-        base = _delta_base(state, d)
+        base = _delta_base(state, delta)
         low, period = (base.low, base.period) if base else ctx.prior_amount or (None, None)
         if low is None or (base is None and d.regions):
             continue
@@ -223,15 +232,20 @@ def _resolve_deltas(state: _State, ctx: SentenceContext) -> None:
     state.drafts.sort(key=lambda d: d.start)
 
 
-def _delta_base(state: _State, delta: Draft) -> Draft | None:
-    """The amount a band's difference is counted from: the last one before it for the same place
-    under another band (110元 for 70周岁以上的每月多划入10元)."""
-    for draft in reversed(state.drafts):
-        if draft.kind != "amount" or draft.end > delta.start:
-            continue
-        if draft.regions == delta.regions and draft.band != delta.band:
-            return draft
-    return None
+def _delta_base(state: _State, delta: _Delta) -> Draft | None:
+    """The amount a band's difference is counted from: the sentence's band-less amount for the same
+    place (110元 for 70周岁以上的每月多划入10元; 70岁以上增加10元，80岁以上增加20元 both count from
+    it), else — or when it says 再/在此基础上 — the last amount before it under another band."""
+    d = delta.draft
+    before = [
+        b
+        for b in state.drafts
+        if b.kind == "amount" and b.end <= d.start and b.regions == d.regions and b.band != d.band
+    ]
+    plain = [b for b in before if b.band is None]
+    if plain and not delta.cumulative:
+        return plain[-1]
+    return before[-1] if before else None
 
 
 def _on_percent(state: _State, text: str, percent: Percent, ctx: SentenceContext) -> None:

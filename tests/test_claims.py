@@ -334,6 +334,19 @@ def test_numbers_that_are_not_credits_yield_nothing(sentence: str) -> None:
             "常德市退休人员每月划入90元，75周岁以上的每月多划入15元。",
             [(None, 75, 90.0), (75, None, 105.0)],
         ),
+        # several bands' top-ups count from the base amount, unless one says 在此基础上再
+        (
+            "常德市每月划入100元，70岁以上的每月增加10元，80岁以上的每月增加20元。",
+            [(None, 70, 100.0), (70, 80, 110.0), (80, None, 120.0)],
+        ),
+        (
+            "常德市每月划入100元，70岁以上的每月增加10元，80岁以上的在此基础上再增加10元。",
+            [(None, 70, 100.0), (70, 80, 110.0), (80, None, 120.0)],
+        ),
+        (
+            "常德市每月划入100元，70岁以上、80岁以上分别多划入10元和20元。",
+            [(None, 70, 100.0), (70, 80, 110.0), (80, None, 120.0)],
+        ),
         # a level stated after the difference is the level; the difference adds nothing
         (
             "益阳市每月划入80元，年满80周岁的再增加20元，即每月100元。",
