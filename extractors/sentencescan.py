@@ -255,9 +255,10 @@ def _on_percent(state: _State, text: str, percent: Percent, ctx: SentenceContext
         text, clause, clause_end(text, percent.end)
     ):
         return  # 单位缴纳8%，个人缴纳2% — but 个人缴纳的2%全部计入个人账户 is a credit
-    if rules.BOUND_AFTER.match(text, percent.end):
-        return
-    if _is_history(text, text[clause : percent.start], clause, percent):
+    before = text[clause : percent.start]
+    if rules.BOUND_AFTER.match(text, percent.end) or rules.BOUND_BEFORE.search(before):
+        return  # 2%以上, 不低于2%: a bound, not the ratio
+    if _is_history(text, before, clause, percent):
         return
     draft = _draft(state, text, "percent", percent.low, percent.high, percent, clause, None)
     draft.base = rules.base_before(text, percent.start) or ctx.base

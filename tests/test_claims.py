@@ -906,6 +906,8 @@ def test_property_any_text_gives_well_formed_claims(parts: list[str], kind: str)
         # bounds are no levels
         ("北京市、上海市每月划入一般在200元以上。", []),
         ("厦门市划入比例在2%以上。", []),
+        ("厦门市退休人员个人账户划入比例不低于2%。", []),
+        ("厦门市退休人员个人账户划入比例最高不超过3%。", []),
         ("各统筹地区按平均养老金的2%~3%划入。", [("全国", "retiree", 0.02)]),
     ],
 )
