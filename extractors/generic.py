@@ -306,7 +306,7 @@ def score_containers(root: etree._Element) -> dict[etree._Element, float]:
 
 
 def _score(root: etree._Element) -> tuple[dict[etree._Element, float], dict[etree._Element, float]]:
-    """(container scores, the points of every scored paragraph-like text by its element)."""
+    """(container scores, the points of every scored paragraph element: <p>, <li>, a leaf <td> …)."""
     scores: dict[etree._Element, float] = {}
     texts: dict[etree._Element, float] = {}
     get = scores.get
@@ -325,7 +325,6 @@ def _score(root: etree._Element) -> tuple[dict[etree._Element, float], dict[etre
         if not (len(el) or el.text):  # an empty box (icon, clearfix) has no text to weigh
             continue
         if points := _weight(_own_text(el) if len(el) else clean_text(el.text)):
-            texts[el] = points
             scores[el] = get(el, 0.0) + points
             if (upper := _container(el.getparent())) is not None:
                 scores[upper] = get(upper, 0.0) + points / 2
@@ -365,21 +364,37 @@ def main_content(root: etree._Element, headline: etree._Element | None = None) -
 
 def _headline_box(best: etree._Element, best_score: float, path: dict[etree._Element, etree._Element],
                   texts: dict[etree._Element, float]) -> etree._Element | None:
-    """The box on the headline's side of the page when ``best`` lies outside it and it holds at least
-    ARTICLE_MIN_PARAGRAPHS scored paragraphs of its own, worth ARTICLE_MIN_SHARE of the best score:
-    the headline and its article together (a prose column after a short article outscores it, but
-    does not hold its headline; a lead box with one or two short lines does not replace the article)."""
-    el: etree._Element | None = best
-    while el is not None and el not in path:  # up to the lowest box holding both best and the headline
-        el = el.getparent()
-    if el is None or (side := path[el]) is el or side is best or side.tag not in CONTAINER_TAGS:
-        return None  # best holds the headline, or sits inside it
+    """The article box on the headline's side of ``best``: the box below their common ancestor that
+    holds the headline, or, when the headline sits right in that ancestor, the first box between the
+    headline and ``best``. It replaces ``best`` when it holds ARTICLE_MIN_PARAGRAPHS scored paragraph
+    elements (<p>, <li> …; a byline's spans are none) worth ARTICLE_MIN_SHARE of the best score (a prose column after a short article outscores it, but
+    does not follow the headline first; a lead box with one or two short lines replaces nothing)."""
+    branch: etree._Element | None = best
+    while (top := branch.getparent() if branch is not None else None) is not None and top not in path:
+        branch = top  # up to the child of the lowest box holding both best and the headline
+    if top is None or branch is None or path[top] is top:
+        return None  # outside the tree, or best sits inside the headline
+    side = path[top]
+    boxes = [side] if side.tag in CONTAINER_TAGS else _boxes_between(side, branch)
     headline = next(iter(path))
     own = set(headline.iter())
-    points = [texts[x] for x in side.iter() if x in texts and x not in path and x not in own]
-    if len(points) >= ARTICLE_MIN_PARAGRAPHS and sum(points) >= ARTICLE_MIN_SHARE * best_score:
-        return side
+    for box in boxes:
+        points = [texts[x] for x in box.iter() if x in texts and x not in path and x not in own
+                  and not is_meta_line(clean_text(element_text(x)))]  # a byline bar of <p>s is no article
+        if len(points) >= ARTICLE_MIN_PARAGRAPHS and sum(points) >= ARTICLE_MIN_SHARE * best_score:
+            return box
     return None
+
+
+def _boxes_between(first: etree._Element, last: etree._Element) -> list[etree._Element]:
+    """Container siblings after ``first`` and before ``last`` (none when ``last`` does not follow it)."""
+    boxes = []
+    for el in first.itersiblings():
+        if el is last:
+            return boxes
+        if el.tag in CONTAINER_TAGS:
+            boxes.append(el)
+    return []
 
 
 def _placed(ranked: list[tuple[etree._Element, float]],

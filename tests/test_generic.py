@@ -303,3 +303,17 @@ def test_a_two_line_lead_box_around_the_headline_does_not_replace_a_long_article
     lead = "<p>导语：成都市医保局日前公布了今年的划入标准。</p><p>本文为您详细解读有关规定，供参考。</p>"
     body = headline_texts(f'<div class="head">{H1}{lead}</div><div class="content">{(BODY_P + PROSE) * 4}</div>')
     assert sum("成都市退休人员" in t for t in body) == 4
+
+
+def test_a_prose_column_after_the_article_box_that_follows_the_headline_does_not_win() -> None:
+    news = "".join(f"<p>武汉市医保局近日召开会议，会上通报武汉市退休人员每月划入{90 + i}元，同比有所增长，并要求做好宣传。</p>"
+                   for i in range(4))
+    body = headline_texts(f'<div class="wrap">{H1}<div class="c1">{BODY_P}{PROSE}</div>'
+                          f'<div class="c2"><h3>各地动态</h3>{news}</div></div>')
+    assert any("成都市" in t for t in body) and not any("武汉" in t for t in body)
+
+
+def test_a_byline_bar_between_the_headline_and_the_article_is_not_the_article() -> None:
+    bar = '<div class="info"><p>发布日期：2026-01-15</p><p>来源：成都市医疗保障局</p><p>浏览次数：1024</p></div>'
+    body = headline_texts(f'<div class="article">{H1}{bar}<div class="content">{BODY_P}{PROSE}{BODY_P}</div></div>')
+    assert sum("成都市退休人员" in t for t in body) == 2
