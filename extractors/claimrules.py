@@ -152,12 +152,18 @@ OTHER_PLACES = re.compile(r"其他地区|其他地方|其他城市|其余地区|
 PLACE_LIST_GAP = re.compile(r"^\s*(?:、|和|及|与|以及|,|，|或)\s*$")
 
 
+# The three kinds of word before a place that make it no subject, as one pattern.
+_NOT_SUBJECT_BEFORE = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (EXCEPT_BEFORE, REFERENCE_BEFORE, COMPARED_PLACE_BEFORE))
+)
+# Those words are short: looking this far back before a place is enough.
+SUBJECT_WINDOW = 8
+
+
 def is_subject(text: str, start: int, end: int) -> bool:
     """False for a place named to be excluded (除北京外), followed (参照北京市的标准) or compared
     with (比厦门高, 与厦门相比): the values around it are another place's."""
-    if any(
-        p.search(text, 0, start) for p in (EXCEPT_BEFORE, REFERENCE_BEFORE, COMPARED_PLACE_BEFORE)
-    ):
+    if _NOT_SUBJECT_BEFORE.search(text, max(0, start - SUBJECT_WINDOW), start):
         return False
     return not COMPARED_PLACE_AFTER.match(text, end)
 

@@ -384,6 +384,8 @@ def _full_name_overlaps(
 
 def _with_listed_ambiguous(text: str, mentions: list[Mention], index: _Index) -> list[Mention]:
     """Ambiguous short names joined to a found place by 、/和/及/与 (潍坊、日照; 大同和太原)."""
+    if not any(_joiner_at(text, m.end) or _joiner_at(text, m.start - 1) for m in mentions):
+        return mentions  # cheap exit: no place has a joiner beside it
     found = list(mentions)
     spans = {(m.start, m.end) for m in found}
     for mention in found:  # grows while it is read: a chain 太原、大同、长治 is followed
@@ -394,15 +396,20 @@ def _with_listed_ambiguous(text: str, mentions: list[Mention], index: _Index) ->
     return _ordered(found) if len(found) > len(mentions) else mentions
 
 
+def _joiner_at(text: str, index: int) -> bool:
+    """True when the character at ``index`` (inside the text) joins places of a list."""
+    return 0 <= index < len(text) and text[index] in LIST_JOINERS
+
+
 def _listed_beside(text: str, mention: Mention, index: _Index) -> Iterator[Mention]:
     """The ambiguous short names joined to a mention by one joiner, after and before it."""
     after = mention.end
-    if text[after : after + 1] and text[after] in LIST_JOINERS:
+    if _joiner_at(text, after):
         match = index.ambiguous_pattern.match(text, after + 1)
         if match and not _NOT_PLACE_AFTER.match(text, match.end()):
             yield Mention(index.all_names[match.group()], match.start(), match.end())
     before = mention.start - 1
-    if before > 0 and text[before] in LIST_JOINERS:
+    if before > 0 and _joiner_at(text, before):
         for size in (3, 2):
             name = text[before - size : before] if before >= size else ""
             if name in AMBIGUOUS_SHORT and name in index.all_names:
