@@ -474,35 +474,48 @@ def dedup_stream(
     """Paragraph rows of every article, in article order, holding one chunk at a time in memory.
 
     DEDUP's incremental recipe: each chunk joins the index persisted in `work_dir` (unchanged
-    articles cost a fingerprint lookup) and its rows are held (one chunk) or go to a scratch
-    stream (more than one); once every article is
-    in, the rows are re-read and `refresh_rows` gives them their final cluster ids and sizes (lookups
-    only). Articles the index holds from an earlier run but that are gone now (merged into another
-    URL) are removed in between, so cluster sizes count exactly the current articles.
+    articles cost a fingerprint lookup); a run of one chunk keeps its rows in memory, a longer run
+    spills every chunk's rows to a scratch stream as soon as the next chunk of articles arrives
+    (so one chunk of rows is held at a time). Once every article is in, the rows are re-read and
+    `refresh_rows` gives them their final cluster ids and sizes (lookups only). Articles the index
+    holds from an earlier run but that are gone now (merged into another URL) are removed in
+    between, so cluster sizes count exactly the current articles.
     """
     path, pending = work_dir / INDEX_FILENAME, work_dir / PENDING_ROWS_NAME
     index = open_index(path, log)
     current: list[str] = []
 
-    def first_pass() -> Iterator[list[ParagraphRow]]:
-        for batch in batched(articles, chunk):
-            current.extend(article.article_id for article in batch)
-            yield cluster_paragraphs(batch, index, index.settings)
+    def rows_of(batch: list[Article]) -> list[ParagraphRow]:
+        current.extend(article.article_id for article in batch)
+        return cluster_paragraphs(batch, index, index.settings)
 
-    first = first_pass()
-    held = next(first, [])  # one chunk's rows stay in memory; only a bigger run spills to disk
-    spilled = next(first, None)
-    if spilled is not None:
-        write_records(pending, itertools.chain(held, spilled, *first))
-        held = []
+    batches = batched(articles, chunk)
+    held = rows_of(next(batches, []))
+    rest = _peeked(batches)
+    spilled = rest is not None
+    if rest is not None:
+        write_records(pending, itertools.chain(_emptied(held), (row for batch in rest for row in rows_of(batch))))
     for stale in indexed_ids(work_dir) - set(current):
         index.remove_article(stale)
-    stream = read_records(pending) if spilled is not None else iter(held)
+    stream = read_records(pending) if spilled else iter(held)
     for rows in batched(stream, chunk * ROWS_PER_ARTICLE):
         yield from refresh_rows(rows, index, index.settings)
     pending.unlink(missing_ok=True)
     index.save(path)
     write_json_atomic(work_dir / INDEXED_IDS_NAME, sorted(current))
+
+
+def _peeked(items: Iterator[Any]) -> Iterator[Any] | None:
+    """The iterator again with its next item taken and put back, or None when it has no next item."""
+    for first in items:
+        return itertools.chain([first], items)
+    return None
+
+
+def _emptied(items: list[Any]) -> Iterator[Any]:
+    """The items of a list, which is emptied once they are all taken (its memory freed before what follows)."""
+    yield from items
+    items.clear()
 
 
 def open_index(path: Path, log: logging.Logger = LOG) -> ParagraphIndex:
