@@ -304,10 +304,19 @@ def _aligned(text: str, header: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
 
 
 def _is_older_year_row(row: Paragraph, run: list[Paragraph]) -> bool:
-    """A row labelled with a year older than another row's (2025年 | 100 under 2026年 | 110): the
-    table's history, not today's rule."""
+    """A row labelled with a year older than another row's about the same places (2025年 | 100
+    under 2026年 | 110): the table's history, not today's rule. Rows about other places (发布时间 |
+    地区 | 标准) all stand."""
     year = _label_year(row)
-    return year is not None and any((_label_year(r) or 0) > year for r in run)
+    if year is None:
+        return False
+    places = _row_places(row.text)
+    return any((_label_year(r) or 0) > year and _row_places(r.text) == places for r in run)
+
+
+def _row_places(text: str) -> frozenset[Region]:
+    """The places a table row names."""
+    return frozenset(m.region for m in find_regions(halfwidth(text)))
 
 
 def _label_year(row: Paragraph) -> int | None:

@@ -573,6 +573,16 @@ def test_table_columns_spans_and_years(rows: list[Block], expected: list[tuple])
     assert [(c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims] == expected
 
 
+def test_rows_dated_for_different_places_all_stand() -> None:
+    claims = claims_of(
+        ("p", "近期各地公布的退休人员个人账户划入标准："),
+        ("table_row", "发布时间 | 地区 | 每月划入"),
+        ("table_row", "2025年12月 | 蚌埠市 | 100元"),
+        ("table_row", "2026年1月 | 淮南市 | 95元"),
+    )
+    assert [(c.region, c.monthly_yuan) for c in claims] == [("蚌埠市", 100.0), ("淮南市", 95.0)]
+
+
 def test_table_unit_in_brackets_skips_label_columns_and_people_from_the_header() -> None:
     claims = claims_of(
         ("p", "各地退休人员医保个人账户划入标准（元/月）："),
