@@ -137,7 +137,7 @@ def _on_amount(state: _State, text: str, amount: Amount) -> None:
     if rules.FIGURE_BEFORE.search(before) or rules.FIGURE_AFTER.match(text, amount.end):
         state.figures += 1
         return
-    if _not_a_level(text, before, amount) or _is_history(text, before, clause, amount):
+    if _not_a_level(text, before, amount) or _is_history(state, text, before, clause, amount):
         return
     period = amount.period or rules.period_before(text, amount.start, clause) or state.period
     state.period = period
@@ -183,16 +183,19 @@ def _not_a_level(text: str, before: str, amount: Amount) -> bool:
     )
 
 
-def _is_history(text: str, before: str, clause: int, span: Amount | Percent) -> bool:
-    """An earlier value: 由原来的90元提高到…, 从80元调整为…, or 2025年为110元 beside a later year."""
+def _is_history(state: _State, text: str, before: str, clause: int, span: Amount | Percent) -> bool:
+    """An earlier value: 由原来的90元提高到…, 从80元调整为…, or 2025年为110元 beside a later year —
+    unless a place is named after that year (2025年北京…100元，2026年上海…140元: both stand)."""
     if rules.OLD_BEFORE.search(before):
         return True
     if rules.FROM_BEFORE.search(before) and rules.CHANGE_AFTER.match(text, span.end):
         return True
     if "年" not in before:
         return False
-    years = [int(y) for y in rules.YEAR.findall(before)]
-    return bool(years) and years[-1] < max(int(y) for y in rules.YEAR.findall(text))
+    years = list(rules.YEAR.finditer(text, clause, span.start))
+    if not years or state.region_end > years[-1].end():
+        return False
+    return int(years[-1].group(1)) < max(int(y) for y in rules.YEAR.findall(text))
 
 
 def _delta_sign(before: str) -> int:
@@ -258,7 +261,7 @@ def _on_percent(state: _State, text: str, percent: Percent, ctx: SentenceContext
     before = text[clause : percent.start]
     if rules.BOUND_AFTER.match(text, percent.end) or rules.BOUND_BEFORE.search(before):
         return  # 2%以上, 不低于2%: a bound, not the ratio
-    if _is_history(text, before, clause, percent):
+    if _is_history(state, text, before, clause, percent):
         return
     draft = _draft(state, text, "percent", percent.low, percent.high, percent, clause, None)
     draft.base = rules.base_before(text, percent.start) or ctx.base

@@ -376,6 +376,8 @@ def test_a_difference_is_no_level_but_tops_up_a_band(sentence: str, expected: li
         ("邵阳市去年每月划入75元，今年每月划入85元。", [85.0]),
         ("邵阳市每月划入85元，比2025年的75元有所提高。", [85.0]),  # a value named for comparison
         ("邵阳市按比例每月划入85元。", [85.0]),  # 比例 is no comparison
+        # years of different places are no history
+        ("2025年娄底市每月划入100元，2026年怀化市每月划入110元。", [100.0, 110.0]),
         # a year alone is no history: this year's amount
         ("2026年怀化市退休人员每月划入110元。", [110.0]),
     ],
