@@ -183,6 +183,9 @@ class CrawlLinks:
         str, ...
     ] = ()  # next pages of the current listing, followed only while new articles appear
     offsite: tuple[str, ...] = ()  # article- or listing-shaped links to other sites, never fetched
+    navigation: frozenset[str] = (
+        frozenset()
+    )  # the listings linked from the site's menus, header, footer
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -368,6 +371,7 @@ def classify_links(links: list[Link], page_url: str, allowed: frozenset[str]) ->
     buckets: dict[str, dict[str, None]] = {
         name: {} for name in ("articles", "listings", "pagination", "offsite")
     }
+    navigation: set[str] = set()
     for link in links:
         url = canonical(link.url)
         if url == here or is_asset(url):
@@ -378,7 +382,11 @@ def classify_links(links: list[Link], page_url: str, allowed: frozenset[str]) ->
         if netloc_of(url) not in allowed:
             bucket = "offsite"
         buckets[bucket].setdefault(url, None)
-    return CrawlLinks(**{name: tuple(urls) for name, urls in buckets.items()})
+        if link.nav and bucket == "listings":
+            navigation.add(url)
+    return CrawlLinks(
+        **{name: tuple(urls) for name, urls in buckets.items()}, navigation=frozenset(navigation)
+    )
 
 
 def has_article_id(url: str) -> bool:

@@ -10,11 +10,12 @@ The judgement is deliberately one-sided: a page with any sign of being an articl
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
-from spiders.links import in_navigation, is_nav_element
+from spiders.links import LISTING_SEGMENTS, in_navigation, is_nav_element
 
 # Elements whose text is one paragraph of the page's own prose.
 PARAGRAPH_TAGS = ("p", "td", "li", "dd", "pre", "blockquote", "div", "section", "article", "span")
@@ -32,6 +33,10 @@ HEADLINE_MIN_CHARS = 4
 HEADLINE_PROSE_MIN_LETTERS = 8
 # A page needs at least this many article or paging links to be taken for a listing.
 LISTING_MIN_LINKS = 2
+# A post slug: at least two hyphen-joined words of letters (and digits), e.g. yibao-huaru-tiaozheng.
+SLUG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
+# A slug directory showing this many article or paging links is a section, whatever prose it has.
+SLUG_LISTING_MIN_LINKS = 6
 WORD_CHARS = re.compile(r"\w", re.UNICODE)
 LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -91,20 +96,44 @@ def parse_tree(html: str) -> etree._Element | None:
 
 
 def judged_kind(
-    requested: str, tree: etree._Element | None, content_links: int
+    requested: str, tree: etree._Element | None, content_links: int, url: str = ""
 ) -> tuple[str, str | None]:
     """The kind to store a page fetched as ``requested`` under, and a ledger note when it differs.
 
-    Only a page fetched as an article is judged; listings, sitemaps and robots.txt keep their kind."""
-    if requested != "article" or tree is None:
+    A page fetched as an article, and one fetched as a listing only because its URL is a bare slug
+    directory (/yibao-huaru-tiaozheng/), are judged; other listings, sitemaps and robots.txt keep their kind."""
+    if tree is None:
         return requested, None
-    # a paragraph of prose, or a headline over a line of words: it stays an article
-    if has_prose(tree) or (
-        has_headline(tree) and has_prose(tree, HEADLINE_PROSE_MIN_LETTERS, letters=True)
-    ):
+    if requested == "listing" and is_slug_directory(url):
+        return slug_page_kind(tree, content_links)
+    if requested != "article":
         return requested, None
-    if (
-        content_links >= LISTING_MIN_LINKS
-    ):  # links to articles and no prose: node_5678.htm (edge_blog)
+    if is_article_shaped(tree):
+        return requested, None
+    # links to articles and no prose: a category page behind an id-shaped URL (edge_blog node_5678.htm)
+    if content_links >= LISTING_MIN_LINKS:
         return "listing", f"kept as a listing: {content_links} article/paging links and no prose"
     return "other", "kept as other: no headline, no prose, no article links (a navigation page)"
+
+
+def is_article_shaped(tree: etree._Element) -> bool:
+    """A paragraph of prose, or a headline over a line of words."""
+    return has_prose(tree) or (
+        has_headline(tree) and has_prose(tree, HEADLINE_PROSE_MIN_LETTERS, letters=True)
+    )
+
+
+def is_slug_directory(url: str) -> bool:
+    """True for /yibao-huaru-tiaozheng/ (WordPress "postname" permalinks): a trailing-slash path whose last
+    segment is a hyphenated slug and no segment names a listing (category, tag, list …)."""
+    segments = [s for s in urlsplit(url).path.lower().split("/") if s]
+    if not url.endswith("/") or not segments or any(s in LISTING_SEGMENTS for s in segments):
+        return False
+    return bool(SLUG.fullmatch(segments[-1]))
+
+
+def slug_page_kind(tree: etree._Element, content_links: int) -> tuple[str, str | None]:
+    """A slug directory with a headline, prose and few article links is a post; otherwise a listing."""
+    if has_headline(tree) and has_prose(tree) and content_links < SLUG_LISTING_MIN_LINKS:
+        return "article", "kept as an article: a slug URL with a headline and prose"
+    return "listing", None

@@ -62,7 +62,7 @@ REMEMBERED = "remembered from an earlier crawl"
 # Statuses of a robots.txt request that just mean "this site has none".
 NO_ROBOTS_STATUSES = [401, 403, 404, 410]
 # Request meta keys this spider owns (copied onto a retried request; Scrapy's own keys are not).
-OWN_META = ("kind", "ledger_url", "handle_httpstatus_list")
+OWN_META = ("kind", "ledger_url", "handle_httpstatus_list", "navigation")
 # Kinds a page is stored under once fetched: what the page turned out to be (see spiders.pageshape).
 PAGE_KINDS = frozenset({"article", "listing", "other"})
 # Kinds of pages whose pagination links are not followed (an article's "next page" is a related list).
@@ -247,7 +247,12 @@ class SiteSpider(scrapy.Spider):
         links = crawl_links(tree if tree is not None else "", response.url, self.allowed)
         shape_note = None
         if self.store.known(url) is None:  # judged once: a stored article stays one when refreshed
-            kind, shape_note = judged_kind(kind, tree, len(links.articles) + len(links.pagination))
+            kind, shape_note = judged_kind(
+                kind,
+                tree,
+                len(links.articles) + len(links.pagination),
+                "" if response.meta.get("navigation") else url,  # a menu's /about-us/ is no post
+            )
         note = "; ".join(n for n in (shape_note, charset_note(ctype, decoded)) if n) or None
         yield self.fetched(response, url, kind, note)
         yield from self.follow(kind, links)
@@ -334,6 +339,7 @@ class SiteSpider(scrapy.Spider):
                 yield request
         for url in links.listings:
             if (request := self.link_request(url, "listing")) is not None:
+                request.meta["navigation"] = url in links.navigation
                 yield request
         if kind in UNPAGED_KINDS:
             return

@@ -903,6 +903,13 @@ def test_navigation_links_are_sections_and_post_headers_are_not(path: str, bucke
     ] == [bucket]
 
 
+def test_navigation_listings_are_marked_so_a_menu_page_is_never_taken_for_a_post() -> None:
+    got = crawl_links(NAV_PAGE, "http://s.example:81/", frozenset({"s.example:81"}))
+    base = "http://s.example:81"
+    assert f"{base}/about/contact.shtml" in got.navigation
+    assert f"{base}/list_2.html" not in got.navigation  # a listing linked from the content
+
+
 def test_a_page_that_is_all_navigation_is_judged_by_url() -> None:
     """An unclosed <div id="header"> stretched over the whole page does not hide its articles."""
     items = "".join(f'<li><a href="/news/{n}.html">文章{n}</a></li>' for n in range(100, 112))
@@ -1025,3 +1032,36 @@ def test_a_malformed_href_is_skipped_not_fatal() -> None:
     html = '<a href="http://[::1/x">broken</a> <a href="http://h:{{PORT}}/y">template</a> <a href="/a/1.html">ok</a>'
     urls = [link.url for link in extract_links(html, "http://s.example/")]
     assert "http://s.example/a/1.html" in urls and not any("[" in u for u in urls)
+
+
+POST = (
+    "<article><h1>医保个人账户怎么划入</h1>"
+    "<p>自本年度起，退休人员职工医保个人账户每月按定额划入。</p></article>"
+    "<ul class='related'><li><a href='/a-b/'>相关</a></li></ul>"
+)
+SECTION = "<h1>本地新闻</h1>" + "".join(
+    f"<li><a href='/n{n}/'>新闻{n}</a><p>本栏目摘要：退休人员医保个人账户调整说明</p></li>"
+    for n in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "links", "kind"),
+    [
+        ("http://s.example/yibao-huaru-tiaozheng/", POST, 1, "article"),  # WordPress postname
+        ("http://s.example/local-news/", SECTION, 8, "listing"),  # many links: a section
+        ("http://s.example/category/yi-bao/", POST, 1, "listing"),  # a named listing segment
+        ("http://s.example/news/", POST, 1, "listing"),  # one word: not a post slug
+        (
+            "http://s.example/yibao-huaru-tiaozheng/",
+            "<ul><li><a href='/x/'>x</a></li></ul>",
+            1,
+            "listing",
+        ),
+    ],
+)
+def test_a_slug_directory_fetched_as_a_listing_may_be_a_post(
+    url: str, body: str, links: int, kind: str
+) -> None:
+    tree = parse_tree(f"<html><body>{HEADER}{body}</body></html>")
+    assert judged_kind("listing", tree, links, url)[0] == kind
