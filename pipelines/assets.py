@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import pyarrow.parquet as pq
 
 from extractors.records import Claim
 from pipelines import checks, stages
 from pipelines.consistency import check_rules
 from pipelines.diff import diff_releases
-from pipelines.publish import PublishResult, promote, write_candidate
+from pipelines.publish import PublishResult, TableFiles, promote, write_candidate
 from pipelines.records import ParagraphRow
 from pipelines.resources import PipelineConfig
 from pipelines.sample_site import SAMPLE_SITE_DIR, start_urls
@@ -295,7 +294,7 @@ def release_candidate(
     blocking checks audit it before it is promoted (write, audit, publish)."""
     sets = {"articles": articles.work, "paragraphs": paragraphs, "claims": claims,
             "credit_rules": credit_rules, "conflicts": conflicts}
-    tables = {name: pq.read_table(work.table) for name, work in sets.items()}
+    tables = TableFiles({name: Path(work.table) for name, work in sets.items()})  # read one at a time
     path = write_candidate(tables, pipeline.data_path, pages=raw_pages.pages, run_id=context.run.run_id)
     ref = CandidateRef(path=str(path), rows={name: w.rows for name, w in sets.items()},
                        pages=raw_pages.pages, parsed=articles.parsed, skipped=articles.skipped,

@@ -29,7 +29,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
@@ -183,22 +183,49 @@ def _json_default(value: Any) -> str:
 
 def content_hash(tables: Mapping[str, pa.Table]) -> str:
     """SHA-256 of the tables' schemas and rows in order, without VOLATILE_COLUMNS."""
-    digest = hashlib.sha256(f"schema_version={SCHEMA_VERSION}\n".encode())
+    digest = _content_digest()
     for name in TABLE_NAMES:
-        table = tables[name].drop_columns(
-            [c for c in VOLATILE_COLUMNS.get(name, ()) if c in tables[name].column_names]
-        )
-        digest.update(f"table={name} rows={table.num_rows}\n".encode())
-        for column_field in table.schema:
-            digest.update(f"{column_field.name}:{column_field.type}\n".encode())
-        for batch in table.to_batches(max_chunksize=HASH_BATCH_ROWS):
-            for column in batch.columns:
-                text = json.dumps(column.to_pylist(), default=_json_default, ensure_ascii=False)
-                digest.update(text.encode())
+        _hash_table(digest, name, tables[name])
     return digest.hexdigest()
 
 
+def _content_digest() -> Any:
+    """The content hash before any table (`_hash_table` adds them, in TABLE_NAMES order)."""
+    return hashlib.sha256(f"schema_version={SCHEMA_VERSION}\n".encode())
+
+
+def _hash_table(digest: Any, name: str, table: pa.Table) -> None:
+    """Add one table's schema and rows, without its VOLATILE_COLUMNS, to a content hash."""
+    table = table.drop_columns([c for c in VOLATILE_COLUMNS.get(name, ()) if c in table.column_names])
+    digest.update(f"table={name} rows={table.num_rows}\n".encode())
+    for column_field in table.schema:
+        digest.update(f"{column_field.name}:{column_field.type}\n".encode())
+    for batch in table.to_batches(max_chunksize=HASH_BATCH_ROWS):
+        for column in batch.columns:
+            text = json.dumps(column.to_pylist(), default=_json_default, ensure_ascii=False)
+            digest.update(text.encode())
+
+
 # ---------------------------------------------------------------- candidates
+
+
+class TableFiles(Mapping[str, pa.Table]):
+    """Tables named by their Parquet files, each read only when asked for (for `write_candidate`)."""
+
+    def __init__(self, paths: Mapping[str, Path]) -> None:
+        self.paths = dict(paths)
+
+    def __getitem__(self, name: str) -> pa.Table:
+        return pq.read_table(self.paths[name])
+
+    def __contains__(self, name: object) -> bool:  # Mapping's default would read the table
+        return name in self.paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
 
 def _conform(name: str, table: pa.Table) -> pa.Table:
@@ -243,16 +270,18 @@ def write_candidate(
     run_id: str | None,
     code_version: str | None = None,
 ) -> Path:
-    """Write the five tables and a draft manifest into a new candidate directory; return it."""
+    """Write the five tables and a draft manifest into a new candidate directory; return it.
+
+    Tables are taken one at a time (conformed, written, hashed, let go), so a Mapping that reads
+    each table only when asked for (`TableFiles`) holds one table in memory, not five."""
     unknown = sorted(set(tables) - set(TABLE_NAMES))
     missing = [n for n in TABLE_NAMES if n not in tables]
     if unknown or missing:
         raise CandidateError(f"a release needs exactly {list(TABLE_NAMES)}; missing {missing}, unknown {unknown}")
-    conformed = {name: _conform(name, tables[name]) for name in TABLE_NAMES}
     candidate = published_dir(data_dir) / CANDIDATES_DIRNAME / _candidate_name()
     candidate.mkdir(parents=True)
     try:
-        _write_candidate_files(candidate, conformed, {
+        _write_candidate_files(candidate, tables, {
             "pages": pages,
             "dagster_run_id": run_id,
             "code_version": code_version or current_code_version(),
@@ -264,16 +293,22 @@ def write_candidate(
 
 
 def _write_candidate_files(candidate: Path, tables: Mapping[str, pa.Table], run: Mapping[str, Any]) -> None:
-    """The tables, then the draft manifest naming their digests, then the directory entry, on disk."""
-    for name, table in tables.items():
+    """The tables (each conformed to its schema), then the draft manifest naming their digests, then
+    the directory entry, on disk."""
+    digest, rows = _content_digest(), {}
+    for name in TABLE_NAMES:
+        table = _conform(name, tables[name])
         _write_table(table, candidate / f"{name}.parquet")
+        _hash_table(digest, name, table)
+        rows[name] = table.num_rows
+        del table  # the next table is read only now
     _write_json(candidate / MANIFEST_NAME, {
         **run,
         "state": "candidate",
-        "content_hash": content_hash(tables),
+        "content_hash": digest.hexdigest(),
         "schema_version": SCHEMA_VERSION,
-        "row_counts": {name: table.num_rows for name, table in tables.items()},
-        "files": {f"{name}.parquet": file_digest(candidate / f"{name}.parquet") for name in tables},
+        "row_counts": rows,
+        "files": {f"{name}.parquet": file_digest(candidate / f"{name}.parquet") for name in TABLE_NAMES},
         "written_at": datetime.now(UTC).isoformat(),
     })
     _fsync_dir(candidate)

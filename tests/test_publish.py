@@ -151,6 +151,27 @@ def test_a_malformed_release_is_refused_before_anything_is_written(tmp_path, bro
         (published(tmp_path) / ".candidates").iterdir())
 
 
+def test_tables_read_from_files_one_at_a_time_make_the_same_candidate(tmp_path):
+    import pyarrow.parquet as pq
+
+    files = {}
+    for name, table in tables().items():
+        files[name] = tmp_path / f"{name}.parquet"
+        pq.write_table(table, files[name])
+    read: list[str] = []
+
+    class Counted(publish.TableFiles):
+        def __getitem__(self, name):
+            read.append(name)
+            return super().__getitem__(name)
+
+    candidate = publish.write_candidate(Counted(files), tmp_path / "data", pages=1, run_id=None)
+    loaded = {name: pq.read_table(path) for name, path in files.items()}  # all five in memory at once
+    in_memory = publish.write_candidate(loaded, tmp_path / "other", pages=1, run_id=None)
+    assert publish.read_manifest(candidate)["content_hash"] == publish.read_manifest(in_memory)["content_hash"]
+    assert read == list(TABLE_NAMES), "each table is read once, in order"
+
+
 def test_a_failed_candidate_write_leaves_nothing_behind(tmp_path, monkeypatch):
     def disk_full(_table, _path):
         raise OSError(28, "No space left on device")
