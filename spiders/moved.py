@@ -10,16 +10,21 @@ it stored and fetches no article again (php_portal "restart on new port").
 from __future__ import annotations
 
 import logging
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
+from scrapy.robotstxt import ProtegoRobotParser
+
 from extractors.decoding import UndecodableError, decode_html
 from spiders.alias import UrlAlias
 from spiders.links import canonical, extract_links
+from spiders.politeness import MAX_SETTING, site_delay
 from spiders.rawstore import RawStore
 from spiders.records import RawPage
+from spiders.settings import crawl_settings
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +112,21 @@ def moved_site_alias(
             logger.warning("could not fetch %s to compare it with the stored site: %s", url, exc)
             continue
         if alias := best_alias(url, link_paths(body, content_type, url), copies, store):
+            time.sleep(stored_crawl_delay(store, alias.partition("=")[2]))
             return alias
     return ""
+
+
+def stored_crawl_delay(store: RawStore, origin: str) -> float:
+    """The Crawl-delay of the site's stored robots.txt (0 when none): the crawl's first request waits
+    that long after the identity check's, as it would after any other request to the site."""
+    robots = store.known(origin + "/robots.txt")
+    if robots is None:
+        return 0.0
+    parser = ProtegoRobotParser(store.read_body(robots), None)
+    return site_delay(
+        parser, crawl_settings()["USER_AGENT"], crawl_settings().getfloat(MAX_SETTING)
+    )
 
 
 def best_alias(url: str, current: set[str], copies: list[RawPage], store: RawStore) -> str:
