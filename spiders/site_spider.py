@@ -4,6 +4,11 @@ It never parses fields. Incremental: an article URL already in the raw store is 
 listing pages are fetched with If-None-Match / If-Modified-Since, and pagination is followed only
 while a listing page shows articles no earlier crawl met (or the next page was never fetched).
 
+What a link's URL suggests (spiders.links) is checked against the page once fetched (spiders.pageshape):
+a page fetched as an article with no headline or prose is stored as a "listing" (its pagination is
+followed) or as "other" (a navigation page, never parsed); later crawls treat the URL as what it was
+stored as — a listing is revisited conditionally, an article or other page is not fetched again.
+
 Refresh mode (``refresh=True``) also asks again for every stored article of the crawled sites, with
 the stored ETag / Last-Modified as validators (a page with neither is fetched whole): a 304 or the
 same body is recorded unchanged, a body a site corrected in place is stored as a new version.
