@@ -57,6 +57,9 @@ OUTSIDE_SECTION = re.compile(
 )
 # How many placeless rule lines in a row pass on the place before them (<br> lines of one list).
 PLACE_CHAIN_MAX = 6
+# A paragraph that speaks of "our city" (我市自…起调整…) is about the place named before it: it
+# passes that place on, as a placeless rule line does (gov 政策解读: 《郑州市…办法》 / 我市… / 退休人员…).
+SELF_PLACE = re.compile(r"[我本全][市省区县州]")
 # Kinds that follow a lead-in paragraph whose place they may inherit (北京市的标准如下： + items).
 LISTED_KINDS = ("li", "table_row")
 
@@ -195,14 +198,23 @@ def _previous_place(
     for back in range(index - 1, max(-1, index - 1 - PLACE_CHAIN_MAX), -1):
         before = paragraphs[back]
         if before.kind == "heading":
-            return None
+            if _single_place(before.text, seo) is not None or not _topic_heading(before.text):
+                return None
+            continue  # 在职职工 / 退休人员 / 二、个人账户怎么计入: the section goes on about the same place
         if before.kind == "table_row":
             lead = _lead_in(paragraphs, back)
             return _single_place(lead.text, seo) if lead is not None else None
         places = _single_place(before.text, seo)
-        if places is not None or not _is_rule_line(before):
+        if places is not None or not (_is_rule_line(before) or SELF_PLACE.search(before.text)):
             return places
     return None
+
+
+def _topic_heading(text: str) -> bool:
+    """A heading naming no place and no general scope (其他地区, 全国, 温馨提示…): a topic or population
+    section of the page, which keeps the place the page spoke of before it."""
+    general = (rules.OTHER_PLACES, rules.NATIONAL_STRONG, rules.NATIONAL_WEAK, OUTSIDE_SECTION)
+    return not any(p.search(text) for p in general)
 
 
 def _is_rule_line(paragraph: Paragraph) -> bool:

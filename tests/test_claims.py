@@ -1000,3 +1000,25 @@ def test_a_heading_that_states_a_rule_is_read() -> None:
         ("p", "具体以当地公布为准。", "三、西安市每月定额划入130元"),
     )
     assert [(c.region, c.monthly_yuan) for c in claims] == [("西安市", 130.0)]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "expected"),
+    [
+        # a population heading keeps the page's place (以杭州市为例 / 在职职工 / … / 退休人员 / 每月160元)
+        (["以杭州市为例。", ("heading", "在职职工"), "个人账户按本人缴费基数的2%计入。",
+          ("heading", "退休人员"), "每人每月划入160元。"],
+         [("杭州市", None, None, "ratio", None, 0.02, 0.02), ("杭州市", None, None, "fixed", 160.0, None, None)]),
+        # a gov 政策解读: the place is named once in the lead, then 我市 and numbered headings follow
+        (["近日，市医保局印发了《郑州市实施办法》。", ("heading", "一、出台背景"), "我市自2026年1月1日起调整计入办法。",
+          ("heading", "二、个人账户怎么计入"), "退休人员个人账户划入额度为每人每月115元。"],
+         [("郑州市", None, None, "fixed", 115.0, None, None)]),
+        # a heading of general scope passes on no place
+        (["杭州市的情况如上。", ("heading", "其他地区"), "每人每月划入90元。"], []),
+        # a heading that names a place gives its own
+        (["杭州市的情况如上。", ("heading", "宁波市"), "每人每月划入90元。"],
+         [("宁波市", None, None, "fixed", 90.0, None, None)]),
+    ],
+)
+def test_a_placeless_topic_heading_keeps_the_place_before(blocks: list, expected: list[tuple]) -> None:
+    assert sorted(map(summary, claims_of(*blocks)), key=str) == sorted(expected, key=str)

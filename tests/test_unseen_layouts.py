@@ -27,9 +27,6 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
 # Cases that fail today, with what goes wrong (the audit report has the snippets and fixes).
 KNOWN_FAILURES: dict[str, str] = {
     "amp_xian": "an <amp-ad> block's fallback text (延安…每月划入90元) is kept as a body paragraph and read as a claim",
-    "gov_jiedu_zhengzhou": "a gov 政策解读 says 我市 / 市医保局 and names 郑州市 only in the title and inside 《…》: "
-                           "the 在职 2% and 退休 115元 rules get no place and are lost",
-    "population_mix_hangzhou": "退休人员不再缴费，…每人每月划入160元 under a 退休人员 heading yields no claim (the 缴费 word vetoes it)",
     "provinces_respectively": "三省分别按…2%、2%和2.5%计入 names no place: the count word 三省 should take the three "
                               "provinces listed in the paragraph before; no employee claim is produced",
     "title_city_differs": "a top-up stated in its own paragraph (70周岁以上…在此基础上每月再多划入10元) is not applied to the "
