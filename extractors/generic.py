@@ -24,7 +24,10 @@ from extractors.cleaning import clean_text, element_text, visible_len
 
 # Elements that never hold article text.
 NEVER_BODY_TAGS = ("script", "style", "noscript", "iframe", "form", "svg", "button", "select",
-                   "textarea", "input", "nav", "aside", "footer", "template", "object", "embed")
+                   "textarea", "input", "nav", "aside", "footer", "template", "object", "embed",
+                   # AMP pages: ads (their fallback text is a teaser), embeds, the slide-in menu, tracking
+                   "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads", "amp-sidebar", "amp-analytics",
+                   "amp-consent", "amp-user-notification")
 # class/id words of page furniture (trafilatura's "discard" xpaths, plus pinyin names seen on Chinese sites).
 DROP_NAME = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|side|sidebox|aside|right|comments?|pinglun|reply|cmt|"

@@ -317,3 +317,17 @@ def test_a_byline_bar_between_the_headline_and_the_article_is_not_the_article() 
     bar = '<div class="info"><p>发布日期：2026-01-15</p><p>来源：成都市医疗保障局</p><p>浏览次数：1024</p></div>'
     body = headline_texts(f'<div class="article">{H1}{bar}<div class="content">{BODY_P}{PROSE}{BODY_P}</div></div>')
     assert sum("成都市退休人员" in t for t in body) == 2
+
+
+@pytest.mark.parametrize(
+    "amp",
+    [
+        '<amp-ad width="320" height="100" type="adsense"><div fallback>武汉市退休人员每月划入180元 点击查看</div></amp-ad>',
+        '<amp-embed type="taboola" height="100"><p>武汉市退休人员医保个人账户每月划入180元。</p></amp-embed>',
+        '<amp-sticky-ad layout="nodisplay"><amp-ad type="x"><p>武汉市每月划入180元</p></amp-ad></amp-sticky-ad>',
+    ],
+)
+def test_amp_ads_inside_the_article_are_not_body(amp: str) -> None:
+    body = texts(f'<article class="content">{BODY_P}{amp}{PROSE}</article>')
+    assert any("成都市" in t for t in body)
+    assert not any("武汉" in t for t in body)

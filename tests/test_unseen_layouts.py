@@ -26,7 +26,6 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
              "ratio_min", "ratio_max", "approximate")
 # Cases that fail today, with what goes wrong (the audit report has the snippets and fixes).
 KNOWN_FAILURES: dict[str, str] = {
-    "amp_xian": "an <amp-ad> block's fallback text (延安…每月划入90元) is kept as a body paragraph and read as a claim",
     "provinces_respectively": "三省分别按…2%、2%和2.5%计入 names no place: the count word 三省 should take the three "
                               "provinces listed in the paragraph before; no employee claim is produced",
     "title_city_differs": "a top-up stated in its own paragraph (70周岁以上…在此基础上每月再多划入10元) is not applied to the "
