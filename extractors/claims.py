@@ -60,6 +60,10 @@ PLACE_CHAIN_MAX = 6
 # A paragraph that speaks of "our city" (我市自…起调整…) is about the place named before it: it
 # passes that place on, as a placeless rule line does (gov 政策解读: 《郑州市…办法》 / 我市… / 退休人员…).
 SELF_PLACE = re.compile(r"[我本全][市省区县州]")
+# A count of places standing for a list named just before (山西、陕西、青海三省… / 三省分别按2%、2%和2.5%):
+# the sentence is about those places when the count matches the list.
+COUNTED_PLACES = re.compile(r"([两二三四五六七八九])个?(?:省份|省区|省|城市|市|地区|地)")
+_CHINESE_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # Kinds that follow a lead-in paragraph whose place they may inherit (北京市的标准如下： + items).
 LISTED_KINDS = ("li", "table_row")
 
@@ -129,9 +133,10 @@ def _read_paragraph(
         return _read_row(paragraphs, index, outer, credit)
     found: list[Evidence] = []
     fallback, prior = outer, None
+    listed = _places(paragraphs[index - 1].text, seo) if index and paragraphs[index - 1].kind == "p" else ()
     for sentence in split_sentences(paragraph.text):
         ctx = SentenceContext(
-            fallback=fallback,
+            fallback=_counted(sentence.text, listed, seo) or fallback,
             base=base,
             credit_context=credit,
             prior_amount=prior[1] if prior and prior[0] == fallback else None,
@@ -140,9 +145,18 @@ def _read_paragraph(
         found += [Evidence(d, sentence.text, paragraph.ordinal) for d in drafts]
         named = _single_place(sentence.text, seo)
         fallback = fallback if named is None else named
+        listed = _places(sentence.text, seo) if named == () else listed
         prior = _prior_amount(drafts) or (prior if named is None else None)
         credit = credit or bool(rules.CREDIT.search(sentence.text))  # 问：…划入多少？答：100元。
     return found
+
+
+def _counted(text: str, listed: tuple[Region, ...], seo: Region | None) -> tuple[Region, ...]:
+    """The places of the list named before, when a sentence naming no place counts them (三省分别…)."""
+    if len(listed) < 2 or _places(text, seo):
+        return ()
+    match = COUNTED_PLACES.search(text)
+    return listed if match and _CHINESE_COUNTS[match.group(1)] == len(listed) else ()
 
 
 def _prior_amount(

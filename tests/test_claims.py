@@ -1022,3 +1022,20 @@ def test_a_heading_that_states_a_rule_is_read() -> None:
 )
 def test_a_placeless_topic_heading_keeps_the_place_before(blocks: list, expected: list[tuple]) -> None:
     assert sorted(map(summary, claims_of(*blocks)), key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("blocks", "expected"),
+    [
+        # the count word of the next paragraph stands for the list named before it
+        (["山西、陕西两省的标准不同。", "在职职工方面，两省分别按缴费基数的2%和2.5%计入。"],
+         [("山西省", None, None, "ratio", None, 0.02, 0.02), ("陕西省", None, None, "ratio", None, 0.025, 0.025)]),
+        # … and of the next sentence in the same paragraph
+        (["鄂州、孝感、黄冈三市已公布标准。三市均为每月划入100元。"],
+         [(r, None, None, "fixed", 100.0, None, None) for r in ("鄂州市", "孝感市", "黄冈市")]),
+        # a count that does not match the list stands for something else: no claim
+        (["山西、陕西两省的标准不同。", "三市分别按缴费基数的2%、2%和2.5%计入。"], []),
+    ],
+)
+def test_a_count_of_places_stands_for_the_list_before(blocks: list, expected: list[tuple]) -> None:
+    assert sorted(map(summary, claims_of(*blocks)), key=str) == sorted(expected, key=str)
