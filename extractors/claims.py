@@ -64,8 +64,14 @@ SELF_PLACE = re.compile(r"[我本全][市省区县州]")
 # the sentence is about those places when the count matches the list.
 COUNTED_PLACES = re.compile(r"([两二三四五六七八九])个?(?:省份|省区|省|城市|市|地区|地)")
 _CHINESE_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Kinds whose last band-less amount a top-up in the next paragraph counts from (not table rows).
+PROSE_KINDS = ("p", "li")
 # Kinds that follow a lead-in paragraph whose place they may inherit (北京市的标准如下： + items).
 LISTED_KINDS = ("li", "table_row")
+
+
+# A band-less amount with its place: (places, (amount, period)).
+Prior = tuple[tuple[Region, ...], tuple[float, str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +128,10 @@ def _read_paragraph(
     seo: Region | None,
     base: str | None,
     title_credit: bool,
+    carried: Prior | None = None,
 ) -> list[Evidence]:
-    """Evidence from one paragraph: its sentences, or its cells when it is a table row."""
+    """Evidence from one paragraph: its sentences, or its cells when it is a table row. ``carried``
+    is the band-less amount the paragraph before ended on (what a top-up here is counted from)."""
     paragraph = paragraphs[index]
     if not may_hold_value(paragraph.text) or _outside_body(paragraphs, index):
         return []
@@ -132,7 +140,7 @@ def _read_paragraph(
     if paragraph.kind == "table_row":
         return _read_row(paragraphs, index, outer, credit)
     found: list[Evidence] = []
-    fallback, prior = outer, None
+    fallback, prior = outer, carried
     listed = _places(paragraphs[index - 1].text, seo) if index and paragraphs[index - 1].kind == "p" else ()
     for sentence in split_sentences(paragraph.text):
         ctx = SentenceContext(
@@ -159,9 +167,7 @@ def _counted(text: str, listed: tuple[Region, ...], seo: Region | None) -> tuple
     return listed if match and _CHINESE_COUNTS[match.group(1)] == len(listed) else ()
 
 
-def _prior_amount(
-    drafts: Sequence[Draft],
-) -> tuple[tuple[Region, ...], tuple[float, str | None]] | None:
+def _prior_amount(drafts: Sequence[Draft]) -> Prior | None:
     """The last band-less amount of a sentence with its place: what a later sentence's top-up for a
     band (70周岁以上的每月多划入10元) is counted from."""
     for draft in reversed(drafts):
@@ -422,10 +428,16 @@ def iter_evidence(article: Article) -> Iterator[Evidence]:
     seo = _seo_region(article)
     # A title about the monthly credit (每月打入多少) makes every body value a candidate; guards still apply.
     title_credit = bool(article.title and rules.CREDIT.search(article.title))
-    section, base = None, None
+    section, base, carried = None, None, None
     for index, paragraph in enumerate(article.paragraphs):
         if paragraph.section != section:  # a new section forgets the base the last one declared
             section, base = paragraph.section, None
         base = rules.base_statement(paragraph.text) or base
-        if paragraph.kind in READ_KINDS:
-            yield from _read_paragraph(article.paragraphs, index, seo, base, title_credit)
+        if paragraph.kind not in READ_KINDS:
+            carried = None
+            continue
+        found = _read_paragraph(article.paragraphs, index, seo, base, title_credit, carried)
+        yield from found
+        # 鞍山…每月划入105元。 / 70周岁以上的…在此基础上每月再多划入10元。: a top-up in the next
+        # prose paragraph counts from the amount this one ended on
+        carried = _prior_amount([e.draft for e in found]) if paragraph.kind in PROSE_KINDS else None

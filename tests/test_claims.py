@@ -1039,3 +1039,21 @@ def test_a_placeless_topic_heading_keeps_the_place_before(blocks: list, expected
 )
 def test_a_count_of_places_stands_for_the_list_before(blocks: list, expected: list[tuple]) -> None:
     assert sorted(map(summary, claims_of(*blocks)), key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("blocks", "expected"),
+    [
+        # a band's top-up in its own paragraph counts from the amount the paragraph before ended on
+        (["鞍山市退休人员个人账户每月划入105元。", "70周岁以上的退休人员，在此基础上每月再多划入10元。"],
+         [("鞍山市", None, 70, "fixed", 105.0, None, None), ("鞍山市", 70, None, "fixed", 115.0, None, None)]),
+        # … but not across a paragraph that states no amount
+        (["鞍山市退休人员个人账户每月划入105元。", "鞍山市的通知从1月起执行。", "70周岁以上的每月再多划入10元。"],
+         [("鞍山市", None, None, "fixed", 105.0, None, None)]),
+        # … nor from another place's amount
+        (["鞍山市退休人员个人账户每月划入105元。", "抚顺市70周岁以上的每月多划入10元。"],
+         [("鞍山市", None, None, "fixed", 105.0, None, None)]),
+    ],
+)
+def test_a_top_up_in_the_next_paragraph(blocks: list, expected: list[tuple]) -> None:
+    assert sorted(map(summary, claims_of(*blocks)), key=str) == sorted(expected, key=str)

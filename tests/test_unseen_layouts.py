@@ -26,8 +26,6 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
              "ratio_min", "ratio_max", "approximate")
 # Cases that fail today, with what goes wrong (the audit report has the snippets and fixes).
 KNOWN_FAILURES: dict[str, str] = {
-    "title_city_differs": "a top-up stated in its own paragraph (70周岁以上…在此基础上每月再多划入10元) is not applied to the "
-                          "level of the paragraph before: 鞍山 105元 stays unbanded and the 70+ band (115元) is missing",
 }
 
 
