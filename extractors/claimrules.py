@@ -77,6 +77,11 @@ OLD_BEFORE = re.compile(
     r"(?:原来|原先|原本|原(?![则文件因始])|以前|此前|之前|过去|去年|上年|往年|调整前|改革前)"
     r"[^，,；;。元%]{0,6}$"
 )
+# A table column or row of the earlier state (调整前 | 调整后, 原标准 | 新标准): history, not today's rule.
+# (上年度 names a ratio's base — 上年度人均养老金 — not an earlier value.)
+OLD_LABEL = re.compile(
+    r"调整前|改革前|变动前|原来|原先|原本|原(?:标准|额度|金额|划入)|旧标准|以前|此前|之前|过去|去年|上年(?!度)|往年"
+)
 # Another place's or year's value named for comparison: 比2025年的70元有所提高, 较北京的100元.
 COMPARED_BEFORE = re.compile(r"(?:比(?!例|重)|较)[^，,；;。元%]{0,10}$")
 # The old end of a change: 由90元提高到105元, 从每月80元调整为100元 (the second amount is the level).

@@ -339,11 +339,21 @@ def _is_older_year_row(row: Paragraph, run: list[Paragraph]) -> bool:
     """A row labelled with a year older than another row's about the same places (2025年 | 100
     under 2026年 | 110): the table's history, not today's rule. Rows about other places (发布时间 |
     地区 | 标准) all stand."""
+    places = _row_places(row.text)
+    if _is_old_label(row):  # 调整前 | 90 | 85 under 城市 | 洛阳市 | 新乡市, beside 调整后 | 100 | 95
+        return any(
+            r is not row and not _is_old_label(r) and may_hold_value(r.text) and _row_places(r.text) == places
+            for r in run
+        )
     year = _label_year(row)
     if year is None:
         return False
-    places = _row_places(row.text)
     return any((_label_year(r) or 0) > year and _row_places(r.text) == places for r in run)
+
+
+def _is_old_label(row: Paragraph) -> bool:
+    """A row whose first cell names the earlier state (调整前, 原标准)."""
+    return bool(rules.OLD_LABEL.search(_cells(row.text)[0]))
 
 
 def _row_places(text: str) -> frozenset[Region]:
@@ -358,11 +368,14 @@ def _label_year(row: Paragraph) -> int | None:
 
 
 def _without_old_years(cells: list[str], heads: list[str]) -> list[str]:
-    """Cells under a header year older than the latest year the header names are blanked."""
+    """Cells under a header year older than the latest year the header names are blanked, and
+    cells under an earlier state's header (调整前, 原标准) when another value column is today's."""
     years = [max(map(int, rules.YEAR.findall(h)), default=0) for h in heads]
     latest = max(years, default=0)
+    old = [bool(rules.OLD_LABEL.search(h)) for h in heads]
+    has_new = not all(old[1:])
     return [
-        "" if column < len(years) and 0 < years[column] < latest else cell
+        "" if column < len(heads) and (0 < years[column] < latest or (old[column] and has_new)) else cell
         for column, cell in enumerate(cells)
     ]
 

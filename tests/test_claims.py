@@ -1057,3 +1057,27 @@ def test_a_count_of_places_stands_for_the_list_before(blocks: list, expected: li
 )
 def test_a_top_up_in_the_next_paragraph(blocks: list, expected: list[tuple]) -> None:
     assert sorted(map(summary, claims_of(*blocks)), key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # the earlier state in a column: 调整前 | 调整后
+        [("table_row", "城市 | 调整前（元/月） | 调整后（元/月）"), ("table_row", "洛阳市 | 90 | 100"),
+         ("table_row", "新乡市 | 85 | 95")],
+        # … named 原标准 | 新标准
+        [("table_row", "城市 | 原标准 | 新标准"), ("table_row", "洛阳市 | 每月90元 | 每月100元"),
+         ("table_row", "新乡市 | 每月85元 | 每月95元")],
+        # the earlier state in a row: 调整前 | 90 | 85 beside 调整后 | 100 | 95
+        [("table_row", "项目 | 洛阳市 | 新乡市"), ("table_row", "调整前 | 每月90元 | 每月85元"),
+         ("table_row", "调整后 | 每月100元 | 每月95元")],
+    ],
+)
+def test_the_earlier_state_of_a_before_after_table_is_history(rows: list) -> None:
+    claims = claims_of("两地上调了划入标准，对比如下：", *rows)
+    assert sorted((c.region, c.monthly_yuan) for c in claims) == [("新乡市", 95.0), ("洛阳市", 100.0)]
+
+
+def test_an_earlier_state_column_alone_still_reads() -> None:
+    claims = claims_of("各地标准如下：", ("table_row", "城市 | 上年度人均养老金的比例"), ("table_row", "洛阳市 | 2%"))
+    assert [(c.region, c.ratio_min) for c in claims] == [("洛阳市", 0.02)]

@@ -26,8 +26,6 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
              "ratio_min", "ratio_max", "approximate")
 # Cases that fail today, with what goes wrong (the audit report has the snippets and fixes).
 KNOWN_FAILURES: dict[str, str] = {
-    "before_after_table_henan": "a table with 调整前 | 调整后 columns: the old column's values (洛阳 90, 新乡 85) are read as "
-                                "rules beside the new ones",
 }
 
 
