@@ -186,7 +186,7 @@ def _not_a_level(text: str, before: str, amount: Amount) -> bool:
 def _is_history(state: _State, text: str, before: str, clause: int, span: Amount | Percent) -> bool:
     """An earlier value: 由原来的90元提高到…, 从80元调整为…, or 2025年为110元 beside a later year —
     unless a place is named after that year (2025年北京…100元，2026年上海…140元: both stand)."""
-    if rules.OLD_BEFORE.search(before):
+    if _old_before(before):
         return True
     if rules.FROM_BEFORE.search(before) and rules.CHANGE_AFTER.match(text, span.end):
         return True
@@ -196,6 +196,15 @@ def _is_history(state: _State, text: str, before: str, clause: int, span: Amount
     if not years or state.region_end > years[-1].end():
         return False
     return int(years[-1].group(1)) < max(int(y) for y in rules.YEAR.findall(text))
+
+
+def _old_before(before: str) -> bool:
+    """原来 / 以前 / 去年 just before a value — but not the 原 of a place name (太原市每月划入98元,
+    固原市, 中原区)."""
+    match = rules.OLD_BEFORE.search(before)
+    return match is not None and not any(
+        m.start <= match.start() < m.end for m in find_regions(before)
+    )
 
 
 def _delta_sign(before: str) -> int:

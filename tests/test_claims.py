@@ -1081,3 +1081,16 @@ def test_the_earlier_state_of_a_before_after_table_is_history(rows: list) -> Non
 def test_an_earlier_state_column_alone_still_reads() -> None:
     claims = claims_of("各地标准如下：", ("table_row", "城市 | 上年度人均养老金的比例"), ("table_row", "洛阳市 | 2%"))
     assert [(c.region, c.ratio_min) for c in claims] == [("洛阳市", 0.02)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("太原市每月划入98元。", [("太原市", 98.0)]),
+        ("固原市每月划入95元。", [("固原市", 95.0)]),
+        ("郑州市中原区每月划入95元。", [("中原区", 95.0)]),
+        ("太原市退休人员原来每月划入90元，现在每月划入98元。", [("太原市", 98.0)]),
+    ],
+)
+def test_the_yuan_of_a_place_name_is_no_earlier_value(sentence: str, expected: list[tuple]) -> None:
+    assert [(c.region, c.monthly_yuan) for c in claims_of(sentence)] == expected
