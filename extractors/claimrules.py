@@ -82,6 +82,14 @@ OLD_BEFORE = re.compile(
 OLD_LABEL = re.compile(
     r"调整前|改革前|变动前|原来|原先|原本|原(?:标准|额度|金额|划入)|旧标准|以前|此前|之前|过去|去年|上年(?!度)|往年"
 )
+# A sentence or clause that opens on the past (以前太原是按养老金的3.5%划入的，2023年以后取消了): its
+# values are history until a word of the present (现在, 目前, 改为…) takes over.
+HISTORY_LEAD = re.compile(r"(?:^|[，,；;。])\s*(?:以前|过去|原来|原先|此前|之前|早先|以往|早些年|改革前|调整前)")
+PRESENT_MARK = re.compile(
+    r"现在|目前|如今|现行|当前|今年|改为|改成|调整为|调整到|提高到|提高至|变为|变成|改革后|调整后|后来|\d月起|年起"
+)
+# A value denied or reported as rumour: 而不是网传的150元, 并非每月200元.
+DENIED_BEFORE = re.compile(r"(?:不是|并非|而非|网传|传言|谣传|流传|传闻|所谓)[^，,；;。]{0,12}$")
 # Another place's or year's value named for comparison: 比2025年的70元有所提高, 较北京的100元.
 COMPARED_BEFORE = re.compile(r"(?:比(?!例|重)|较)[^，,；;。元%]{0,10}$")
 # The old end of a change: 由90元提高到105元, 从每月80元调整为100元 (the second amount is the level).

@@ -175,6 +175,7 @@ def _not_a_level(text: str, before: str, amount: Amount) -> bool:
             rules.BALANCE_BEFORE,
             rules.OTHER_PERIOD_BEFORE,
             rules.COMPARED_BEFORE,
+            rules.DENIED_BEFORE,
         )
     ):
         return True
@@ -186,7 +187,7 @@ def _not_a_level(text: str, before: str, amount: Amount) -> bool:
 def _is_history(state: _State, text: str, before: str, clause: int, span: Amount | Percent) -> bool:
     """An earlier value: 由原来的90元提高到…, 从80元调整为…, or 2025年为110元 beside a later year —
     unless a place is named after that year (2025年北京…100元，2026年上海…140元: both stand)."""
-    if _old_before(before):
+    if _old_before(before) or _in_past_lead(text, span.start):
         return True
     if rules.FROM_BEFORE.search(before) and rules.CHANGE_AFTER.match(text, span.end):
         return True
@@ -196,6 +197,13 @@ def _is_history(state: _State, text: str, before: str, clause: int, span: Amount
     if not years or state.region_end > years[-1].end():
         return False
     return int(years[-1].group(1)) < max(int(y) for y in rules.YEAR.findall(text))
+
+
+def _in_past_lead(text: str, start: int) -> bool:
+    """True when the value stands after a clause opening on the past (以前…3.5%…) with no word of
+    the present (现在, 改为…) between them."""
+    leads = list(rules.HISTORY_LEAD.finditer(text, 0, start))
+    return bool(leads) and not rules.PRESENT_MARK.search(text, leads[-1].end(), start)
 
 
 def _old_before(before: str) -> bool:

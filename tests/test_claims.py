@@ -1094,3 +1094,19 @@ def test_an_earlier_state_column_alone_still_reads() -> None:
 )
 def test_the_yuan_of_a_place_name_is_no_earlier_value(sentence: str, expected: list[tuple]) -> None:
     assert [(c.region, c.monthly_yuan) for c in claims_of(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a sentence opening on the past states history
+        ("以前太原市是按本人养老金的3.5%划到个人账户的，2023年改革以后就取消了。", []),
+        ("过去，太原市按养老金的3%划入；改革后每月定额划入98元。", [("太原市", 98.0, None)]),
+        ("太原市退休人员原来按养老金的3%划入，现在改为每月98元。", [("太原市", 98.0, None)]),
+        # a denied or rumoured value is no rule
+        ("太原市退休人员每月划入98元，而不是网传的150元。", [("太原市", 98.0, None)]),
+        ("太原市退休人员并非每月200元，实际每月划入98元。", [("太原市", 98.0, None)]),
+    ],
+)
+def test_past_and_denied_values_are_no_rules(sentence: str, expected: list[tuple]) -> None:
+    assert [(c.region, c.monthly_yuan, c.ratio_min) for c in claims_of(sentence)] == expected
