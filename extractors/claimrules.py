@@ -88,6 +88,9 @@ HISTORY_LEAD = re.compile(r"(?:^|[，,；;。])\s*(?:以前|过去|原来|原先
 PRESENT_MARK = re.compile(
     r"现在|目前|如今|现行|当前|今年|改为|改成|调整为|调整到|提高到|提高至|变为|变成|改革后|调整后|后来|\d月起|年起"
 )
+# An aside in brackets under a year or an earlier state after today's value (98元（2025年为90元）):
+# the older figure for comparison.
+BRACKET_PAST_BEFORE = re.compile(r"[（(]\s*(?:20\d{2}\s*年|去年|上年|往年|此前|调整前|原)[^（()）元%]{0,8}$")
 # A value denied or reported as rumour: 而不是网传的150元, 并非每月200元.
 DENIED_BEFORE = re.compile(r"(?:不是|并非|而非|网传|传言|谣传|流传|传闻|所谓)[^，,；;。]{0,12}$")
 # Another place's or year's value named for comparison: 比2025年的70元有所提高, 较北京的100元.

@@ -189,6 +189,8 @@ def _is_history(state: _State, text: str, before: str, clause: int, span: Amount
     unless a place is named after that year (2025年北京…100元，2026年上海…140元: both stand)."""
     if _old_before(before) or _in_past_lead(text, span.start):
         return True
+    if state.drafts and rules.BRACKET_PAST_BEFORE.search(text, 0, span.start):
+        return True
     if rules.FROM_BEFORE.search(before) and rules.CHANGE_AFTER.match(text, span.end):
         return True
     if "年" not in before:

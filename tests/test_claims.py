@@ -1110,3 +1110,16 @@ def test_the_yuan_of_a_place_name_is_no_earlier_value(sentence: str, expected: l
 )
 def test_past_and_denied_values_are_no_rules(sentence: str, expected: list[tuple]) -> None:
     assert [(c.region, c.monthly_yuan, c.ratio_min) for c in claims_of(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("太原市退休人员每月划入98元（2025年为90元）。", [("太原市", 98.0)]),
+        ("太原市退休人员每月划入98元（原标准90元），70岁以上108元。", [("太原市", 98.0), ("太原市", 108.0)]),
+        # a bracket that dates today's value takes nothing away
+        ("太原市退休人员每月划入98元（2026年起执行），70岁以上108元。", [("太原市", 98.0), ("太原市", 108.0)]),
+    ],
+)
+def test_a_bracketed_older_figure_is_history(sentence: str, expected: list[tuple]) -> None:
+    assert sorted((c.region, c.monthly_yuan) for c in claims_of(sentence)) == expected
