@@ -16,7 +16,7 @@ def assign_places(drafts: list[Draft], text: str, ctx: SentenceContext) -> list[
     for regions, group in _by_regions(drafts):
         if not regions:
             group, regions = _unplaced(group, text, ctx)
-        if len(regions) > 1 and rules.RESPECTIVELY.search(text):
+        if len(regions) > 1 and (rules.RESPECTIVELY.search(text) or _one_value_each(regions, group)):
             out += _respectively(regions, group)
         else:
             out += [replace(d, regions=(r,)) for d in group for r in regions]
@@ -36,6 +36,17 @@ def _unplaced(
     if rules.NATIONAL_WEAK.search(text):
         return [d for d in group if d.kind == "percent"], (NATIONAL,)
     return [], ()
+
+
+def _one_value_each(regions: tuple[Region, ...], group: list[Draft]) -> bool:
+    """宁波、温州、绍兴三地每月划入120元、110元、100元: as many different unbanded values of one kind
+    as places, in order, is one value per place even without 分别 (not every value for every place)."""
+    return (
+        len(group) == len(regions)
+        and len({d.kind for d in group}) == 1
+        and all(d.band is None for d in group)
+        and len({(d.low, d.high) for d in group}) == len(group)
+    )
 
 
 def _trailing_place(group: list[Draft], text: str) -> tuple[Region, ...]:

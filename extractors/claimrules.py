@@ -151,8 +151,8 @@ EMPLOYEE = re.compile(r"在职职工|在职人员|在职参保|在职员工|在�
 RETIREE = re.compile(r"退休")
 # A fixed-amount rule named as such.
 FIXED_WORDS = re.compile(r"定额|固定金额")
-# Distribution over listed places: 北京、甘肃等地，返款金额分别为100元…和120元.
-RESPECTIVELY = re.compile(r"分别")
+# Distribution over listed places: 北京、甘肃等地，返款金额分别为100元…和120元 (or 依次为…).
+RESPECTIVELY = re.compile(r"分别|依次")
 # A place named after a value in a comparison is not the value's place (100元，比上海高).
 COMPARISON = re.compile(r"比|高于|低于|相比|不同|而|和|与|同|跟|不如|超过")
 # A place named to be excluded is not a subject: 除北京外，其他地区每月划入100元.

@@ -1123,3 +1123,19 @@ def test_past_and_denied_values_are_no_rules(sentence: str, expected: list[tuple
 )
 def test_a_bracketed_older_figure_is_history(sentence: str, expected: list[tuple]) -> None:
     assert sorted((c.region, c.monthly_yuan) for c in claims_of(sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("宁波、温州、绍兴三地每月划入标准依次为120元、110元、100元。",
+         [("宁波市", 120.0), ("温州市", 110.0), ("绍兴市", 100.0)]),
+        # one different value per place, in order, even without 分别 / 依次
+        ("宁波、温州、绍兴三地每月划入120元、110元、100元。",
+         [("宁波市", 120.0), ("温州市", 110.0), ("绍兴市", 100.0)]),
+        # one value for all listed places stays every place's
+        ("宁波、温州两地每月均划入100元。", [("宁波市", 100.0), ("温州市", 100.0)]),
+    ],
+)
+def test_listed_places_take_one_value_each(sentence: str, expected: list[tuple]) -> None:
+    assert sorted((c.region, c.monthly_yuan) for c in claims_of(sentence)) == sorted(expected)
