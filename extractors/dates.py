@@ -26,6 +26,12 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 # Labels that introduce the publication date when a line holds several dates (发布 vs 更新).
 _PUBLISH_LABEL = re.compile(r"(发布时间|发布日期|发表时间|发表于|发布于|发布)\s*[:：]?")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
+# A date in Chinese numerals, as gov pages and document sign-offs write it (二〇二六年三月五日).
+_CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
+_CHINESE_DATE = re.compile(
+    r"(?P<y>[〇○零ＯO一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
+)
 # One date, optionally with a time and a zone: 2025-06-05 21:37:12, 2025/11/18, 2026年8月1日 09:30, ISO 8601.
 _DATE = re.compile(
     r"(?<!\d)(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
@@ -36,7 +42,9 @@ _DATE = re.compile(
 # A date right after a label that says it is the publication date (发表于 2026-2-20, 日期：2026-02-26,
 # <small>时间:</small>2026-02-05); 更新时间 / 修改日期 are not publication dates.
 # (Grouped by first character: an alternation with a common literal start scans 7x faster.)
-_LABELLED = re.compile(r"(?:发(?:布时间|布日期|表时间|表日期|表于|布于)|日期|时间)\s*[:：]?\s*(?=\d{4})")
+_LABELLED = re.compile(
+    r"(?:发(?:布时间|布日期|表时间|表日期|表于|布于)|日期|时间)\s*[:：]?\s*(?=\d{4}|[〇○零一二三四五六七八九]{4}年)"
+)
 _NOT_PUBLISHED = "更新修改访问"  # 更新时间, 修改日期, 访问时间: a bare 日期/时间 after these is no publication
 # Dates in article URLs (/art/2026/3/8/…, /a/20260226/77.html, /t20260115_1.html, /2025/1230/5521.html).
 _URL_DATES = (
@@ -72,11 +80,31 @@ def _build(match: re.Match[str]) -> datetime | None:
     return value if MIN_YEAR <= value.year <= MAX_YEAR else None
 
 
+def _chinese_number(text: str) -> int:
+    """A month or day in Chinese numerals (五, 十, 十二, 二十, 三十一) as an int."""
+    if "十" not in text:
+        return _CHINESE_DIGITS[text]
+    tens, _, units = text.partition("十")
+    return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[units] if units else 0)
+
+
+def _arabic_date(match: re.Match[str]) -> str:
+    """二〇二六年三月五日 → 2026年3月5日."""
+    year = "".join(str(_CHINESE_DIGITS[c]) for c in match["y"])
+    return f"{year}年{_chinese_number(match['m'])}月{_chinese_number(match['d'])}日"
+
+
+def _normalised(text: str) -> str:
+    """Half-width digits, and Chinese-numeral dates written in digits."""
+    text = text.translate(_FULLWIDTH)
+    return _CHINESE_DATE.sub(_arabic_date, text) if "年" in text else text
+
+
 def parse_published_at(text: str) -> datetime | None:
     """The publication date in a line of text (after a 发布时间-style label when there is one), or None."""
     if not text:
         return None
-    text = text.translate(_FULLWIDTH)
+    text = _normalised(text)
     label = _PUBLISH_LABEL.search(text)
     for start in ((label.end(), 0) if label else (0,)):
         for match in _DATE.finditer(text, start):
@@ -87,7 +115,7 @@ def parse_published_at(text: str) -> datetime | None:
 
 def labelled_date(text: str) -> datetime | None:
     """The date that directly follows a publication label (发表于, 发布时间, 日期：…) in a line, or None."""
-    text = text.translate(_FULLWIDTH)
+    text = _normalised(text)
     for label in _publication_labels(text):
         if (match := _DATE.match(text, label.end())) and (value := _build(match)) is not None:
             return value

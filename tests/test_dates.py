@@ -104,3 +104,21 @@ def test_labelled_date(text: str, expected: datetime | None) -> None:
 )
 def test_date_from_url(url: str, expected: datetime | None) -> None:
     assert date_from_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("发布时间：二〇二六年三月五日", datetime(2026, 3, 5, tzinfo=SHANGHAI)),
+        ("二○二五年十二月三十一日", datetime(2025, 12, 31, tzinfo=SHANGHAI)),
+        ("发布日期：二〇二六年一月二十日", datetime(2026, 1, 20, tzinfo=SHANGHAI)),
+        ("二〇二六年十月十日", datetime(2026, 10, 10, tzinfo=SHANGHAI)),
+        ("二〇二六年二月三十日", None),  # not a real date
+    ],
+)
+def test_dates_in_chinese_numerals(text: str, expected: datetime | None) -> None:
+    assert parse_published_at(text) == expected
+
+
+def test_a_labelled_chinese_numeral_date_is_found_as_a_label() -> None:
+    assert labelled_date("发布时间：二〇二六年三月五日") == datetime(2026, 3, 5, tzinfo=SHANGHAI)
