@@ -129,13 +129,15 @@ def _read_paragraph(
     base: str | None,
     title_credit: bool,
     carried: Prior | None = None,
+    home: tuple[Region, ...] = (),
 ) -> list[Evidence]:
     """Evidence from one paragraph: its sentences, or its cells when it is a table row. ``carried``
-    is the band-less amount the paragraph before ended on (what a top-up here is counted from)."""
+    is the band-less amount the paragraph before ended on (what a top-up here is counted from);
+    ``home`` the place of a title that names its issuer (what 我市 means when the body names none)."""
     paragraph = paragraphs[index]
     if not may_hold_value(paragraph.text) or _outside_body(paragraphs, index):
         return []
-    outer = _outer_fallback(paragraphs, index, seo)
+    outer = _outer_fallback(paragraphs, index, seo) or _own_place(paragraphs, index, seo, home)
     credit = title_credit or _credit_around(paragraphs, index)
     if paragraph.kind == "table_row":
         return _read_row(paragraphs, index, outer, credit)
@@ -191,6 +193,19 @@ def _credit_around(paragraphs: Sequence[Paragraph], index: int) -> bool:
     return bool(
         rules.CREDIT.search(heading) or (lead is not None and rules.CREDIT.search(lead.text))
     )
+
+
+def _own_place(
+    paragraphs: Sequence[Paragraph], index: int, seo: Region | None, home: tuple[Region, ...]
+) -> tuple[Region, ...]:
+    """The title's place when the body so far says 我市 / 本市 and names no place at all (a gov
+    通知 titled 石家庄市医疗保障局关于…的通知: 现将我市…通知如下 / 一、… / 二、…)."""
+    if not home:
+        return ()
+    upto = paragraphs[: index + 1]
+    if any(_places(p.text, seo) for p in upto) or not any(SELF_PLACE.search(p.text) for p in upto):
+        return ()
+    return home
 
 
 def _outer_fallback(
@@ -441,6 +456,8 @@ def iter_evidence(article: Article) -> Iterator[Evidence]:
     seo = _seo_region(article)
     # A title about the monthly credit (每月打入多少) makes every body value a candidate; guards still apply.
     title_credit = bool(article.title and rules.CREDIT.search(article.title))
+    # The place of a title that is no SEO filler around a city (石家庄市医疗保障局关于…的通知).
+    home = (_single_place(article.title, seo) or ()) if article.title else ()
     section, base, carried = None, None, None
     for index, paragraph in enumerate(article.paragraphs):
         if paragraph.section != section:  # a new section forgets the base the last one declared
@@ -449,7 +466,7 @@ def iter_evidence(article: Article) -> Iterator[Evidence]:
         if paragraph.kind not in READ_KINDS:
             carried = None
             continue
-        found = _read_paragraph(article.paragraphs, index, seo, base, title_credit, carried)
+        found = _read_paragraph(article.paragraphs, index, seo, base, title_credit, carried, home)
         yield from found
         # 鞍山…每月划入105元。 / 70周岁以上的…在此基础上每月再多划入10元。: a top-up in the next
         # prose paragraph counts from the amount this one ended on

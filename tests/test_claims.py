@@ -1139,3 +1139,23 @@ def test_a_bracketed_older_figure_is_history(sentence: str, expected: list[tuple
 )
 def test_listed_places_take_one_value_each(sentence: str, expected: list[tuple]) -> None:
     assert sorted((c.region, c.monthly_yuan) for c in claims_of(sentence)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("title", "blocks", "expected"),
+    [
+        # a notice titled by its issuer: 我市 is the title's place when the body names none
+        ("石家庄市医疗保障局关于调整职工医保个人账户划入标准的通知",
+         ["现将我市职工医保个人账户划入标准通知如下：", "一、退休人员个人账户每人每月划入90元。"],
+         [("石家庄市", 90.0)]),
+        # an SEO title around a city lends nothing, 我市 or not
+        ("石家庄退休人员医保卡每月打入多少钱", ["现将我市标准介绍如下：", "一、退休人员个人账户每人每月划入90元。"], []),
+        # no 我市: the title's place is not assumed
+        ("石家庄市医疗保障局关于调整职工医保个人账户划入标准的通知", ["一、退休人员个人账户每人每月划入90元。"], []),
+        # a place the body names wins over the title's
+        ("石家庄市医疗保障局关于调整职工医保个人账户划入标准的通知",
+         ["保定市的做法是：", "我市参照执行前，退休人员个人账户每人每月划入90元。"], [("保定市", 90.0)]),
+    ],
+)
+def test_our_city_in_a_notice_is_the_issuers_place(title: str, blocks: list, expected: list[tuple]) -> None:
+    assert [(c.region, c.monthly_yuan) for c in claims_of(*blocks, title=title)] == expected
