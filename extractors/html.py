@@ -26,6 +26,7 @@ from extractors.dates import (
     published_at_from_time,
 )
 from extractors.decoding import UndecodableError, decode_html
+from extractors.jsonld import LinkedArticle, body_lines, linked_article
 from extractors.keys import sha256_text
 from extractors.links import page_links
 from extractors.profiles import Profile, pick_profile
@@ -34,6 +35,7 @@ from extractors.regions import title_region
 from extractors.urls import article_id, canonical_url, site_of
 
 GENERIC = "generic"
+JSONLD = "jsonld"  # the body came from the page's JSON-LD articleBody (a script-rendered page)
 # lxml refuses str input that still carries an XML encoding declaration (XHTML pages); it is obsolete once decoded.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Meta names (lower case) of the headline, in order of trust: Open Graph, and the ArticleTitle of
@@ -91,8 +93,9 @@ def parse_html(body: bytes, url: str, *, content_type: str | None = None,
     profile = pick_profile(root, url, profiles)
     title = _title(root, profile)
     headline = _Lazy(lambda: headline_element(root, title))  # found only when a step needs it
-    published = _published_at(root, profile, headline, url)
-    extractor, blocks = _body(root, profile, title, headline, url)
+    linked = linked_article(root)  # read before pruning drops the <script>s
+    published = _published_at(root, profile, headline, url, linked)
+    extractor, blocks = _body(root, profile, title, headline, url, linked)
     paragraphs = number_blocks(blocks)
     canonical = canonical_url(url)
     return Article(
@@ -233,13 +236,15 @@ def _following(el: etree._Element, limit: int) -> Iterator[etree._Element]:
 
 
 def _published_at(root: etree._Element, profile: Profile | None, find_headline: Callable[[], etree._Element | None],
-                  url: str) -> datetime | None:
-    """Publication date, most trusted first: profile selector, meta tags, the line after the
-    headline (its <time datetime> first), any <time>, a byline element, a labelled date anywhere,
-    the date in the URL."""
+                  url: str, linked: LinkedArticle | None = None) -> datetime | None:
+    """Publication date, most trusted first: profile selector, meta tags, JSON-LD datePublished, the
+    line after the headline (its <time datetime> first), any <time>, a byline element, a labelled
+    date anywhere, the date in the URL."""
     if profile and (text := profile.text("published", root)) and (value := parse_published_at(text)):
         return value
     if (value := published_at_from_meta(root, times=False)) is not None:
+        return value
+    if linked is not None and (value := parse_published_at(linked.date_published)) is not None:
         return value
     headline = find_headline()
     if headline is not None:  # the line under the headline (2025-06-05 21:37:12社保网; sidebar_dates_first)
@@ -293,8 +298,22 @@ def _shows_title(headline: etree._Element | None, title: str | None) -> etree._E
 
 
 def _body(root: etree._Element, profile: Profile | None, title: str | None,
-          find_headline: Callable[[], etree._Element | None], url: str) -> tuple[str, list[generic.Block]]:
-    """(extractor name, body blocks): the profile's body when it finds one, else the generic path."""
+          find_headline: Callable[[], etree._Element | None], url: str,
+          linked: LinkedArticle | None = None) -> tuple[str, list[generic.Block]]:
+    """(extractor name, body blocks): the profile's body when it finds one, else the generic path,
+    else — for a script-rendered page with no body in its HTML — the JSON-LD articleBody."""
+    try:
+        return _html_body(root, profile, title, find_headline, url)
+    except ParseError:
+        lines = body_lines(linked) if linked is not None else []
+        if not lines:
+            raise
+        return JSONLD, [generic.Block("p", clean_text(line)) for line in lines]
+
+
+def _html_body(root: etree._Element, profile: Profile | None, title: str | None,
+               find_headline: Callable[[], etree._Element | None], url: str) -> tuple[str, list[generic.Block]]:
+    """(extractor name, body blocks) from the page's HTML: a site profile's, else the generic path's."""
     if profile is not None:
         generic.prune(root, profile.drops())
         containers = profile.compiled["body"](root)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,33 @@ def test_published_at_cascade(body: str, url: str, expected: datetime | None) ->
 )
 def test_title_without_a_matching_h1(head: str, body: str, title: str) -> None:
     assert parse_html(page(body, head), BASE + "x.html").title == title
+
+
+SCRIPT_RENDERED = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>绍兴退休人员医保个人账户每月划入多少 - 越州头条</title>
+<script type="application/ld+json">{ld}</script></head>
+<body><div id="root"></div><script src="/static/js/main.js"></script></body></html>"""
+LD_ARTICLE = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "绍兴退休人员医保个人账户每月划入多少",
+              "datePublished": "2026-03-18T08:30:00+08:00",
+              "articleBody": "绍兴市医保局近日公布了退休人员个人账户划入标准。\n绍兴市退休人员每月划入100元。"}
+
+
+@pytest.mark.parametrize(
+    "ld",
+    [
+        LD_ARTICLE,
+        {"@context": "https://schema.org", "@graph": [{"@type": "WebPage", "name": "x"}, LD_ARTICLE]},
+        [{"@type": "Organization", "name": "越州头条"}, {**LD_ARTICLE, "@type": ["NewsArticle", "Article"]}],
+    ],
+)
+def test_a_script_rendered_page_reads_its_json_ld_article(ld: object) -> None:
+    page = SCRIPT_RENDERED.format(ld=json.dumps(ld, ensure_ascii=False)).encode()
+    article = parse_html(page, "https://www.yuezhou.example.com/a/7001")
+    assert article.extractor == "jsonld"
+    assert [p.text for p in article.paragraphs] == ["绍兴市医保局近日公布了退休人员个人账户划入标准。", "绍兴市退休人员每月划入100元。"]
+    assert article.published_at == datetime(2026, 3, 18, 8, 30, tzinfo=timezone(timedelta(hours=8)))
+
+
+@pytest.mark.parametrize("ld", ['{"@type": "WebPage", "name": "x"}', "{ not json", '{"@type": "NewsArticle", "articleBody": ""}'])
+def test_a_script_rendered_page_without_a_json_ld_body_is_a_parse_error(ld: str) -> None:
+    with pytest.raises(ParseError, match="no body|no element"):
+        parse_html(SCRIPT_RENDERED.format(ld=ld).encode(), "https://www.yuezhou.example.com/a/7002")
