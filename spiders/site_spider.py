@@ -41,7 +41,7 @@ from spiders.ledger import (
     CrawlLedger,
     reason_key,
 )
-from spiders.links import CrawlLinks, crawl_links, looks_like_listing, netloc_of
+from spiders.links import CrawlLinks, crawl_links, has_article_id, looks_like_listing, netloc_of
 from spiders.pageshape import judged_kind, parse_tree
 from spiders.pipelines import FetchedPage
 from spiders.rawstore import RawStore
@@ -252,15 +252,24 @@ class SiteSpider(scrapy.Spider):
         links = crawl_links(tree if tree is not None else "", response.url, self.allowed)
         shape_note = None
         if self.store.known(url) is None:  # judged once: a stored article stays one when refreshed
-            kind, shape_note = judged_kind(
-                kind,
-                tree,
-                len(links.articles) + len(links.pagination),
-                "" if response.meta.get("navigation") else url,  # a menu's /about-us/ is no post
-            )
+            kind, shape_note = self.judged(kind, tree, links, url, response.meta.get("navigation"))
         note = "; ".join(n for n in (shape_note, charset_note(ctype, decoded)) if n) or None
         yield self.fetched(response, url, kind, note)
         yield from self.follow(kind, links)
+
+    def judged(
+        self, kind: str, tree: Any, links: CrawlLinks, url: str, navigation: bool | None
+    ) -> tuple[str, str | None]:
+        """What a fetched page is (spiders.pageshape). A menu link with an article id (a "top stories"
+        strip inside <div class="top">) is judged like an article link, but is never made "other"; a
+        menu's slug page (/about-us/) is never taken for a post."""
+        content_links = len(links.articles) + len(links.pagination)
+        if not navigation:
+            return judged_kind(kind, tree, content_links, url)
+        if kind == "listing" and has_article_id(url):
+            judged, note = judged_kind("article", tree, content_links)
+            return (judged, note) if judged != "other" else (kind, None)
+        return judged_kind(kind, tree, content_links)
 
     def fetched(self, response: Response, url: str, kind: str, note: str | None) -> FetchedPage:
         """The item the store pipeline writes."""

@@ -53,6 +53,7 @@ from spiders.settings import crawl_settings
 from spiders.site_spider import is_truncated, validators
 from spiders.sitemaps import SitemapTooLarge, sitemap_xml
 from tests.mockserver import GBK_TEXT, LAST_MODIFIED, Hit, MockSite, serve
+from tests.unseen_server import serve_unseen
 
 pytestmark = pytest.mark.network
 
@@ -1065,3 +1066,88 @@ def test_a_slug_directory_fetched_as_a_listing_may_be_a_post(
 ) -> None:
     tree = parse_tree(f"<html><body>{HEADER}{body}</body></html>")
     assert judged_kind("listing", tree, links, url)[0] == kind
+
+
+# --- a WordPress-style site: postname permalinks, a menu of pages, a "top" strip ---------------------
+
+WP_MENU = (
+    '<header><nav><a href="/">首页</a> <a href="/about-us/">关于我们</a> '
+    '<a href="/category/yibao/">医保</a></nav></header>'
+    '<div class="top"><a href="/a/2025/0601/901.html">置顶：医保个人账户新规</a></div>'
+)
+WP_FOOTER = '<footer><a href="/privacy-policy/">隐私</a> 版权所有 某某社保资讯网 地址：某市某路88号</footer>'
+WP_POSTS = {
+    "yibao-huaru-tiaozheng": "洛阳医保个人账户怎么划入",
+    "tuixiu-renyuan-zhanghu": "柳州退休人员账户划入",
+    "menzhen-tongchou-wenda": "门诊共济问答",
+}
+
+
+def wp_page(title: str, body: str) -> str:
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body>{WP_MENU}<main>{body}</main>{WP_FOOTER}</body></html>"
+    )
+
+
+def wp_post(title: str) -> str:
+    return wp_page(
+        title,
+        f"<article><h1>{title}</h1><time>2025-06-01</time><p>据{title[:2]}市医疗保障部门介绍，"
+        "自本年度起退休人员职工医保个人账户每月按60元定额划入。</p></article>",
+    )
+
+
+def wp_index(slugs: list[str]) -> str:
+    items = "".join(
+        f'<article class="post"><header class="entry-header"><h2><a href="/{slug}/">{WP_POSTS.get(slug, slug)}</a>'
+        "</h2></header></article>"
+        for slug in slugs
+    )
+    return wp_page("首页", items)
+
+
+def write_wp_site(root: Path, slugs: list[str]) -> None:
+    pages = {
+        "index.html": wp_index(slugs),
+        "category/yibao/index.html": wp_index(slugs),
+        "about-us/index.html": wp_page(
+            "关于我们",
+            "<article><h1>关于我们</h1><p>本站整理各地社保医保政策的公开信息，欢迎来信指正。</p></article>",
+        ),
+        "privacy-policy/index.html": wp_page(
+            "隐私", "<h1>隐私政策</h1><p>本站尊重并保护所有用户的个人隐私，不收集任何身份信息。</p>"
+        ),
+        "a/2025/0601/901.html": wp_post("安阳医保个人账户新规"),
+        "robots.txt": "User-agent: *\nDisallow: /wp-admin/\n",
+        **{
+            f"{slug}/index.html": wp_post(WP_POSTS.get(slug, "新乡医保个人账户划入"))
+            for slug in slugs
+        },
+    }
+    for path, text in pages.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+
+
+def test_a_wordpress_style_site_stores_posts_as_articles_and_menu_pages_as_listings(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "site"
+    slugs = list(WP_POSTS)
+    write_wp_site(root, slugs)
+    with serve_unseen(root) as server:
+        base = server.base_url
+        crawl([base + "/"], tmp_path / "data", settings=FAST, progress=False, timeout=CRAWL_TIMEOUT)
+        write_wp_site(root, ["new-post-yibao", *slugs])  # a post published between the crawls
+        before = len(server.hits)
+        crawl([base + "/"], tmp_path / "data", settings=FAST, progress=False, timeout=CRAWL_TIMEOUT)
+        again = {hit.target for hit in server.hits[before:]}
+    kinds = {
+        p.url.removeprefix(base): p.kind for p in RawStore(tmp_path / "data" / "raw").pages(None)
+    }
+    posts = {f"/{slug}/" for slug in slugs} | {"/a/2025/0601/901.html"}
+    assert {path: kinds.get(path) for path in posts} == dict.fromkeys(posts, "article")
+    assert kinds["/new-post-yibao/"] == "article"
+    assert kinds["/about-us/"] == kinds["/privacy-policy/"] == "listing"
+    assert not again & posts  # no stored post fetched again
