@@ -44,7 +44,10 @@ Fetcher = Callable[[str], tuple[bytes, str | None]]  # url → (body, content ty
 def fetch_page(url: str) -> tuple[bytes, str | None]:
     """GET ``url``: its body and Content-Type (raises OSError on failure)."""
     request = urllib.request.Request(url, headers=FETCH_HEADERS)
-    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 - http(s) start URL
+    direct = urllib.request.build_opener(
+        urllib.request.ProxyHandler({})
+    )  # loopback: never via a proxy
+    with direct.open(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 - http(s) start URL
         return response.read(), response.headers.get("Content-Type")
 
 
