@@ -47,7 +47,7 @@ def fetch_page(url: str) -> tuple[bytes, str | None]:
     direct = urllib.request.build_opener(
         urllib.request.ProxyHandler({})
     )  # loopback: never via a proxy
-    with direct.open(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 - http(s) start URL
+    with direct.open(request, timeout=FETCH_TIMEOUT) as response:
         return response.read(), response.headers.get("Content-Type")
 
 
