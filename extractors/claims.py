@@ -141,6 +141,8 @@ def _read_paragraph(
     credit = title_credit or _credit_around(paragraphs, index)
     if paragraph.kind == "table_row":
         return _read_row(paragraphs, index, outer, credit)
+    if paragraph.kind == "li" and _is_older_year_row(paragraph, _table_run(paragraphs, index)):
+        return []  # 2024年：每月80元 / 2025年：每月90元 / 2026年：每月100元 — a timeline's past items
     found: list[Evidence] = []
     fallback, prior = outer, carried
     listed = _places(paragraphs[index - 1].text, seo) if index and paragraphs[index - 1].kind == "p" else ()
@@ -279,12 +281,13 @@ def _heading_before(paragraphs: Sequence[Paragraph], index: int) -> str | None:
 
 
 def _table_run(paragraphs: Sequence[Paragraph], index: int) -> list[Paragraph]:
-    """The consecutive table rows that hold ``index``."""
+    """The consecutive table rows (or list items) that hold ``index``."""
+    kind = paragraphs[index].kind
     start = index
-    while start > 0 and paragraphs[start - 1].kind == "table_row":
+    while start > 0 and paragraphs[start - 1].kind == kind:
         start -= 1
     end = index
-    while end + 1 < len(paragraphs) and paragraphs[end + 1].kind == "table_row":
+    while end + 1 < len(paragraphs) and paragraphs[end + 1].kind == kind:
         end += 1
     return list(paragraphs[start : end + 1])
 

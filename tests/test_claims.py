@@ -1159,3 +1159,17 @@ def test_listed_places_take_one_value_each(sentence: str, expected: list[tuple])
 )
 def test_our_city_in_a_notice_is_the_issuers_place(title: str, blocks: list, expected: list[tuple]) -> None:
     assert [(c.region, c.monthly_yuan) for c in claims_of(*blocks, title=title)] == expected
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        # a timeline of one place's list items: the latest year is today's rule
+        (["2024年：每月80元", "2025年：每月90元", "2026年：每月100元"], [("芜湖市", 100.0)]),
+        # items dated for different places all stand
+        (["2025年合肥市每月划入100元", "2026年蚌埠市每月划入95元"], [("合肥市", 100.0), ("蚌埠市", 95.0)]),
+    ],
+)
+def test_the_past_items_of_a_timeline_list_are_history(items: list[str], expected: list[tuple]) -> None:
+    claims = claims_of("近几年，芜湖市退休人员个人账户的划入标准如下：", *(("li", i) for i in items))
+    assert sorted((c.region, c.monthly_yuan) for c in claims) == sorted(expected)
