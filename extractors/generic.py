@@ -88,8 +88,10 @@ ARTICLE_MIN_PARAGRAPHS = 2
 ARTICLE_MIN_SHARE = 0.25  # … and weighs this share of the best score (a two-line lead box weighs less)
 # Only this many of the best-scored containers are weighed by link density (it costs a text walk each).
 TOP_CANDIDATES = 5
-# The body must carry at least this many characters of text to count as found.
+# The body must carry at least this many characters of text to count as found …
 MIN_BODY_CHARS = 40
+# … unless it sits in the headline's own box: a news flash may be one short sentence under its headline.
+MIN_BODY_CHARS_BY_HEADLINE = MIN_SCORED_CHARS
 # Lists/blocks inside the body with this share of link text are share bars or related lists.
 LINK_BLOCK_DENSITY = 0.6
 HEADING_MAX_CHARS = 40  # a bold-only or numbered line longer than this is prose, not a heading
@@ -350,7 +352,7 @@ def main_content(root: etree._Element, headline: etree._Element | None = None) -
         adjusted = score * (1 - link_density(el))
         if adjusted > best_score:
             best, best_score = el, adjusted
-    if best is None or text_len(best) < MIN_BODY_CHARS:
+    if best is None or text_len(best) < _min_body_chars(best, path):
         raise NoBodyError("no element with enough paragraph text (generic scoring found no body)")
     if path and best not in path and (box := _headline_box(best, best_score, path, texts)) is not None:
         best = box  # the best-scored box is a column beside the article, which holds the headline
@@ -363,6 +365,13 @@ def main_content(root: etree._Element, headline: etree._Element | None = None) -
         and link_density(el) < MAX_BODY_LINK_DENSITY)]
     strong = [i for i, el in enumerate(twins) if el is best or scores.get(el, 0.0) >= SIBLING_SCORE_SHARE * best_score]
     return twins[strong[0]:strong[-1] + 1]
+
+
+def _min_body_chars(best: etree._Element, path: dict[etree._Element, etree._Element]) -> int:
+    """How long the best container must be: less when it is in the headline's own box."""
+    parent = best.getparent()
+    by_headline = best in path or (parent is not None and parent in path and not _precedes(best, path))
+    return MIN_BODY_CHARS_BY_HEADLINE if by_headline else MIN_BODY_CHARS
 
 
 def _headline_box(best: etree._Element, best_score: float, path: dict[etree._Element, etree._Element],

@@ -336,3 +336,20 @@ def test_a_script_rendered_page_reads_its_json_ld_article(ld: object) -> None:
 def test_a_script_rendered_page_without_a_json_ld_body_is_a_parse_error(ld: str) -> None:
     with pytest.raises(ParseError, match="no body|no element"):
         parse_html(SCRIPT_RENDERED.format(ld=ld).encode(), "https://www.yuezhou.example.com/a/7002")
+
+
+NEWS_FLASH = """<html><head><meta charset="utf-8"><title>大同退休人员医保个人账户每月划入90元</title></head><body>
+<div class="main"><div class="article"><h1>大同退休人员医保个人账户每月划入90元</h1><div class="info">2026-03-20</div>
+<div class="content"><p>{text}</p></div></div>
+<div class="list"><h3>最新文章</h3><ul><li><a href="/a/1.html">朔州退休人员每月划入85元，你知道吗</a></li>
+<li><a href="/a/2.html">忻州退休人员医保个人账户每月划入多少钱</a></li></ul></div></div></body></html>"""
+
+
+def test_a_news_flash_of_one_short_sentence_under_its_headline_is_a_body() -> None:
+    article = parse_html(NEWS_FLASH.format(text="大同市退休人员个人账户每月划入90元。").encode(), BASE + "9001.html")
+    assert [p.text for p in article.paragraphs] == ["大同市退休人员个人账户每月划入90元。"]
+
+
+def test_a_few_characters_under_a_headline_are_still_no_body() -> None:
+    with pytest.raises(ParseError, match="no element"):
+        parse_html(NEWS_FLASH.format(text="暂无内容").encode(), BASE + "9002.html")
