@@ -283,10 +283,19 @@ def _on_percent(state: _State, text: str, percent: Percent, ctx: SentenceContext
     if _is_history(state, text, before, clause, percent):
         return
     draft = _draft(state, text, "percent", percent.low, percent.high, percent, clause, None)
-    draft.base = rules.base_before(text, percent.start) or ctx.base
+    draft.base = rules.base_before(text, percent.start) or ctx.base or _base_cell_after(text, percent)
     if draft.base == rules.CONTRIBUTION:
         draft.population = "employee"  # only people still working have a contribution base
     state.drafts.append(draft)
+
+
+def _base_cell_after(text: str, percent: Percent) -> str | None:
+    """A table row's base stated in a cell after the ratio (淮南市 | 2 | 本人养老金), up to the next value."""
+    if CELL_SEPARATOR not in text[percent.end :]:
+        return None
+    rest = text[percent.end :]
+    following = [m.start() for m in (*find_percents(rest), *find_amounts(rest))]
+    return rules.base_in(rest[: min(following, default=len(rest))])
 
 
 def _draft(

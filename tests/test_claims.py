@@ -1173,3 +1173,18 @@ def test_our_city_in_a_notice_is_the_issuers_place(title: str, blocks: list, exp
 def test_the_past_items_of_a_timeline_list_are_history(items: list[str], expected: list[tuple]) -> None:
     claims = claims_of("近几年，芜湖市退休人员个人账户的划入标准如下：", *(("li", i) for i in items))
     assert sorted((c.region, c.monthly_yuan) for c in claims) == sorted(expected)
+
+
+def test_a_ratios_base_in_a_later_table_cell() -> None:
+    claims = claims_of(
+        "部分城市按比例划入：",
+        ("table_row", "城市 | 划入比例（%） | 计算基数"),
+        ("table_row", "淮南市 | 2 | 本人养老金"),
+        ("table_row", "淮北市 | 2 | 上年度全市平均养老金"),
+        ("table_row", "六安市 | 2 | 缴费基数"),
+    )
+    assert sorted((c.region, c.population, c.ratio_min, c.base) for c in claims) == [
+        ("六安市", "employee", 0.02, "contribution_base"),
+        ("淮北市", "retiree", 0.02, "regional_avg_pension"),
+        ("淮南市", "retiree", 0.02, "individual_pension"),
+    ]
