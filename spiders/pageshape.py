@@ -10,6 +10,7 @@ The judgement is deliberately one-sided: a page with any sign of being an articl
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -69,15 +70,36 @@ def has_headline(tree: etree._Element) -> bool:
 
 
 def has_prose(
-    tree: etree._Element, min_chars: int = PROSE_MIN_CHARS, *, letters: bool = False
+    tree: etree._Element,
+    min_chars: int = PROSE_MIN_CHARS,
+    *,
+    letters: bool = False,
+    furniture: Collection[str] = (),
 ) -> bool:
     """True for a page with a paragraph of its own prose (``min_chars`` letters and digits, or letters
-    only) outside links and the site's navigation."""
+    only) outside links, the site's navigation and the ``furniture`` texts of the site's listings."""
     count = LETTERS.findall if letters else WORD_CHARS.findall
     return any(
-        len(count(direct_text(el))) >= min_chars and is_content(el)
+        len(count(text := direct_text(el))) >= min_chars
+        and is_content(el)
+        and (not furniture or normalised(text) not in furniture)
         for el in tree.iter(*PARAGRAPH_TAGS)
     )
+
+
+def normalised(text: str) -> str:
+    """Text with runs of whitespace made one space, trimmed (a paragraph compared across pages)."""
+    return " ".join(text.split())
+
+
+def furniture_texts(tree: etree._Element) -> set[str]:
+    """The prose-long paragraphs of a listing page: on an article page the same text is the site's
+    footer or side box (an unlabelled <td> of an old table layout), not the article's prose."""
+    return {
+        normalised(text)
+        for el in tree.iter(*PARAGRAPH_TAGS)
+        if word_count(text := direct_text(el)) >= PROSE_MIN_CHARS and is_content(el)
+    }
 
 
 def direct_text(element: etree._Element) -> str:
@@ -96,19 +118,24 @@ def parse_tree(html: str) -> etree._Element | None:
 
 
 def judged_kind(
-    requested: str, tree: etree._Element | None, content_links: int, url: str = ""
+    requested: str,
+    tree: etree._Element | None,
+    content_links: int,
+    url: str = "",
+    furniture: Collection[str] = (),
 ) -> tuple[str, str | None]:
     """The kind to store a page fetched as ``requested`` under, and a ledger note when it differs.
 
     A page fetched as an article, and one fetched as a listing only because its URL is a bare slug
-    directory (/yibao-huaru-tiaozheng/), are judged; other listings, sitemaps and robots.txt keep their kind."""
+    directory (/yibao-huaru-tiaozheng/), are judged; other listings, sitemaps and robots.txt keep their kind.
+    ``furniture``: paragraphs the site's listing pages showed (see furniture_texts)."""
     if tree is None:
         return requested, None
     if requested == "listing" and is_slug_directory(url):
         return slug_page_kind(tree, content_links)
     if requested != "article":
         return requested, None
-    if is_article_shaped(tree):
+    if is_article_shaped(tree, furniture):
         return requested, None
     # links to articles and no prose: a category page behind an id-shaped URL (edge_blog node_5678.htm)
     if content_links >= LISTING_MIN_LINKS:
@@ -116,9 +143,10 @@ def judged_kind(
     return "other", "kept as other: no headline, no prose, no article links (a navigation page)"
 
 
-def is_article_shaped(tree: etree._Element) -> bool:
-    """A paragraph of prose, or a headline over a line of words."""
-    return has_prose(tree) or (
+def is_article_shaped(tree: etree._Element, furniture: Collection[str] = ()) -> bool:
+    """A paragraph of prose that no listing of the site showed, or a headline over a line of words (a
+    short news item shown whole on a listing keeps its headline)."""
+    return has_prose(tree, furniture=furniture) or (
         has_headline(tree) and has_prose(tree, HEADLINE_PROSE_MIN_LETTERS, letters=True)
     )
 

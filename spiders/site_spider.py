@@ -42,7 +42,7 @@ from spiders.ledger import (
     reason_key,
 )
 from spiders.links import CrawlLinks, crawl_links, has_article_id, looks_like_listing, netloc_of
-from spiders.pageshape import judged_kind, parse_tree
+from spiders.pageshape import furniture_texts, judged_kind, parse_tree
 from spiders.pipelines import FetchedPage
 from spiders.rawstore import RawStore
 from spiders.records import LedgerEntry, RawPage
@@ -68,6 +68,8 @@ REMEMBERED = "remembered from an earlier crawl"
 NO_ROBOTS_STATUSES = [401, 403, 404, 410]
 # Request meta keys this spider owns (copied onto a retried request; Scrapy's own keys are not).
 OWN_META = ("kind", "ledger_url", "handle_httpstatus_list", "navigation")
+# Listing paragraphs remembered per site (footers repeat; summaries past this add nothing new).
+FURNITURE_MAX = 2000
 # Kinds a page is stored under once fetched: what the page turned out to be (see spiders.pageshape).
 PAGE_KINDS = frozenset({"article", "listing", "other"})
 # Kinds of pages whose pagination links are not followed (an article's "next page" is a related list).
@@ -152,6 +154,8 @@ class SiteSpider(scrapy.Spider):
         self.met_before = {entry.url: entry for entry in self.store.ledger()}
         # Ask again (conditionally) for stored articles too: a site may correct a page in place.
         self.refresh = refresh
+        # Per site, the paragraphs its listing pages showed (footers, side boxes): see spiders.pageshape.
+        self.furniture: dict[str, set[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -253,6 +257,8 @@ class SiteSpider(scrapy.Spider):
         shape_note = None
         if self.store.known(url) is None:  # judged once: a stored article stays one when refreshed
             kind, shape_note = self.judged(kind, tree, links, url, response.meta.get("navigation"))
+        if kind == "listing":
+            self.learn_furniture(url, tree)
         note = "; ".join(n for n in (shape_note, charset_note(ctype, decoded)) if n) or None
         yield self.fetched(response, url, kind, note)
         yield from self.follow(kind, links)
@@ -264,12 +270,21 @@ class SiteSpider(scrapy.Spider):
         strip inside <div class="top">) is judged like an article link, but is never made "other"; a
         menu's slug page (/about-us/) is never taken for a post."""
         content_links = len(links.articles) + len(links.pagination)
+        furniture = self.furniture.get(netloc_of(url), set())
         if not navigation:
-            return judged_kind(kind, tree, content_links, url)
+            return judged_kind(kind, tree, content_links, url, furniture)
         if kind == "listing" and has_article_id(url):
-            judged, note = judged_kind("article", tree, content_links)
+            judged, note = judged_kind("article", tree, content_links, furniture=furniture)
             return (judged, note) if judged != "other" else (kind, None)
         return judged_kind(kind, tree, content_links)
+
+    def learn_furniture(self, url: str, tree: Any) -> None:
+        """Remember a listing page's paragraphs: on an article page they are the site's furniture."""
+        if tree is None:
+            return
+        known = self.furniture.setdefault(netloc_of(url), set())
+        if len(known) < FURNITURE_MAX:
+            known.update(furniture_texts(tree))
 
     def fetched(self, response: Response, url: str, kind: str, note: str | None) -> FetchedPage:
         """The item the store pipeline writes."""
@@ -301,10 +316,13 @@ class SiteSpider(scrapy.Spider):
         if known.kind == "sitemap":
             yield from self.follow_sitemap(sitemap_xml(body) or b"", known.url)
             return
-        text = decode_html(body, known.headers.get("content-type")).text
-        yield from self.follow(
-            known.kind, crawl_links(text, self.alias.fetch(known.final_url), self.allowed)
+        tree = parse_tree(decode_html(body, known.headers.get("content-type")).text)
+        if known.kind == "listing":
+            self.learn_furniture(url, tree)
+        links = crawl_links(
+            tree if tree is not None else "", self.alias.fetch(known.final_url), self.allowed
         )
+        yield from self.follow(known.kind, links)
 
     def parse_robots(self, response: Response, url: str) -> Iterator[Any]:
         """Keep robots.txt and follow its Sitemap: lines; a missing one is recorded skipped."""

@@ -43,7 +43,7 @@ from spiders.links import (
     looks_like_article,
     looks_like_listing,
 )
-from spiders.pageshape import judged_kind, parse_tree
+from spiders.pageshape import furniture_texts, judged_kind, parse_tree
 from spiders.pipelines import stored_reason
 from spiders.politeness import site_delay
 from spiders.rawstore import RawStore
@@ -1151,3 +1151,23 @@ def test_a_wordpress_style_site_stores_posts_as_articles_and_menu_pages_as_listi
     assert kinds["/new-post-yibao/"] == "article"
     assert kinds["/about-us/"] == kinds["/privacy-policy/"] == "listing"
     assert not again & posts  # no stored post fetched again
+
+
+def test_a_listing_footer_is_no_prose_on_a_page_fetched_as_an_article() -> None:
+    """An old table layout: menu and footer in unlabelled cells. The footer the home page showed is the
+    site's furniture, so a contact page with only that footer is a navigation page, not an article."""
+    footer = (
+        "<table><tr><td>版权所有：某市人力资源和社会保障局 地址：某市人民路1号</td></tr></table>"
+    )
+    home = parse_tree(
+        f"<html><body><table><tr><td><a href='/a/1.html'>文章</a></td></tr></table>{footer}</body></html>"
+    )
+    contact = parse_tree(f"<html><body><p>电话：12345678</p>{footer}</body></html>")
+    assert home is not None
+    furniture = furniture_texts(home)
+    assert judged_kind("article", contact, 0)[0] == "article"  # the footer alone reads as prose
+    assert judged_kind("article", contact, 0, furniture=furniture)[0] == "other"
+    article = parse_tree(
+        f"<html><body><p>退休人员医保个人账户每月划入金额为本人养老金的百分之二</p>{footer}</body></html>"
+    )
+    assert judged_kind("article", article, 0, furniture=furniture)[0] == "article"
