@@ -46,6 +46,8 @@ _H1 = etree.XPath("//h1")
 _TITLE_TAG = etree.XPath("string(//title)")
 # Text nodes equal to the headline (pages without an <h1> show it in a <font> or <b>).
 _TEXT_EQUALS = etree.XPath("//body//text()[normalize-space()=$t][not(ancestor::a or ancestor::option)]")
+# A column tag before a <title>'s headline (【医保】, [社保]) that the page may not show with it.
+_LEADING_TAG = re.compile(r"^\s*[【\[［〖][^】\]］〗]{1,8}[】\]］〗]\s*")
 # A <title> part shorter than this may be a menu word that happens to be on the page (北京 - 医保划入).
 MIN_SHOWN_TITLE_CHARS = 6
 _BODY_TEXT = etree.XPath("string(//body)")
@@ -175,7 +177,9 @@ def _site_names(meta: dict[str, str]) -> tuple[str, ...]:
 def _shown_title_part(root: etree._Element, page_title: str) -> str | None:
     """The leading part of the <title> that the page shows as a line of its own: the headline without
     column and site names (标题_政策文件_青岛市医疗保障局 with 标题 in a <td class=biaoti>)."""
-    parts = [part for part in title_prefixes(page_title) if len(part) >= MIN_SHOWN_TITLE_CHARS]
+    prefixes = [*title_prefixes(page_title), page_title]
+    untagged = [_LEADING_TAG.sub("", part) for part in prefixes]  # 【医保】标题 | 站名 shows 标题
+    parts = [part for part in dict.fromkeys(prefixes[:-1] + untagged) if len(part) >= MIN_SHOWN_TITLE_CHARS]
     body_text = _BODY_TEXT(root) if parts else ""
     return next((part for part in parts if part in body_text and _TEXT_EQUALS(root, t=part)), None)
 

@@ -301,8 +301,11 @@ def test_published_at_cascade(body: str, url: str, expected: datetime | None) ->
          "北京 - 医保划入"),
         # a <title> that is only the site's name names no article: the <h1> does
         ("<title>社保网</title>", f"<h1>泸州医保划入标准</h1><div>{PARA}{PARA2}</div>", "泸州医保划入标准"),
+        # a column tag before the <title>'s headline that the page does not show with it
+        ("<title>【医保】泸州市退休人员划入标准出炉 | 酒城生活</title>",
+         f'<div class="tt"><b>泸州市退休人员划入标准出炉</b></div><div>{PARA}{PARA2}</div>', "泸州市退休人员划入标准出炉"),
     ],
-    ids=["shown-title-part", "menu-word-is-not-a-title", "site-name-title"],
+    ids=["shown-title-part", "menu-word-is-not-a-title", "site-name-title", "column-tag"],
 )
 def test_title_without_a_matching_h1(head: str, body: str, title: str) -> None:
     assert parse_html(page(body, head), BASE + "x.html").title == title
