@@ -31,9 +31,9 @@ def _unplaced(
     trailing = _trailing_place(group, text)
     if trailing:
         return group, trailing
-    if ctx.fallback and not rules.OTHER_PLACES.search(text):
+    if ctx.fallback and not rules.OTHER_PLACES.search(text) and not rules.SOME_PLACES.search(text):
         return group, ctx.fallback
-    if rules.NATIONAL_WEAK.search(text):
+    if rules.NATIONAL_WEAK.search(text) and not rules.SOME_PLACES.search(text):
         return [d for d in group if d.kind == "percent"], (NATIONAL,)
     return [], ()
 

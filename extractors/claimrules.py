@@ -28,6 +28,13 @@ NATIONAL_STRONG = re.compile(
 )
 # Weaker national wording, used only when no place is named anywhere near (一般为2%左右).
 NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多|原则上")
+# Some places, or a named area of several provinces: a general word beside them (部分地区一般按3%划入,
+# 长三角地区通常按2.5%) speaks of those places, not the nation — and names no one place either.
+SOME_PLACES = re.compile(
+    r"(?:部分|一些|有些|个别|少数|不少|某些|许多|很多)(?:地区|地方|城市|省份|省市|统筹区)"
+    r"|长三角|珠三角|京津冀|成渝|粤港澳|大湾区|(?:东北|西北|西南|东南|东部|西部|中部|中西部|沿海|内陆)(?:地区|省份|城市)"
+    r"|华东|华北|华南|华中|一线城市|二线城市|发达地区"
+)
 # Words that make a sentence about crediting the personal account (not reimbursement or fees).
 CREDIT = re.compile(
     r"划入|划拨|划转|返|计入|打入|打到|打进|转入|到账|进账|注入|拨入|拨付|存入|入账|个人账户|账户"

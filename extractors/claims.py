@@ -250,7 +250,7 @@ def _previous_place(
 def _topic_heading(text: str) -> bool:
     """A heading naming no place and no general scope (其他地区, 全国, 温馨提示…): a topic or population
     section of the page, which keeps the place the page spoke of before it."""
-    general = (rules.OTHER_PLACES, rules.NATIONAL_STRONG, rules.NATIONAL_WEAK, OUTSIDE_SECTION)
+    general = (rules.OTHER_PLACES, rules.SOME_PLACES, rules.NATIONAL_STRONG, rules.NATIONAL_WEAK, OUTSIDE_SECTION)
     return not any(p.search(text) for p in general)
 
 
@@ -260,7 +260,7 @@ def _is_rule_line(paragraph: Paragraph) -> bool:
     text = paragraph.text
     if not may_hold_value(text) or not rules.CREDIT.search(text):
         return False
-    general = (rules.OTHER_PLACES, rules.NATIONAL_STRONG, rules.NATIONAL_WEAK)
+    general = (rules.OTHER_PLACES, rules.SOME_PLACES, rules.NATIONAL_STRONG, rules.NATIONAL_WEAK)
     return not any(p.search(text) for p in general)
 
 

@@ -1188,3 +1188,18 @@ def test_a_ratios_base_in_a_later_table_cell() -> None:
         ("淮北市", "retiree", 0.02, "regional_avg_pension"),
         ("淮南市", "retiree", 0.02, "individual_pension"),
     ]
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        ["部分地区一般按2%划入。"],
+        ["长三角地区通常按养老金的2.5%划入。"],
+        ["北京市每月划入100元。部分地区一般按2%划入。"],
+        ["北京市每月划入100元。", "东部地区按养老金的2%划入。", "每月划入120元。"],
+    ],
+)
+def test_some_places_or_an_area_are_neither_the_nation_nor_the_place_before(blocks: list[str]) -> None:
+    assert [(c.region, c.monthly_yuan) for c in claims_of(*blocks)] == (
+        [("北京市", 100.0)] if "北京市" in blocks[0] else []
+    )
