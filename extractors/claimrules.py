@@ -31,7 +31,7 @@ NATIONAL_WEAK = re.compile(r"一般|通常|普遍|大多|原则上")
 # Some places, or a named area of several provinces: a general word beside them (部分地区一般按3%划入,
 # 长三角地区通常按2.5%) speaks of those places, not the nation — and names no one place either.
 SOME_PLACES = re.compile(
-    r"(?:部分|一些|有些|个别|少数|不少|某些|许多|很多)(?:地区|地方|城市|省份|省市|统筹区)"
+    r"(?<![大绝])(?:部分|一些|有些|个别|少数|不少|某些|许多|很多)(?:地区|地方|城市|省份|省市|统筹区)"
     r"|长三角|珠三角|京津冀|成渝|粤港澳|大湾区|(?:东北|西北|西南|东南|东部|西部|中部|中西部|沿海|内陆)(?:地区|省份|城市)"
     r"|华东|华北|华南|华中|一线城市|二线城市|发达地区"
 )
@@ -156,6 +156,8 @@ _BASE_STATEMENT = re.compile(
 # Words that make a value a rule for people still working (在职职工: often a ratio of the base).
 EMPLOYEE = re.compile(r"在职职工|在职人员|在职参保|在职员工|在职")
 RETIREE = re.compile(r"退休")
+# The rest of the people after a band (高龄（80岁以上）…125元，其他退休人员…95元): the band ends there.
+OTHER_PEOPLE = re.compile(r"(?:其他|其余|其它|剩余)的?(?:退休|人员|参保|年龄|人群)")
 # A fixed-amount rule named as such.
 FIXED_WORDS = re.compile(r"定额|固定金额")
 # Distribution over listed places: 北京、甘肃等地，返款金额分别为100元…和120元 (or 依次为…).

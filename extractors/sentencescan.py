@@ -68,7 +68,11 @@ class _Delta:
     cumulative: bool = False  # 在此基础上再增加: counted from the band before, not the base amount
 
 
-Payload = Region | AgeBand | Amount | Percent | str  # str: a population ("employee" / "retiree")
+Payload = Region | AgeBand | Amount | Percent | str  # str: a population ("employee" / "retiree") or OTHERS
+# Event payload for "the rest of the people" (其他退休人员): ends the current age band.
+OTHERS = "others"
+# Event payload for other or some places (其他地区, 部分地区): ends the current place.
+ELSEWHERE = "elsewhere"
 
 
 def _events(text: str) -> list[tuple[int, int, Payload]]:
@@ -82,6 +86,8 @@ def _events(text: str) -> list[tuple[int, int, Payload]]:
     events += [(m.start, m.end, m.band) for m in find_age_bands(text)]
     events += [(m.start(), m.end(), "employee") for m in rules.EMPLOYEE.finditer(text)]
     events += [(m.start(), m.end(), "retiree") for m in rules.RETIREE.finditer(text)]
+    events += [(m.start(), m.start() + 2, OTHERS) for m in rules.OTHER_PEOPLE.finditer(text)]
+    events += [(m.start(), m.end(), ELSEWHERE) for p in (rules.OTHER_PLACES, rules.SOME_PLACES) for m in p.finditer(text)]
     events += [(a.start, a.end, a) for a in find_amounts(text)]
     events += [(p.start, p.end, p) for p in find_percents(text)]
     return sorted(events, key=lambda e: (e[0], -e[1]))
@@ -366,6 +372,10 @@ def scan(text: str, ctx: SentenceContext = NO_CONTEXT) -> list[Draft]:
             _on_amount(state, text, payload)
         elif isinstance(payload, Percent):
             _on_percent(state, text, payload, ctx)
+        elif payload == OTHERS:
+            state.band, state.band_list = None, []
+        elif payload == ELSEWHERE:  # 聊城市…95元，其他地区每月划入90元: 90元 is not 聊城's
+            state.regions, state.band, state.period = [], None, None
         else:
             state.population = payload
     if (

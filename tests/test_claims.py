@@ -1203,3 +1203,22 @@ def test_some_places_or_an_area_are_neither_the_nation_nor_the_place_before(bloc
     assert [(c.region, c.monthly_yuan) for c in claims_of(*blocks)] == (
         [("北京市", 100.0)] if "北京市" in blocks[0] else []
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 其他退休人员 after a band: the rest of the people, below that band
+        ("聊城市高龄（80岁以上）退休人员每月划入125元，其他退休人员每月划入95元。",
+         [("聊城市", None, 80, 95.0), ("聊城市", 80, None, 125.0)]),
+        ("聊城市70岁以上退休人员每月划入110元，其余人员每月划入95元。",
+         [("聊城市", None, 70, 95.0), ("聊城市", 70, None, 110.0)]),
+        # 其他地区 after a place: the values after it are not that place's
+        ("聊城市退休人员每月划入95元，其他地区每月划入90元。", [("聊城市", None, None, 95.0)]),
+        ("聊城市退休人员每月划入95元，部分地区每月划入90元。", [("聊城市", None, None, 95.0)]),
+    ],
+)
+def test_the_rest_of_the_people_and_other_places(sentence: str, expected: list[tuple]) -> None:
+    assert sorted(((c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims_of(sentence)), key=str) == sorted(
+        expected, key=str
+    )
