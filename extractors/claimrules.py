@@ -12,11 +12,14 @@ from extractors.records import BASES
 
 REGIONAL_AVG, INDIVIDUAL, CONTRIBUTION = BASES
 
+# Common surnames: 老李, 王先生, 张师傅 name one person, whose case is no rule.
+_SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾田董潘袁蔡蒋杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖贾韦夏邹熊孟秦邱侯尹薛闫段雷黎史陶贺毛郝顾龚邵覃戴严莫孔汤康乔赖"  # not 方 (老方法), 钱 (老钱)
 # Worked examples about an unnamed place or person: 若某地…按3%计算, 假如某市…, 再算一笔账.
 HYPOTHETICAL = re.compile(
     r"某(?:地|市|省|县|区|城市|统筹地区|人|位|退休)|假如|假设|假定|举个例子|打个比方|算一笔账|算笔账"
     r"|以[^，,。；;]{0,12}\d[^，,。；;]{0,4}元为例|(?:一位|一名|一个)(?:退休|参保)"
     r"|大爷|阿姨|大妈|大叔|老伯"  # one person's case (退休的张大爷每月到账…), not the rule
+    rf"|老[{_SURNAMES}](?![年人龄伴家师])|[{_SURNAMES}](?:先生|女士|师傅|大姐|大哥|奶奶|爷爷)|举例来说|举例说明"
 )
 # A conditional with a computation is a worked example too (若按3%计算, 如果…×…).
 _CONDITIONAL = re.compile(r"若|如果|倘若|要是")

@@ -1222,3 +1222,17 @@ def test_the_rest_of_the_people_and_other_places(sentence: str, expected: list[t
     assert sorted(((c.region, c.age_min, c.age_max, c.monthly_yuan) for c in claims_of(sentence)), key=str) == sorted(
         expected, key=str
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("举例来说，菏泽市退休职工老李每月到账105元。", []),
+        ("菏泽市退休的张先生说，他每月到账105元。", []),
+        ("菏泽市老年人每月划入105元。", [("菏泽市", 105.0)]),
+        ("菏泽市王家庄社区退休人员每月划入105元。", [("菏泽市", 105.0)]),
+        ("菏泽市按老方法每月划入105元。", [("菏泽市", 105.0)]),
+    ],
+)
+def test_one_named_persons_case_is_no_rule(sentence: str, expected: list[tuple]) -> None:
+    assert [(c.region, c.monthly_yuan) for c in claims_of(sentence)] == expected
