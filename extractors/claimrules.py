@@ -157,8 +157,8 @@ _BASE_STATEMENT = re.compile(
     r"以([^，,。；;]{0,30}?)为(?:基准|基数|依据|标准)|基于([^，,。；;]{0,30})"
 )
 # Words that make a value a rule for people still working (在职职工: often a ratio of the base).
-EMPLOYEE = re.compile(r"在职职工|在职人员|在职参保|在职员工|在职")
-RETIREE = re.compile(r"退休")
+EMPLOYEE = re.compile(r"在职职工|在职人员|在职参保|在职员工|在职|在岗职工|不含退休|不包括退休|未退休|退休前")
+RETIREE = re.compile(r"(?<!不含)(?<!不包括)(?<!未)退休(?!前)")  # not 职工（不含退休）, 未退休的, 退休前
 # The rest of the people after a band (高龄（80岁以上）…125元，其他退休人员…95元): the band ends there.
 OTHER_PEOPLE = re.compile(r"(?:其他|其余|其它|剩余)的?(?:退休|人员|参保|年龄|人群)")
 # A fixed-amount rule named as such.

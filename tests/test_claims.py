@@ -1236,3 +1236,17 @@ def test_the_rest_of_the_people_and_other_places(sentence: str, expected: list[t
 )
 def test_one_named_persons_case_is_no_rule(sentence: str, expected: list[tuple]) -> None:
     assert [(c.region, c.monthly_yuan) for c in claims_of(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("菏泽市职工（不含退休）个人账户按2%计入。", [("employee", None, 0.02)]),
+        ("菏泽市未退休的职工个人账户按2%计入。", [("employee", None, 0.02)]),
+        ("菏泽市在岗职工个人账户按2%计入。", [("employee", None, 0.02)]),
+        ("菏泽市参保人退休前个人账户按缴费基数的2%计入，退休后每月划入105元。",
+         [("employee", None, 0.02), ("retiree", 105.0, None)]),
+    ],
+)
+def test_people_not_yet_retired_are_employees(sentence: str, expected: list[tuple]) -> None:
+    assert [(c.population, c.monthly_yuan, c.ratio_min) for c in claims_of(sentence)] == expected
