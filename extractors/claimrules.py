@@ -118,10 +118,11 @@ BALANCE_BEFORE = re.compile(
     r"(?:[里内上](?:现在|目前|已经|已|一共|总共|共|还)?(?:有|剩下?|存有|存了)"
     r"|还剩|剩余|剩下|攒了|攒下|存了|累计|积累了?|积攒了?)\s*$"
 )
-# Periods a claim cannot hold (每季度, 每半年, totals over 十年 / 5年): such amounts are left out
+# Periods a claim cannot hold (每季度, 每半年, 每两个月, totals over 十年 / 5年): such amounts are left out
 # rather than misread as monthly (a date's 2025年 is no period).
 OTHER_PERIOD_BEFORE = re.compile(
-    r"季度|按季|每季|半年|(?<![\d每一全])(?:[两二三四五六七八九十]|(?<!\d)\d{1,2})\s*年(?![龄度])"
+    r"季度|按季|每季|半年|每(?:[两二三四五六]|[2-6])个?月|隔月|双月"
+    r"|(?<![\d每一全])(?:[两二三四五六七八九十]|(?<!\d)\d{1,2})\s*年(?![龄度])"
 )
 # Percentages of something other than the credit: reimbursement, contribution rates, raises.
 NOT_CREDIT_RATIO = re.compile(

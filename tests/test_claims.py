@@ -1250,3 +1250,8 @@ def test_one_named_persons_case_is_no_rule(sentence: str, expected: list[tuple])
 )
 def test_people_not_yet_retired_are_employees(sentence: str, expected: list[tuple]) -> None:
     assert [(c.population, c.monthly_yuan, c.ratio_min) for c in claims_of(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence", ["菏泽市退休人员每两个月划入210元。", "菏泽市退休人员每2个月划入210元。", "菏泽市退休人员隔月划入210元。"])
+def test_amounts_over_several_months_are_no_monthly_rule(sentence: str) -> None:
+    assert claims_of(sentence) == []
