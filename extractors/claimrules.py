@@ -102,7 +102,13 @@ PRESENT_MARK = re.compile(
 # the older figure for comparison.
 BRACKET_PAST_BEFORE = re.compile(r"[（(]\s*(?:20\d{2}\s*年|去年|上年|往年|此前|调整前|原)[^（()）元%]{0,8}$")
 # A value denied or reported as rumour: 而不是网传的150元, 并非每月200元.
-DENIED_BEFORE = re.compile(r"(?:不是|并非|而非|网传|传言|谣传|流传|传闻|所谓)[^，,；;。]{0,12}$")
+DENIED_BEFORE = re.compile(
+    r"(?:不是|并非|而非|网传|传言|谣传|流传|传闻|所谓|听说|据传|据说|有人说|有人称)[^，,；;。]{0,12}$"
+)
+# A value the sentence then calls false or asks about: 每月返200元的消息不实, …200元？假的！, …是真的吗？
+DEBUNKED_AFTER = re.compile(
+    r"[^。！!]{0,16}?(?:不实|有误|假的|谣言|不准确|不属实|是真的吗|真的吗|误传|说法不对|并非如此)"
+)
 # Another place's or year's value named for comparison: 比2025年的70元有所提高, 较北京的100元.
 COMPARED_BEFORE = re.compile(r"(?:比(?!例|重)|较)[^，,；;。元%]{0,10}$")
 # The old end of a change: 由90元提高到105元, 从每月80元调整为100元 (the second amount is the level).

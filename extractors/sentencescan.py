@@ -32,6 +32,8 @@ _BRACKET_AFTER_VALUE = re.compile(r"^\s*[(（]\s*$")
 _LEADING_ENUM = re.compile(r"^\s*\d{1,2}[.．](?=\d{2}\s*周?岁)")
 # How close gross − deduction must come to a net amount in the same sentence to be the same rule.
 NET_TOLERANCE = 0.01
+# A sentence that ends as a question asks about a value rather than stating it.
+_QUESTION_END = re.compile(r"[？?]\s*$")
 # Table cells are joined by " | "; a bar also ends a clause for period and hedge words.
 CELL_SEPARATOR = " | "
 # A sentence read on its own: no fallback place, no table, no credit context.
@@ -186,7 +188,9 @@ def _not_a_level(text: str, before: str, amount: Amount) -> bool:
     ):
         return True
     return bool(
-        rules.BOUND_AFTER.match(text, amount.end) or rules.NOT_CREDIT_AFTER.match(text, amount.end)
+        rules.BOUND_AFTER.match(text, amount.end)
+        or rules.NOT_CREDIT_AFTER.match(text, amount.end)
+        or rules.DEBUNKED_AFTER.match(text, amount.end)
     )
 
 
@@ -361,6 +365,8 @@ def scan(text: str, ctx: SentenceContext = NO_CONTEXT) -> list[Draft]:
         return []
     text = _LEADING_ENUM.sub(lambda m: " " * len(m.group()), halfwidth(text))
     if rules.is_hypothetical(text) or not (ctx.credit_context or rules.CREDIT.search(text)):
+        return []
+    if _QUESTION_END.search(text):  # 德州市每月划入200元？(假的！) — a question states no rule
         return []
     state = _State()
     for start, end, payload in _events(text):

@@ -1255,3 +1255,20 @@ def test_people_not_yet_retired_are_employees(sentence: str, expected: list[tupl
 @pytest.mark.parametrize("sentence", ["菏泽市退休人员每两个月划入210元。", "菏泽市退休人员每2个月划入210元。", "菏泽市退休人员隔月划入210元。"])
 def test_amounts_over_several_months_are_no_monthly_rule(sentence: str) -> None:
     assert claims_of(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("blocks", "expected"),
+    [
+        (["问：听说德州市每月返200元，是真的吗？", "答：不是。德州市退休人员每月划入85元。"], [("德州市", 85.0)]),
+        (["有人说德州市每月能返200元，这个说法不对。"], []),
+        (["据传德州市每月划入200元。"], []),
+        (["德州市每月划入200元？假的！"], []),
+        (["德州市每月划入200元的消息不实。"], []),
+        (["网传每月返200元不实，德州市实际每月划入85元。"], [("德州市", 85.0)]),
+        # 不对外 is no denial
+        (["德州市每月划入85元，不对外公开查询。"], [("德州市", 85.0)]),
+    ],
+)
+def test_hearsay_questions_and_debunked_values_are_no_rules(blocks: list[str], expected: list[tuple]) -> None:
+    assert [(c.region, c.monthly_yuan) for c in claims_of(*blocks)] == expected
