@@ -24,9 +24,10 @@ PARAGRAPH_TAGS = ("p", "td", "li", "dd", "pre", "blockquote", "div", "section", 
 NON_TEXT_TAGS = frozenset(
     {"a", "script", "style", "noscript", "select", "option", "button", "form"}
 )
-# A paragraph with at least this many letters/digits is prose (the shortest real policy sentence,
-# "北京市退休人员每月划入100元" is ~16; a contact line "地址：某市人民路1号" is ~9).
-PROSE_MIN_CHARS = 16
+# A paragraph with at least this many Chinese characters is prose (the shortest real policy sentence,
+# "北京市退休人员每月划入100元", has 12; a contact line "联系电话：0000-12345678" has 4 — digits, Latin
+# letters of an e-mail address and punctuation do not count).
+PROSE_MIN_CHARS = 12
 # An <h1> with at least this many letters of its own (not a linked logo) is an article headline.
 HEADLINE_MIN_CHARS = 4
 # ... and makes an article when some paragraph has this many letters (not digits: a listing's dates
@@ -38,8 +39,15 @@ LISTING_MIN_LINKS = 2
 SLUG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 # A slug directory showing this many article or paging links is a section, whatever prose it has.
 SLUG_LISTING_MIN_LINKS = 6
+# Article metadata: <meta property="og:type" content="article"> and schema.org JSON-LD of an article.
+OG_TYPE = etree.XPath("//meta[@property='og:type']")
+JSONLD = etree.XPath("//script[@type='application/ld+json']")
+JSONLD_ARTICLE = re.compile(
+    r'"@type"\s*:\s*(?:\[[^\]]*)?"(?:Article|NewsArticle|BlogPosting|Report)"|"articleBody"\s*:'
+)
 WORD_CHARS = re.compile(r"\w", re.UNICODE)
 LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def own_text(element: etree._Element) -> str:
@@ -76,9 +84,9 @@ def has_prose(
     letters: bool = False,
     furniture: Collection[str] = (),
 ) -> bool:
-    """True for a page with a paragraph of its own prose (``min_chars`` letters and digits, or letters
-    only) outside links, the site's navigation and the ``furniture`` texts of the site's listings."""
-    count = LETTERS.findall if letters else WORD_CHARS.findall
+    """True for a page with a paragraph of its own prose (``min_chars`` Chinese characters, or letters
+    of any script) outside links, the site's navigation and the ``furniture`` texts of the site's listings."""
+    count = LETTERS.findall if letters else HAN.findall
     return any(
         len(count(text := direct_text(el))) >= min_chars
         and is_content(el)
@@ -98,7 +106,7 @@ def furniture_texts(tree: etree._Element) -> set[str]:
     return {
         normalised(text)
         for el in tree.iter(*PARAGRAPH_TAGS)
-        if word_count(text := direct_text(el)) >= PROSE_MIN_CHARS and is_content(el)
+        if len(HAN.findall(text := direct_text(el))) >= PROSE_MIN_CHARS and is_content(el)
     }
 
 
@@ -144,11 +152,21 @@ def judged_kind(
 
 
 def is_article_shaped(tree: etree._Element, furniture: Collection[str] = ()) -> bool:
-    """A paragraph of prose that no listing of the site showed, or a headline over a line of words (a
-    short news item shown whole on a listing keeps its headline)."""
-    return has_prose(tree, furniture=furniture) or (
-        has_headline(tree) and has_prose(tree, HEADLINE_PROSE_MIN_LETTERS, letters=True)
+    """Article metadata (a script-rendered page has no prose in its HTML), a paragraph of prose that no
+    listing of the site showed, or a headline over a line of words (a short news item shown whole on a
+    listing keeps its headline)."""
+    return (
+        has_article_metadata(tree)
+        or has_prose(tree, furniture=furniture)
+        or (has_headline(tree) and has_prose(tree, HEADLINE_PROSE_MIN_LETTERS, letters=True))
     )
+
+
+def has_article_metadata(tree: etree._Element) -> bool:
+    """True for og:type=article or schema.org JSON-LD naming an article (unseen spa_jsonld_shaoxing)."""
+    if any((m.get("content") or "").strip().lower() == "article" for m in OG_TYPE(tree)):
+        return True
+    return any(JSONLD_ARTICLE.search(script.text or "") for script in JSONLD(tree))
 
 
 def is_slug_directory(url: str) -> bool:

@@ -988,6 +988,16 @@ HEADER = '<header><a href="/">首页</a> <a href="/node_5678.htm">政策解读</
             2,
             "listing",
         ),
+        # a script-rendered page: no prose in its HTML, an article in its JSON-LD
+        (
+            '<script type="application/ld+json">{"@type":"NewsArticle","headline":"绍兴"}</script>'
+            '<div id="root"></div>',
+            0,
+            "article",
+        ),
+        ('<meta property="og:type" content="article"><div id="app"></div>', 0, "article"),
+        # a contact line with a phone number and an e-mail address: digits and Latin are no prose
+        ("<p>联系电话：0000-12345678 电子邮箱：someone@example.com</p>", 0, "other"),
         # a linked logo <h1> is not a headline
         (
             '<h1><a href="/">社保网</a></h1><ul><li><a href="/a/1.html">北京医保</a></li></ul>',
