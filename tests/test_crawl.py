@@ -1181,3 +1181,27 @@ def test_a_listing_footer_is_no_prose_on_a_page_fetched_as_an_article() -> None:
         f"<html><body><p>退休人员医保个人账户每月划入金额为本人养老金的百分之二</p>{footer}</body></html>"
     )
     assert judged_kind("article", article, 0, furniture=furniture)[0] == "article"
+
+
+# --- corpus gate: every article page of the extraction corpora stays an article ----------------------
+
+REPO = Path(__file__).resolve().parents[1]
+# Pages of the extraction corpora that are not articles (they test the parser's refusal).
+NOT_ARTICLES = frozenset({"listing_only.html"})
+ARTICLE_PAGES = sorted(
+    path
+    for corpus in ("tests/fixtures/unseen", "tests/fixtures/html")
+    for path in (REPO / corpus).glob("*.htm*")
+    if path.name not in NOT_ARTICLES
+)
+
+
+@pytest.mark.parametrize("path", ARTICLE_PAGES, ids=lambda p: p.name)
+def test_every_corpus_article_fetched_as_an_article_stays_one(path: Path) -> None:
+    """The shape judgement never turns a real article (every layout the extractors are tested on)
+    into a listing or a navigation page, which would drop it from the dataset."""
+    tree = parse_tree(decode_html(path.read_bytes(), None).text)
+    links = crawl_links(
+        tree if tree is not None else "", "http://s.example/a/1.html", frozenset({"s.example"})
+    )
+    assert judged_kind("article", tree, len(links.articles) + len(links.pagination))[0] == "article"
