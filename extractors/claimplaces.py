@@ -32,6 +32,8 @@ def _unplaced(
     if trailing:
         return group, trailing
     if ctx.fallback and not rules.OTHER_PLACES.search(text) and not rules.SOME_PLACES.search(text):
+        if ctx.fallback == (NATIONAL,):  # the nation states ratios, never one amount for everyone
+            return [d for d in group if d.kind == "percent"], ctx.fallback
         return group, ctx.fallback
     if rules.NATIONAL_WEAK.search(text) and not rules.SOME_PLACES.search(text):
         return [d for d in group if d.kind == "percent"], (NATIONAL,)

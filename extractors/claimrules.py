@@ -183,6 +183,8 @@ COMPARED_PLACE_BEFORE = re.compile(r"(?:比(?!例)|较|不如|高于|低于|超�
 COMPARED_PLACE_AFTER = re.compile(r"\s*(?:相比|相较|比较)")
 # "Other places": the sentence is not about the place named before it (其他地区一般按2%划入).
 OTHER_PLACES = re.compile(r"其他地区|其他地方|其他城市|其余地区|别的地方|外地|其他省份")
+# A news dateline after a place (华讯社北京3月5日电, 本报上海讯): where the story was filed, not its subject.
+DATELINE_AFTER = re.compile(r"\s*(?:\d{1,2}\s*月\s*\d{1,2}\s*日\s*)?(?:电|讯)(?![费话视梯子])")
 # Joiners between places of one list (北京、甘肃 / 上海和重庆).
 PLACE_LIST_GAP = re.compile(r"^\s*(?:、|和|及|与|以及|,|，|或)\s*$")
 
@@ -197,10 +199,11 @@ SUBJECT_WINDOW = 8
 
 def is_subject(text: str, start: int, end: int) -> bool:
     """False for a place named to be excluded (除北京外), followed (参照北京市的标准) or compared
-    with (比厦门高, 与厦门相比): the values around it are another place's."""
+    with (比厦门高, 与厦门相比), or where a wire story was filed (新华社北京3月5日电): the values
+    around it are another place's."""
     if _NOT_SUBJECT_BEFORE.search(text, max(0, start - SUBJECT_WINDOW), start):
         return False
-    return not COMPARED_PLACE_AFTER.match(text, end)
+    return not (COMPARED_PLACE_AFTER.match(text, end) or DATELINE_AFTER.match(text, end))
 
 
 def is_hypothetical(sentence: str) -> bool:

@@ -21,7 +21,7 @@ from extractors.claimmerge import drafts_to_claims
 from extractors.drafts import Draft, SentenceContext
 from extractors.numbers import NUMBER, halfwidth, may_hold_value
 from extractors.records import Article, Claim, Paragraph
-from extractors.regions import Region, find_regions, lookup, title_region
+from extractors.regions import NATIONAL, Region, find_regions, lookup, title_region
 from extractors.sentences import split_sentences
 from extractors.sentencescan import CELL_SEPARATOR, scan
 
@@ -242,9 +242,18 @@ def _previous_place(
             lead = _lead_in(paragraphs, back)
             return _single_place(lead.text, seo) if lead is not None else None
         places = _single_place(before.text, seo)
+        if places is None and _speaks_nationally(before.text):
+            return (NATIONAL,)  # 记者从国家医保局获悉… / 退休人员…平均水平的2%左右: the national rule
         if places is not None or not (_is_rule_line(before) or SELF_PLACE.search(before.text)):
             return places
     return None
+
+
+def _speaks_nationally(text: str) -> bool:
+    """A paragraph about the whole country (国家医保局, 全国) rather than some or other places."""
+    return bool(rules.NATIONAL_STRONG.search(text)) and not (
+        rules.OTHER_PLACES.search(text) or rules.SOME_PLACES.search(text)
+    )
 
 
 def _topic_heading(text: str) -> bool:

@@ -1272,3 +1272,18 @@ def test_amounts_over_several_months_are_no_monthly_rule(sentence: str) -> None:
 )
 def test_hearsay_questions_and_debunked_values_are_no_rules(blocks: list[str], expected: list[tuple]) -> None:
     assert [(c.region, c.monthly_yuan) for c in claims_of(*blocks)] == expected
+
+
+@pytest.mark.parametrize(
+    ("blocks", "expected"),
+    [
+        # a wire story's dateline names where it was filed, not its subject; 国家医保局 passes on the nation
+        (["华讯社北京3月5日电 记者5日从国家医保局获悉，改革平稳推进。",
+          "退休人员个人账户划入额度逐步调整到统筹地区基本养老金平均水平的2%左右。"], [("全国", None, 0.02)]),
+        (["本报上海讯 上海市退休人员每年划入1680元。"], [("上海市", 140.0, None)]),
+        # the nation lends itself to ratios only, never to one amount for everyone
+        (["记者从国家医保局获悉，改革平稳推进。", "退休人员每月划入100元。"], []),
+    ],
+)
+def test_datelines_and_the_nation_before(blocks: list[str], expected: list[tuple]) -> None:
+    assert [(c.region, c.monthly_yuan, c.ratio_min) for c in claims_of(*blocks)] == expected
