@@ -185,6 +185,8 @@ COMPARED_PLACE_AFTER = re.compile(r"\s*(?:相比|相较|比较)")
 OTHER_PLACES = re.compile(r"其他地区|其他地方|其他城市|其余地区|别的地方|外地|其他省份")
 # A news dateline after a place (华讯社北京3月5日电, 本报上海讯): where the story was filed, not its subject.
 DATELINE_AFTER = re.compile(r"\s*(?:\d{1,2}\s*月\s*\d{1,2}\s*日\s*)?(?:电|讯)(?![费话视梯子])")
+# A place whose standard the subject shares (湖北省省直…标准与武汉市一致，为110元): both places hold it.
+SAME_AS_AFTER = re.compile(r"\s*的?(?:标准|做法|政策|水平)?(?:一致|相同|一样|持平)")
 # Joiners between places of one list (北京、甘肃 / 上海和重庆).
 PLACE_LIST_GAP = re.compile(r"^\s*(?:、|和|及|与|以及|,|，|或)\s*$")
 

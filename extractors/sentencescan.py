@@ -98,7 +98,8 @@ def _events(text: str) -> list[tuple[int, int, Payload]]:
 def _on_region(state: _State, text: str, start: int, end: int, region: Region) -> None:
     """A place: extends a list (北京、甘肃) or starts a new subject (resets band and period)."""
     gap = text[state.region_end : start] if state.region_end >= 0 else None
-    if gap is not None and state.regions and rules.PLACE_LIST_GAP.match(gap):
+    shares = bool(state.regions) and not state.drafts and rules.SAME_AS_AFTER.match(text, end)
+    if shares or (gap is not None and state.regions and rules.PLACE_LIST_GAP.match(gap)):
         if region not in state.regions:
             state.regions.append(region)
     elif not state.regions or region not in state.regions or state.drafts:

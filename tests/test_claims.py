@@ -1287,3 +1287,15 @@ def test_hearsay_questions_and_debunked_values_are_no_rules(blocks: list[str], e
 )
 def test_datelines_and_the_nation_before(blocks: list[str], expected: list[tuple]) -> None:
     assert [(c.region, c.monthly_yuan, c.ratio_min) for c in claims_of(*blocks)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("湖北省省直退休人员每月划入标准与武汉市一致，为110元。", [("武汉市", 110.0), ("湖北省", 110.0)]),
+        ("武汉市与鄂州市标准相同，均为每月110元。", [("武汉市", 110.0), ("鄂州市", 110.0)]),
+        ("宜昌市每月划入95元，与武汉市不同。", [("宜昌市", 95.0)]),
+    ],
+)
+def test_a_place_sharing_the_subjects_standard_holds_it_too(sentence: str, expected: list[tuple]) -> None:
+    assert sorted((c.region, c.monthly_yuan) for c in claims_of(sentence)) == sorted(expected)
