@@ -60,9 +60,9 @@ def crawl_targets(configured: Sequence[str]) -> Iterator[tuple[list[str], str]]:
 
 
 def run_crawl_child(context: dg.AssetExecutionContext, urls: Sequence[str], alias: str,
-                    data_dir: Path, summary_path: Path) -> dict[str, Any]:
+                    data_dir: Path, summary_path: Path, *, refresh: bool = False) -> dict[str, Any]:
     """Run `python -m spiders.crawl` through Dagster Pipes; returns the metadata the child reported."""
-    command = child_command(urls, data_dir, summary_path, url_alias=alias)
+    command = child_command(urls, data_dir, summary_path, url_alias=alias, refresh=refresh)
     try:
         invocation = dg.PipesSubprocessClient(cwd=str(REPO_ROOT), env=child_env()).run(
             context=context, command=command)
@@ -83,7 +83,8 @@ def raw_pages(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> It
         summary_path.unlink(missing_ok=True)
         with crawl_targets(pipeline.start_urls) as (urls, alias):
             context.log.info("crawling %s", ", ".join(urls))
-            metadata |= run_crawl_child(context, urls, alias, pipeline.data_path, summary_path)
+            metadata |= run_crawl_child(context, urls, alias, pipeline.data_path, summary_path,
+                                        refresh=pipeline.refresh)
     store = RawStore(pipeline.raw_dir)
     pages = sum(1 for _ in store.pages(kind="article"))
     metadata |= {"pages_in_store": len(store), "article_pages": pages}

@@ -39,6 +39,11 @@ class PipelineConfig(dg.ConfigurableResource):
         default=True,
         description="False = re-extract from the raw store without fetching anything.",
     )
+    refresh: bool = Field(
+        default=False,
+        description="Also ask again, conditionally (ETag / Last-Modified), for every stored article, so "
+        "one a site corrected in place is stored as a new version (more requests; off by default).",
+    )
     overrides_path: str | None = Field(
         default=None,
         description="Reviewer overrides (TOML); None = data/overrides.toml of the checkout.",

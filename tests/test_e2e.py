@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -155,10 +156,9 @@ def test_a_changed_page_gives_a_second_release_whose_diff_names_the_change(site_
     (old_version,) = versions(data_dir)
 
     new_monthly = edit_changed_rule(root, facts)
-    # The crawl never re-fetches a stored article (incremental by design), so the raw store is
-    # dropped to make the second run fetch every page again, the edited one included.
-    shutil.rmtree(data_dir / "raw")
-    second = run_cli(*urls, "--data-dir", str(data_dir))
+    # A plain crawl never asks for a stored article again; --refresh revalidates them all
+    # (If-None-Match / If-Modified-Since), so the edited pages come back as new versions.
+    second = run_cli(*urls, "--data-dir", str(data_dir), "--refresh")
     assert second.returncode == 0, second.stdout + second.stderr
     assert len(versions(data_dir)) == 2
     latest = data_dir / "published" / "latest"
@@ -170,3 +170,15 @@ def test_a_changed_page_gives_a_second_release_whose_diff_names_the_change(site_
     changes = [row for row in diff if row["table"] == "credit_rules" and row["field"] == "monthly_yuan"]
     assert len(changes) == 1, changes
     assert float(changes[0]["new"]) == new_monthly
+    ledger = [json.loads(line) for line in (data_dir / "raw" / "ledger.jsonl").read_text().splitlines()]
+    last_crawl = ledger[-1]["crawl_id"]
+    changed = {e["url"] for e in ledger if e["crawl_id"] == last_crawl and e["state"] == "stored"
+               and (e.get("reason") or "").startswith("changed")}
+    edited = {f"{base_url.rstrip('/')}/{path.lstrip('/')}" for path in facts.changed_region.new_paths}
+    assert edited <= changed, (edited, changed)
+
+
+def test_refresh_cannot_go_with_no_crawl(tmp_path):
+    proc = run_cli("--no-crawl", "--refresh", "--data-dir", str(tmp_path / "data"))
+    assert proc.returncode == 2
+    assert "--refresh" in proc.stderr and "--no-crawl" in proc.stderr

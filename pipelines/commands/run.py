@@ -47,10 +47,10 @@ RUN_HISTORY_SYNCHRONOUS = "NORMAL"
 
 
 def run_config(start_urls: Sequence[str], data_dir: Path, crawl: bool,
-               overrides: Path | None, workers: int = 0) -> dict[str, Any]:
+               overrides: Path | None, workers: int = 0, *, refresh: bool = False) -> dict[str, Any]:
     """The job's run config: the pipeline resource's settings and a quiet console logger."""
     config: dict[str, Any] = {"start_urls": list(start_urls), "data_dir": str(data_dir.resolve()),
-                              "crawl": crawl, "workers": workers}
+                              "crawl": crawl, "workers": workers, "refresh": refresh}
     if overrides is not None:
         config["overrides_path"] = str(overrides.resolve())
     return {"resources": {PIPELINE_RESOURCE_KEY: {"config": config}},
@@ -254,16 +254,21 @@ def data_dir_lock(data_dir: Path, wait_s: float) -> Iterator[None]:
 @data_dir_option
 @click.option("--no-crawl", is_flag=True,
               help="Don't fetch anything: re-extract from the raw store (shows what an extractor change did).")
+@click.option("--refresh", is_flag=True,
+              help="Also ask again, conditionally, for every stored article, so one a site corrected in "
+              "place is stored as a new version and the release shows the change.")
 @click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Reviewer overrides file (TOML). Default: data/overrides.toml of the checkout.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes that parse pages and extract claims: 0 = one per CPU core, 1 = in this process.")
 @click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=DEFAULT_LOCK_WAIT_S,
               show_default=True, help="Seconds to wait when another run is using the data dir.")
-def run(start_urls: tuple[str, ...], data_dir: Path, no_crawl: bool, overrides: Path | None,
-        workers: int, wait_s: float) -> None:
+def run(start_urls: tuple[str, ...], data_dir: Path, no_crawl: bool, refresh: bool,
+        overrides: Path | None, workers: int, wait_s: float) -> None:
     """Crawl, extract, reconcile and publish a release: the whole Dagster job, in this process."""
-    config = run_config(start_urls, data_dir, not no_crawl, overrides, workers)
+    if no_crawl and refresh:
+        raise click.UsageError("--refresh asks the site again; it cannot go with --no-crawl")
+    config = run_config(start_urls, data_dir, not no_crawl, overrides, workers, refresh=refresh)
     with data_dir_lock(data_dir, wait_s):
         click.echo(f"run: {'re-extracting the raw store' if no_crawl else 'crawling'} into {data_dir}")
         result = execute(config, data_dir)
