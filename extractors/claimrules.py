@@ -84,7 +84,7 @@ DELTA_DOWN_BEFORE = re.compile(r"(?:少|低|减少|降低|下调)" + _DELTA_TAIL
 CUMULATIVE_BEFORE = re.compile(r"再|基础上|累加|叠加")
 # An earlier value, not today's: 由原来的90元提高到105元, 去年为110元, 调整前每月80元.
 OLD_BEFORE = re.compile(
-    r"(?:原来|原先|原本|原(?![则文件因始])|以前|此前|之前|过去|去年|上年|往年|调整前|改革前)"
+    r"(?:原来|原先|原本|原(?![则文件因始])|以前|此前|之前|过去|去年|上年|往年|调整前|改革前|当时|那时|彼时)"
     r"[^，,；;。元%]{0,6}$"
 )
 # A table column or row of the earlier state (调整前 | 调整后, 原标准 | 新标准): history, not today's rule.

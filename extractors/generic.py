@@ -25,6 +25,8 @@ from extractors.cleaning import clean_text, element_text, visible_len
 # Elements that never hold article text.
 NEVER_BODY_TAGS = ("script", "style", "noscript", "iframe", "form", "svg", "button", "select",
                    "textarea", "input", "nav", "aside", "footer", "template", "object", "embed",
+                   # an image caption (图为…服务大厅，摄于2025年) describes a photo, not the policy
+                   "figcaption",
                    # AMP pages: ads (their fallback text is a teaser), embeds, the slide-in menu, tracking
                    "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads", "amp-sidebar", "amp-analytics",
                    "amp-consent", "amp-user-notification")

@@ -1299,3 +1299,8 @@ def test_datelines_and_the_nation_before(blocks: list[str], expected: list[tuple
 )
 def test_a_place_sharing_the_subjects_standard_holds_it_too(sentence: str, expected: list[tuple]) -> None:
     assert sorted((c.region, c.monthly_yuan) for c in claims_of(sentence)) == sorted(expected)
+
+
+def test_a_value_of_that_time_is_history() -> None:
+    claims = claims_of("宜昌市当时每月划入85元，现在每月划入100元。")
+    assert [(c.region, c.monthly_yuan) for c in claims] == [("宜昌市", 100.0)]

@@ -331,3 +331,10 @@ def test_amp_ads_inside_the_article_are_not_body(amp: str) -> None:
     body = texts(f'<article class="content">{BODY_P}{amp}{PROSE}</article>')
     assert any("成都市" in t for t in body)
     assert not any("武汉" in t for t in body)
+
+
+def test_an_image_caption_inside_the_article_is_not_body() -> None:
+    caption = '<figure><img src="a.jpg"><figcaption>图为武汉市医保大厅，当时每月划入180元</figcaption></figure>'
+    body = texts(f'<article class="content">{caption}{BODY_P}{PROSE}</article>')
+    assert any("成都市" in t for t in body)
+    assert not any("武汉" in t for t in body)

@@ -26,8 +26,6 @@ CLAIM_KEY = ("region_code", "population", "age_min", "age_max", "method", "month
              "ratio_min", "ratio_max", "approximate")
 # Cases that fail today, with what goes wrong (the audit report has the snippets and fixes).
 KNOWN_FAILURES: dict[str, str] = {
-    "sections_figure_hubei": "a <figcaption> (图为宜昌市医保服务大厅…当时每月划入85元) is read as body and its past figure "
-                             "as a 宜昌 85元 rule",
 }
 
 
