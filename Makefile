@@ -28,10 +28,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 validate: $(STAMP)  ## check the Dagster definitions load
-	mkdir -p data/dagster_home && DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster definitions validate -w dagster_workspace.yaml
+	mkdir -p data/dagster_home && touch data/dagster_home/dagster.yaml && DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster definitions validate -w dagster_workspace.yaml
 
 dev: $(STAMP)  ## the Dagster UI on http://127.0.0.1:3000
-	mkdir -p data/dagster_home && DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -w dagster_workspace.yaml
+	mkdir -p data/dagster_home && touch data/dagster_home/dagster.yaml && DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -w dagster_workspace.yaml
 
 clean:
 	rm -rf $(VENV) data/raw data/published data/work data/dagster_home
