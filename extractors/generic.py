@@ -402,7 +402,7 @@ def _headline_box(best: etree._Element, best_score: float, path: dict[etree._Ele
 
 def _boxes_between(first: etree._Element, last: etree._Element) -> list[etree._Element]:
     """Container siblings after ``first`` and before ``last`` (none when ``last`` does not follow it)."""
-    boxes = []
+    boxes: list[etree._Element] = []
     for el in first.itersiblings():
         if el is last:
             return boxes

@@ -305,7 +305,7 @@ def _base_cell_after(text: str, percent: Percent) -> str | None:
     if CELL_SEPARATOR not in text[percent.end :]:
         return None
     rest = text[percent.end :]
-    following = [m.start() for m in (*find_percents(rest), *find_amounts(rest))]
+    following = [*(m.start for m in find_percents(rest)), *(m.start for m in find_amounts(rest))]
     return rules.base_in(rest[: min(following, default=len(rest))])
 
 

@@ -1190,6 +1190,16 @@ def test_a_ratios_base_in_a_later_table_cell() -> None:
     ]
 
 
+def test_a_ratio_row_with_a_value_after_its_base_cell() -> None:
+    """The base is looked for only up to the next value of the row, and that value does not break it."""
+    claims = claims_of(
+        "部分城市按比例划入：",
+        ("table_row", "城市 | 划入比例（%） | 计算基数 | 最低划入（元/月）"),
+        ("table_row", "淮南市 | 2% | 本人养老金 | 60元"),
+    )
+    assert ("淮南市", 0.02, "individual_pension") in [(c.region, c.ratio_min, c.base) for c in claims]
+
+
 @pytest.mark.parametrize(
     "blocks",
     [
