@@ -152,7 +152,9 @@ def paragraphs(
     """One row per body paragraph with its duplicate cluster (exact and near-duplicate groups) and
     whether it is boilerplate repeated across articles; the paragraph index persists in work/."""
     records = Path(articles.work.records)
-    rows = stages.dedup_stream(stages.read_records(records), pipeline.work_dir, log=context.log)
+    prepared = records.with_name(stages.PREPARED_NAME)  # by the articles stage's parse workers
+    rows = stages.dedup_stream(stages.read_records(records), pipeline.work_dir, log=context.log,
+                               prepared=stages.read_records(prepared) if prepared.exists() else None)
     clusters: set[str] = set()
     boilerplate = 0
     keys = checks.ParagraphKeyAudit()

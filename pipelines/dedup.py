@@ -39,13 +39,20 @@ and re-derives the others' with `refresh_rows(previous_rows + new_rows, index)` 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from extractors.records import Article, Claim
 from extractors.regions import NATIONAL, lookup
-from pipelines.lsh_index import DedupSettings, Entry, NearDuplicates, ParagraphIndex
+from pipelines.lsh_index import (
+    DedupSettings,
+    Entry,
+    NearDuplicates,
+    ParagraphIndex,
+    Template,
+    template_key,
+)
 from pipelines.normalise import (
     hash_normalised,
     normalise,
@@ -61,9 +68,12 @@ __all__ = [
     "DedupSettings",
     "DedupSettingsMismatch",
     "ParagraphIndex",
+    "PreparedMismatch",
+    "PreparedParagraphs",
     "attach_clusters",
     "cluster_paragraphs",
     "merge_duplicate_articles",
+    "prepare_paragraphs",
     "refresh_rows",
 ]
 
@@ -88,6 +98,22 @@ class DedupSettingsMismatch(ValueError):
     """cluster_paragraphs was given an index built with other settings than the ones passed."""
 
 
+class PreparedMismatch(ValueError):
+    """cluster_paragraphs was given prepared paragraphs of another article than the one beside them."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedParagraphs:
+    """An article's paragraphs as clustering reads them, computed without the index (so a parse
+    worker can do it): its fingerprint, per paragraph its index entry (as a plain tuple, template key
+    included) and norm_hash."""
+
+    article_id: str
+    fingerprint: str
+    templates: tuple[Template, ...]
+    norm_hashes: tuple[str, ...]
+
+
 # --------------------------------------------------------------------------- paragraphs
 
 
@@ -109,13 +135,21 @@ def article_places(article: Article) -> tuple[str, ...]:
 
 
 def article_entries(article: Article) -> list[Entry]:
-    """The index's view of an article: per paragraph its masked template and value signature."""
+    """The index's view of an article: per paragraph its masked template (and its key) and value signature."""
     places = article_places(article)
     entries = []
     for paragraph in article.paragraphs:
         _, masked, values = template_and_signature(paragraph.text, places)
-        entries.append(Entry(paragraph.ordinal, masked, values))
+        entries.append(Entry(paragraph.ordinal, masked, values, template_key(masked)))
     return entries
+
+
+def prepare_paragraphs(article: Article) -> PreparedParagraphs:
+    """Everything `cluster_paragraphs` computes per article that does not depend on other articles."""
+    places = article_places(article)
+    norm_hashes = tuple(hash_normalised(template_and_signature(p.text, places)[0]) for p in article.paragraphs)
+    templates = tuple((e.ordinal, e.masked, e.values, e.key) for e in article_entries(article))
+    return PreparedParagraphs(article.article_id, article_fingerprint(article), templates, norm_hashes)
 
 
 def article_fingerprint(article: Article) -> str:
@@ -128,35 +162,67 @@ def cluster_paragraphs(
     articles: Sequence[Article],
     index: ParagraphIndex | None = None,
     settings: DedupSettings = DEFAULT_SETTINGS,
+    prepared: Sequence[PreparedParagraphs] | None = None,
 ) -> list[ParagraphRow]:
-    """One row per paragraph of `articles`, clustered against each other and everything in `index`."""
+    """One row per paragraph of `articles`, clustered against each other and everything in `index`.
+
+    `prepared`, when given, holds `prepare_paragraphs` of each article in the same order (computed
+    earlier, e.g. by the parse workers); the rows are the same, only the masking is not redone here.
+    """
     if index is None:
         index = ParagraphIndex(settings)
     elif index.settings != settings:
         raise DedupSettingsMismatch(
             f"paragraph index was built with {index.settings}, but cluster_paragraphs got {settings}; "
             "pass the index's settings or rebuild the index")
-    for article in articles:
-        fingerprint = article_fingerprint(article)
-        if index.fingerprint(article.article_id) != fingerprint:  # unchanged articles cost no masking
+    preps = _checked_preps(articles, prepared)
+    for article, prep in zip(articles, preps, strict=True):
+        fingerprint = prep.fingerprint if prep else article_fingerprint(article)
+        if index.fingerprint(article.article_id) == fingerprint:  # unchanged articles cost no masking
+            continue
+        if prep is None:
             index.add_article(article.article_id, article_entries(article), fingerprint)
+        else:
+            index.add_templates(article.article_id, prep.templates, fingerprint)
     index.compact()  # only does work after removed or edited articles
-    return [row for article in articles for row in _article_rows(article, index, settings)]
+    return [row for article, prep in zip(articles, preps, strict=True)
+            for row in _article_rows(article, index, settings, prep)]
 
 
-def _article_rows(article: Article, index: ParagraphIndex, settings: DedupSettings) -> list[ParagraphRow]:
+def _checked_preps(articles: Sequence[Article],
+                   prepared: Sequence[PreparedParagraphs] | None) -> Sequence[PreparedParagraphs | None]:
+    """The prepared paragraphs beside each article (None each when there are none), checked to match."""
+    if prepared is None:
+        return [None] * len(articles)
+    if len(prepared) != len(articles):
+        raise PreparedMismatch(f"{len(prepared)} prepared paragraph records for {len(articles)} articles")
+    for article, prep in zip(articles, prepared, strict=True):
+        if prep.article_id != article.article_id or len(prep.norm_hashes) != len(article.paragraphs):
+            raise PreparedMismatch(
+                f"prepared paragraphs of {prep.article_id} given beside article {article.article_id} "
+                f"({article.url}); rerun the articles stage to rewrite them")
+    return prepared
+
+
+def _article_rows(article: Article, index: ParagraphIndex, settings: DedupSettings,
+                  prep: PreparedParagraphs | None = None) -> list[ParagraphRow]:
     clusters = index.clusters(article.article_id)
-    places = article_places(article)
+    norm_hashes = prep.norm_hashes if prep else _norm_hashes(article)
     rows = []
-    for paragraph in article.paragraphs:
+    for paragraph, norm_hash in zip(article.paragraphs, norm_hashes, strict=True):
         cluster_id, size = clusters[paragraph.ordinal]
-        normalised = template_and_signature(paragraph.text, places)[0]  # cached from article_entries
         rows.append(ParagraphRow(
             article_id=article.article_id, ordinal=paragraph.ordinal, section=paragraph.section,
-            text=paragraph.text, norm_hash=hash_normalised(normalised), cluster_id=cluster_id,
+            text=paragraph.text, norm_hash=norm_hash, cluster_id=cluster_id,
             cluster_size=size, is_boilerplate=size >= settings.boilerplate_min_articles,
         ))
     return rows
+
+
+def _norm_hashes(article: Article) -> list[str]:
+    """norm_hash of each paragraph (its normalised text is cached from `article_entries`)."""
+    places = article_places(article)
+    return [hash_normalised(template_and_signature(p.text, places)[0]) for p in article.paragraphs]
 
 
 def refresh_rows(rows: Iterable[ParagraphRow], index: ParagraphIndex,

@@ -98,11 +98,18 @@ class IndexFileError(ParagraphIndexError):
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One paragraph as the index sees it: its ordinal, masked template and value signature."""
+    """One paragraph as the index sees it: its ordinal, masked template and value signature, and
+    the template's key (`template_key`; "" = computed by the index)."""
 
     ordinal: int
     masked: str
     values: str
+    key: str = ""
+
+
+# An Entry as a plain tuple (ordinal, masked, values, key): what prepared paragraphs carry between
+# processes, since a stream of plain tuples unpickles several times faster than one of records.
+Template = tuple[int, str, str, str]
 
 
 def permutations(num_perm: int) -> np.ndarray:
@@ -291,14 +298,17 @@ class ParagraphIndex:
 
     def add_article(self, article_id: str, entries: Sequence[Entry], fingerprint: str = "") -> None:
         """Add (or replace) one article's paragraphs; joins new templates to near-duplicates."""
+        templates = [(entry.ordinal, entry.masked, entry.values, entry.key) for entry in entries]
+        self.add_templates(article_id, templates, fingerprint)
+
+    def add_templates(self, article_id: str, templates: Sequence[Template], fingerprint: str = "") -> None:
+        """`add_article` for entries given as plain (ordinal, masked, values, key) tuples."""
         if article_id in self._articles:
             self.remove_article(article_id)
         self._fingerprints[article_id] = fingerprint
         rows = []
-        for entry in entries:
-            node = self._node(entry.masked)
-            value = self._value_id(entry.values)
-            rows.append((entry.ordinal, node, value))
+        for ordinal, masked, values, key in templates:
+            rows.append((ordinal, self._node(masked, key), self._value_id(values)))
         self._articles[article_id] = tuple(rows)
         for _, node, value in rows:
             self._refs[node] += 1
@@ -421,8 +431,8 @@ class ParagraphIndex:
 
     # ------------------------------------------------------------------ templates and union-find
 
-    def _node(self, masked: str) -> int:
-        key = template_key(masked)
+    def _node(self, masked: str, key: str = "") -> int:
+        key = key or template_key(masked)
         node = self._node_of.get(key)
         if node is not None:
             return node

@@ -34,9 +34,11 @@ from pipelines.dedup import (
     INDEX_FILENAME,
     DedupSettings,
     ParagraphIndex,
+    PreparedParagraphs,
     attach_clusters,
     cluster_paragraphs,
     merge_duplicate_articles,
+    prepare_paragraphs,
     refresh_rows,
 )
 from pipelines.lsh_index import NearDuplicates, ParagraphIndexError
@@ -72,6 +74,11 @@ PARSED_NAME = "articles.parsed.pickles"
 EXTRACTED_SCRATCH_NAME = "claims.parsed.pickles"
 # Beside the articles stream: the claims of each article in the same order, before clusters are attached.
 EXTRACTED_NAME = "claims.extracted.pickles"
+# Beside them: each parsed page's `prepare_paragraphs` (masked templates, keys, norm hashes), read back likewise.
+PREPARED_SCRATCH_NAME = "paragraphs.parsed.pickles"
+# Beside the articles stream: the prepared paragraphs of each article in the same order, which the
+# paragraphs stage clusters without masking or hashing a paragraph again.
+PREPARED_NAME = "paragraphs.prepared.pickles"
 # Pages a parse worker takes at a time: amortises the round trip, small enough to keep the order streaming.
 PARSE_CHUNK = 32
 # Chunks queued per worker: keeps every worker busy while the merger catches up, and memory bounded.
@@ -83,7 +90,8 @@ FORK_METHOD = "fork"
 SLIM_NAME = "articles.slim.pickles"
 # Records pickled field by field (see `_rebuild`): the frozen slotted dataclasses stages pass around
 # (and `Extracted`, defined below).
-RECORD_TYPES = (Article, Paragraph, PageLinks, Claim, ParagraphRow, CreditRule, Conflict, Candidate)
+RECORD_TYPES = (Article, Paragraph, PageLinks, Claim, ParagraphRow, CreditRule, Conflict, Candidate,
+                PreparedParagraphs)
 # Links of a parsed page are the crawler's concern; no later stage reads them (a third of an article's bytes).
 NO_LINKS = PageLinks()
 
@@ -214,15 +222,17 @@ class ArticleHead:
     alternate_urls: tuple[str, ...]
     offset: int
     claims_offset: int = -1  # where its Extracted record starts in the claims scratch stream
+    paragraphs_offset: int = -1  # where its PreparedParagraphs record starts in their scratch stream
 
     @classmethod
     def of(cls, article: Article, offset: int) -> ArticleHead:
         return cls(article.article_id, article.url, article.published_at, article.title_region,
                    article.content_sha256, article.alternate_urls, offset)
 
-    def at(self, offset: int, claims_offset: int) -> ArticleHead:
+    def at(self, offset: int, claims_offset: int, paragraphs_offset: int = -1) -> ArticleHead:
         """The same head, placed in the scratch streams."""
-        return dataclasses.replace(self, offset=offset, claims_offset=claims_offset)
+        return dataclasses.replace(self, offset=offset, claims_offset=claims_offset,
+                                   paragraphs_offset=paragraphs_offset)
 
 
 class DuplicateMerger:
@@ -306,14 +316,16 @@ class ArticlesWritten:
 def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_path: Path,
                     *, workers: int = 1, log: logging.Logger = LOG) -> ArticlesWritten:
     """`merge(parse_store(store).articles)` written as the articles stream, its Parquet table, the
-    bodiless stream (SLIM_NAME) and each article's claims (EXTRACTED_NAME), holding one article at
-    a time instead of the whole store: pages are parsed and their claims extracted (by `workers`
-    processes, in store order), written to scratch streams, duplicates are merged on heads, then
-    the merged articles and their claims are read back by offset in article_id order."""
+    bodiless stream (SLIM_NAME), each article's claims (EXTRACTED_NAME) and prepared paragraphs
+    (PREPARED_NAME), holding one article at a time instead of the whole store: pages are parsed,
+    their claims extracted and their paragraphs prepared (by `workers` processes, in store order),
+    written to scratch streams, duplicates are merged on heads, then the merged articles, their
+    claims and paragraphs are read back by offset in article_id order."""
     scratch, claims_scratch = work_dir / PARSED_NAME, work_dir / EXTRACTED_SCRATCH_NAME
+    prepared_scratch = work_dir / PREPARED_SCRATCH_NAME
     scratch.parent.mkdir(parents=True, exist_ok=True)
     skipped: list[tuple[str, str]] = []
-    with scratch.open("w+b") as fh, claims_scratch.open("w+b") as claims_fh:
+    with scratch.open("w+b") as fh, claims_scratch.open("w+b") as claims_fh, prepared_scratch.open("w+b") as prep_fh:
 
         def load(offset: int) -> Article:
             fh.flush()
@@ -326,17 +338,19 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
             if isinstance(item, PageSkip):
                 skipped.append(_skip(item.url, item.reason, log))
                 continue
-            head = item.head.at(_append(fh, item.article), _append(claims_fh, item.claims))
+            head = item.head.at(_append(fh, item.article), _append(claims_fh, item.claims),
+                                _append(prep_fh, item.paragraphs))
             merger.add_head(head, item.signature)
         heads = merger.merged()
-        fh.flush()
-        claims_fh.flush()
-        merged = ((_with_urls(read_record_at(fh, head.offset), head), read_record_at(claims_fh, head.claims_offset))
-                  for head in heads)
-        paths = ArticlePaths(articles_path, table_path, work_dir / SLIM_NAME, work_dir / EXTRACTED_NAME)
+        for handle in (fh, claims_fh, prep_fh):
+            handle.flush()
+        merged = ((_with_urls(read_record_at(fh, head.offset), head), read_record_at(claims_fh, head.claims_offset),
+                   read_record_at(prep_fh, head.paragraphs_offset)) for head in heads)
+        paths = ArticlePaths(articles_path, table_path, work_dir / SLIM_NAME, work_dir / EXTRACTED_NAME,
+                             work_dir / PREPARED_NAME)
         rows = write_articles(paths, merged)
-    scratch.unlink()
-    claims_scratch.unlink()
+    for path in (scratch, claims_scratch, prepared_scratch):
+        path.unlink()
     return ArticlesWritten(rows=rows, report=ParseReport(len(merger.heads), tuple(skipped)),
                            article_ids=tuple(head.article_id for head in heads))
 
@@ -361,17 +375,20 @@ class PageSkip:
 
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
-    """One page parsed and extracted: what merging reads, and the article and its claims as record pickles
-    (written to the scratch streams as they are, so a worker's output never needs unpickling)."""
+    """One page parsed and extracted: what merging reads, and the article, its claims and its prepared
+    paragraphs as record pickles (written to the scratch streams as they are, so a worker's output
+    never needs unpickling)."""
 
     head: ArticleHead  # offsets not set yet
     signature: np.ndarray | None  # MinHash of the body (dedup's `_body_signature`), None for no body
     article: bytes
     claims: bytes
+    paragraphs: bytes  # dedup's `prepare_paragraphs` of the article
 
 
 class PageParser:
-    """Parses a stored page, extracts its claims and signs its body: the work `parse_pages` spreads over processes."""
+    """Parses a stored page, extracts its claims, signs its body and prepares its paragraphs for
+    clustering: the work `parse_pages` spreads over processes."""
 
     def __init__(self, store: RawStore) -> None:
         self.store = store
@@ -389,7 +406,8 @@ class PageParser:
         except Exception as exc:  # a parser bug on one page must not lose a 100k-page run
             return PageSkip(page.url, f"{type(exc).__name__}: {exc}")
         signature = dedup_module._body_signature(article, self.near, self.cache)
-        return ParsedPage(ArticleHead.of(article, -1), signature, dump_record(article), dump_record(extracted(article)))
+        return ParsedPage(ArticleHead.of(article, -1), signature, dump_record(article),
+                          dump_record(extracted(article)), dump_record(prepare_paragraphs(article)))
 
 
 def parse_pages(store: RawStore, workers: int = 1, chunk: int = PARSE_CHUNK) -> Iterator[ParsedPage | PageSkip]:
@@ -436,30 +454,35 @@ def _with_urls(article: Article, head: ArticleHead) -> Article:
 
 @dataclass(frozen=True, slots=True)
 class ArticlePaths:
-    """Where the articles stage writes: its record stream and table, the bodiless stream, the claims stream."""
+    """Where the articles stage writes: its record stream and table, the bodiless stream, the claims
+    stream and the prepared paragraphs stream."""
 
     records: Path
     table: Path
     slim: Path
     extracted: Path
+    prepared: Path
 
 
-def write_articles(paths: ArticlePaths, merged: Iterable[tuple[Article, Extracted]]) -> int:
-    """The articles stream and table (write_stream), plus the bodiless and the claims streams beside them."""
-    temporary = [path.with_name(path.name + ".tmp") for path in (paths.slim, paths.extracted)]
+def write_articles(paths: ArticlePaths, merged: Iterable[tuple[Article, Extracted, PreparedParagraphs]]) -> int:
+    """The articles stream and table (write_stream), plus the bodiless, claims and prepared paragraphs
+    streams beside them (all in the same article order)."""
+    finals = (paths.slim, paths.extracted, paths.prepared)
+    temporary = [path.with_name(path.name + ".tmp") for path in finals]
     paths.slim.parent.mkdir(parents=True, exist_ok=True)
-    with temporary[0].open("wb") as slim_fh, temporary[1].open("wb") as claims_fh:
-        slim_writer, claims_writer = RecordWriter(slim_fh), RecordWriter(claims_fh)
+    with temporary[0].open("wb") as slim_fh, temporary[1].open("wb") as claims_fh, temporary[2].open("wb") as prep_fh:
+        slim_writer, claims_writer, prep_writer = RecordWriter(slim_fh), RecordWriter(claims_fh), RecordWriter(prep_fh)
 
         def teed() -> Iterator[Article]:
-            for article, claims in merged:
+            for article, claims, prepared in merged:
                 slim_writer.write(slim(article))
                 claims_writer.write(claims)
+                prep_writer.write(prepared)
                 yield article
 
         rows = write_stream(paths.records, paths.table, "articles", teed())
-    os.replace(temporary[0], paths.slim)
-    os.replace(temporary[1], paths.extracted)
+    for tmp, final in zip(temporary, finals, strict=True):
+        os.replace(tmp, final)
     return rows
 
 
@@ -469,9 +492,14 @@ def dedup(articles: Sequence[Article], work_dir: Path) -> list[ParagraphRow]:
 
 
 def dedup_stream(
-    articles: Iterable[Article], work_dir: Path, chunk: int = DEDUP_CHUNK, *, log: logging.Logger = LOG
+    articles: Iterable[Article], work_dir: Path, chunk: int = DEDUP_CHUNK, *,
+    prepared: Iterable[PreparedParagraphs] | None = None, log: logging.Logger = LOG,
 ) -> Iterator[ParagraphRow]:
     """Paragraph rows of every article, in article order, holding one chunk at a time in memory.
+
+    `prepared`, when given, is `prepare_paragraphs` of each article in the same order (the articles
+    stage's PREPARED_NAME stream, computed in its parse workers): the rows are the same, and this
+    stage then only joins templates in the index (LSH inserts and queries) and names clusters.
 
     DEDUP's incremental recipe: each chunk joins the index persisted in `work_dir` (unchanged
     articles cost a fingerprint lookup); a run of one chunk keeps its rows in memory, a longer run
@@ -485,11 +513,14 @@ def dedup_stream(
     index = open_index(path, log)
     current: list[str] = []
 
-    def rows_of(batch: list[Article]) -> list[ParagraphRow]:
-        current.extend(article.article_id for article in batch)
-        return cluster_paragraphs(batch, index, index.settings)
+    def rows_of(batch: list[tuple[Article, PreparedParagraphs | None]]) -> list[ParagraphRow]:
+        arts = [article for article, _ in batch]
+        current.extend(article.article_id for article in arts)
+        preps = None if prepared is None else [prep for _, prep in batch]
+        return cluster_paragraphs(arts, index, index.settings, preps)  # type: ignore[arg-type]
 
-    batches = batched(articles, chunk)
+    paired = zip(articles, prepared, strict=True) if prepared is not None else ((a, None) for a in articles)
+    batches = batched(paired, chunk)
     held = rows_of(next(batches, []))
     rest = _peeked(batches)
     spilled = rest is not None

@@ -114,9 +114,33 @@ def test_parse_and_merge_writes_the_same_bytes_with_worker_processes_as_in_proce
     assert {url for url, _ in pooled.report.skipped} == {"http://www.shebao.example/news/empty.html",
                                                          "http://www.shebao.example/news/gone.html"}
     assert "http://www.shebao.example/news/gone.html" in caplog.text
-    for name in ("articles.pickles", "articles.parquet", stages.SLIM_NAME, stages.EXTRACTED_NAME):
+    for name in ("articles.pickles", "articles.parquet", stages.SLIM_NAME, stages.EXTRACTED_NAME,
+                 stages.PREPARED_NAME):
         assert (tmp_path / "pool" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
-    assert not (tmp_path / "pool" / stages.PARSED_NAME).exists(), "scratch streams are removed"
+    for scratch in (stages.PARSED_NAME, stages.EXTRACTED_SCRATCH_NAME, stages.PREPARED_SCRATCH_NAME):
+        assert not (tmp_path / "pool" / scratch).exists(), f"scratch stream {scratch} is removed"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_paragraph_rows_from_prepared_paragraphs_equal_rows_computed_in_the_stage(tmp_path, workers):
+    store = site_store(tmp_path / "raw")
+    work = tmp_path / "work"
+    parse_and_merge_into(store, work, workers=workers)
+    articles = work / "articles.pickles"
+    prepared = stages.read_records(work / stages.PREPARED_NAME)
+    from_workers = list(stages.dedup_stream(stages.read_records(articles), work, prepared=prepared))
+    in_stage = list(stages.dedup_stream(stages.read_records(articles), tmp_path / "fresh"))
+    assert from_workers == in_stage
+    assert any(row.is_boilerplate for row in in_stage), "the generated site repeats boilerplate"
+
+
+def test_prepared_paragraphs_of_another_article_are_refused(tmp_path):
+    from pipelines.dedup import PreparedMismatch, prepare_paragraphs
+
+    arts = [article(f"a{i}", (f"第{i}篇自己的话。", BOILER)) for i in range(2)]
+    swapped = [prepare_paragraphs(arts[1]), prepare_paragraphs(arts[0])]
+    with pytest.raises(PreparedMismatch, match="a1"):
+        list(stages.dedup_stream(iter(arts), tmp_path, prepared=iter(swapped)))
 
 
 def test_extracted_claims_join_their_paragraph_clusters_in_article_order(tmp_path):
