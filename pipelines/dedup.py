@@ -38,6 +38,7 @@ and re-derives the others' with `refresh_rows(previous_rows + new_rows, index)` 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -54,6 +55,7 @@ from pipelines.lsh_index import (
     template_key,
 )
 from pipelines.normalise import (
+    PARAGRAPH_CACHE_SIZE,
     hash_normalised,
     normalise,
     shingle_hashes,
@@ -145,11 +147,22 @@ def article_entries(article: Article) -> list[Entry]:
 
 
 def prepare_paragraphs(article: Article) -> PreparedParagraphs:
-    """Everything `cluster_paragraphs` computes per article that does not depend on other articles."""
+    """Everything `cluster_paragraphs` computes per article that does not depend on other articles
+    (the same entries as `article_entries`, the same norm hashes as its rows)."""
     places = article_places(article)
-    norm_hashes = tuple(hash_normalised(template_and_signature(p.text, places)[0]) for p in article.paragraphs)
-    templates = tuple((e.ordinal, e.masked, e.values, e.key) for e in article_entries(article))
+    prepared = [_prepared_paragraph(p.text, places) for p in article.paragraphs]
+    templates = tuple((p.ordinal, masked, values, key)
+                      for p, (masked, values, key, _) in zip(article.paragraphs, prepared, strict=True))
+    norm_hashes = tuple(norm_hash for *_, norm_hash in prepared)
     return PreparedParagraphs(article.article_id, article_fingerprint(article), templates, norm_hashes)
+
+
+@functools.lru_cache(maxsize=PARAGRAPH_CACHE_SIZE)
+def _prepared_paragraph(text: str, places: tuple[str, ...]) -> tuple[str, str, str, str]:
+    """(masked template, value signature, template key, norm hash) of one paragraph: a paragraph
+    repeated across articles (most are) is hashed once per process."""
+    normalised, masked, values = template_and_signature(text, places)
+    return masked, values, template_key(masked), hash_normalised(normalised)
 
 
 def article_fingerprint(article: Article) -> str:
