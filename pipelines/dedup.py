@@ -107,12 +107,13 @@ class PreparedMismatch(ValueError):
 @dataclass(frozen=True, slots=True)
 class PreparedParagraphs:
     """An article's paragraphs as clustering reads them, computed without the index (so a parse
-    worker can do it): its fingerprint, per paragraph its index entry (as a plain tuple, template key
-    included) and norm_hash."""
+    worker can do it): its fingerprint, per paragraph its (ordinal, value signature, template key)
+    and norm_hash. The masked templates themselves are left out (they were half the stream's bytes):
+    an index needs one only for a key it has not seen, and it is re-derived then (`_templates`)."""
 
     article_id: str
     fingerprint: str
-    templates: tuple[Template, ...]
+    templates: tuple[tuple[int, str, str], ...]
     norm_hashes: tuple[str, ...]
 
 
@@ -151,8 +152,8 @@ def prepare_paragraphs(article: Article) -> PreparedParagraphs:
     (the same entries as `article_entries`, the same norm hashes as its rows)."""
     places = article_places(article)
     prepared = [_prepared_paragraph(p.text, places) for p in article.paragraphs]
-    templates = tuple((p.ordinal, masked, values, key)
-                      for p, (masked, values, key, _) in zip(article.paragraphs, prepared, strict=True))
+    templates = tuple((p.ordinal, values, key)
+                      for p, (_, values, key, _) in zip(article.paragraphs, prepared, strict=True))
     norm_hashes = tuple(norm_hash for *_, norm_hash in prepared)
     return PreparedParagraphs(article.article_id, article_fingerprint(article), templates, norm_hashes)
 
@@ -196,10 +197,21 @@ def cluster_paragraphs(
         if prep is None:
             index.add_article(article.article_id, article_entries(article), fingerprint)
         else:
-            index.add_templates(article.article_id, prep.templates, fingerprint)
+            index.add_templates(article.article_id, _templates(article, prep, index), fingerprint)
     index.compact()  # only does work after removed or edited articles
     return [row for article, prep in zip(articles, preps, strict=True)
             for row in _article_rows(article, index, settings, prep)]
+
+
+def _templates(article: Article, prep: PreparedParagraphs, index: ParagraphIndex) -> list[Template]:
+    """The article's index entries as tuples, masking again only the paragraphs whose template key
+    the index does not hold yet (the masked text of a known key is never read)."""
+    places = article_places(article)
+    templates: list[Template] = []
+    for paragraph, (ordinal, values, key) in zip(article.paragraphs, prep.templates, strict=True):
+        masked = "" if index.has_template(key) else _prepared_paragraph(paragraph.text, places)[0]
+        templates.append((ordinal, masked, values, key))
+    return templates
 
 
 def _checked_preps(articles: Sequence[Article],

@@ -107,8 +107,8 @@ class Entry:
     key: str = ""
 
 
-# An Entry as a plain tuple (ordinal, masked, values, key): what prepared paragraphs carry between
-# processes, since a stream of plain tuples unpickles several times faster than one of records.
+# An Entry as a plain tuple (ordinal, masked, values, key), as `add_templates` takes it: a stream of
+# plain tuples unpickles several times faster than one of records.
 Template = tuple[int, str, str, str]
 
 
@@ -292,6 +292,10 @@ class ParagraphIndex:
         """Distinct masked templates seen so far."""
         return len(self._keys)
 
+    def has_template(self, key: str) -> bool:
+        """True when a template of this key (`template_key`) is already a node: adding it needs no masked text."""
+        return key in self._node_of
+
     def fingerprint(self, article_id: str) -> str | None:
         """The fingerprint an article was added with (None when absent): unchanged articles need no re-adding."""
         return self._fingerprints.get(article_id)
@@ -302,7 +306,8 @@ class ParagraphIndex:
         self.add_templates(article_id, templates, fingerprint)
 
     def add_templates(self, article_id: str, templates: Sequence[Template], fingerprint: str = "") -> None:
-        """`add_article` for entries given as plain (ordinal, masked, values, key) tuples."""
+        """`add_article` for entries given as plain (ordinal, masked, values, key) tuples (the masked
+        text is read only for a key that is not a node yet, see `has_template`)."""
         if article_id in self._articles:
             self.remove_article(article_id)
         self._fingerprints[article_id] = fingerprint

@@ -315,3 +315,15 @@ def test_dedup_rebuilds_an_index_written_by_other_code(tmp_path, caplog):
     assert "rebuilding the paragraph index" in caplog.text
     assert {r.cluster_size for r in rows if r.text == BOILER} == {2}
     assert stages.dedup(arts, work) == rows
+
+
+def test_prepared_paragraphs_join_an_index_that_already_holds_some_of_their_templates(tmp_path):
+    from pipelines.dedup import DEFAULT_SETTINGS, ParagraphIndex, cluster_paragraphs
+
+    work = tmp_path / "work"
+    parse_and_merge_into(site_store(tmp_path / "raw"), work, workers=1)
+    arts = list(stages.read_records(work / "articles.pickles"))
+    prepared = list(stages.read_records(work / stages.PREPARED_NAME))
+    index = ParagraphIndex(DEFAULT_SETTINGS)
+    cluster_paragraphs(arts[:4], index)
+    assert cluster_paragraphs(arts, index, prepared=prepared) == cluster_paragraphs(arts)
