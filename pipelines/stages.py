@@ -618,30 +618,6 @@ class RowsByArticle:
         return self._head[1] if self._head is not None and self._head[0] == article_id else []
 
 
-def extract_stream(
-    articles: Iterable[Article],
-    clusters: Iterable[ClusterOf],
-    failed: list[tuple[str, str]],
-    *,
-    log: logging.Logger = LOG,
-) -> Iterator[list[Claim]]:
-    """Per article its claims with paragraph clusters attached, what `extract` gives as one list.
-
-    Articles and cluster rows both come in article_id order (the articles stream and the
-    paragraphs table are written so), so each article joins its own rows and nothing else is held.
-    An article whose extraction fails is logged and appended to `failed`.
-    """
-    rows = RowsByArticle(clusters)
-    for article in articles:
-        own = rows.of(article.article_id)
-        try:
-            found = extract_claims(article)
-        except Exception as exc:  # one article's extractor bug must not lose the run
-            failed.append(_skip(article.url, f"{type(exc).__name__}: {exc}", log))
-            continue
-        yield attach_clusters(found, own)  # type: ignore[arg-type]
-
-
 def attach_stream(
     extracted_records: Iterable[Extracted],
     clusters: Iterable[ClusterOf],
@@ -649,9 +625,10 @@ def attach_stream(
     *,
     log: logging.Logger = LOG,
 ) -> Iterator[list[Claim]]:
-    """`extract_stream` for claims already extracted by the articles stage (EXTRACTED_NAME): per
-    article its claims with paragraph clusters attached; an article whose extraction failed is
-    logged and appended to `failed`. Both inputs come in article_id order."""
+    """Per article its claims, already extracted by the articles stage (EXTRACTED_NAME), with their
+    paragraph clusters attached — what `extract` gives as one list. Both inputs come in article_id
+    order, so each article joins its own rows and nothing else is held; an article whose extraction
+    failed is logged and appended to `failed`."""
     rows = RowsByArticle(clusters)
     for record in extracted_records:
         own = rows.of(record.article_id)
