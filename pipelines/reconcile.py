@@ -216,6 +216,7 @@ def _rule(
 ) -> CreditRule:
     """The credit_rules row for one key."""
     first, value, shown = key_claims[0], outcome.value, outcome.claims
+    rounded = value.rounded()
     counted = count_sources(shown, articles)
     first_seen, last_seen = seen_dates(shown, articles)
     return CreditRule(
@@ -225,12 +226,12 @@ def _rule(
         age_min=first.age_min,
         age_max=first.age_max,
         method=value.method,
-        monthly_yuan=value.rounded()["monthly_yuan"],
-        ratio_min=value.rounded()["ratio_min"],
-        ratio_max=value.rounded()["ratio_max"],
+        monthly_yuan=rounded["monthly_yuan"],
+        ratio_min=rounded["ratio_min"],
+        ratio_max=rounded["ratio_max"],
         base=value.base,
         approximate=value.approximate,
-        deduction_yuan=value.rounded()["deduction_yuan"],
+        deduction_yuan=rounded["deduction_yuan"],
         status=outcome.status,
         n_mentions=counted.n_mentions,
         n_independent_sources=counted.n_sources,
