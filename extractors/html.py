@@ -30,13 +30,15 @@ from extractors.jsonld import LinkedArticle, body_lines, linked_article
 from extractors.keys import sha256_text
 from extractors.links import page_links
 from extractors.profiles import Profile, pick_profile
-from extractors.records import Article, Paragraph
+from extractors.records import Article, PageLinks, Paragraph
 from extractors.regions import title_region
 from extractors.urls import article_id, canonical_url, site_of
 
 GENERIC = "generic"
 JSONLD = "jsonld"  # the body came from the page's JSON-LD articleBody (a script-rendered page)
 # lxml refuses str input that still carries an XML encoding declaration (XHTML pages); it is obsolete once decoded.
+# An Article's links when the caller asked for none (one shared, immutable instance).
+NO_LINKS = PageLinks()
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Meta names (lower case) of the headline, in order of trust: Open Graph, and the ArticleTitle of
 # government CMSs (TRS, Hanweb), whose <title> carries column and site names (…_政策文件_青岛市医疗保障局).
@@ -86,12 +88,15 @@ class ParseError(ValueError):
 
 
 def parse_html(body: bytes, url: str, *, content_type: str | None = None,
-               fetched_at: datetime | None = None, profiles: Sequence[Profile] | None = None) -> Article:
+               fetched_at: datetime | None = None, profiles: Sequence[Profile] | None = None,
+               with_links: bool = True) -> Article:
     """Parse one page into an Article (title, date, body paragraphs with sections, links).
 
-    ``profiles`` replaces the registered site profiles (``()`` forces the generic path)."""
+    ``profiles`` replaces the registered site profiles (``()`` forces the generic path);
+    ``with_links=False`` leaves ``links`` empty (a seventh of the parse, and the pipeline stages
+    never read them: only the crawl follows links)."""
     root, encoding = _parse(body, url, content_type)
-    links = page_links(root, url)
+    links = page_links(root, url) if with_links else NO_LINKS
     profile = pick_profile(root, url, profiles)
     title = _title(root, profile)
     headline = _Lazy(lambda: headline_element(root, title))  # found only when a step needs it

@@ -92,8 +92,6 @@ SLIM_NAME = "articles.slim.pickles"
 # (and `Extracted`, defined below).
 RECORD_TYPES = (Article, Paragraph, PageLinks, Claim, ParagraphRow, CreditRule, Conflict, Candidate,
                 PreparedParagraphs)
-# Links of a parsed page are the crawler's concern; no later stage reads them (a third of an article's bytes).
-NO_LINKS = PageLinks()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +156,7 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def parse_page(store: RawStore, page: RawPage) -> Article:
+def parse_page(store: RawStore, page: RawPage, *, with_links: bool = True) -> Article:
     """Parse one stored page; raises ParseError, or RawStoreError for an unreadable body, with the reason."""
     if page.status not in PARSEABLE_STATUSES:
         raise ParseError(f"HTTP status {page.status}")
@@ -167,7 +165,7 @@ def parse_page(store: RawStore, page: RawPage) -> Article:
     # a redirected page is the article at the URL it landed on; the URL that was asked for stays as
     # an alternate (a link to it still leads there)
     url = page.final_url or page.url
-    article = parse_html(body, url, content_type=content_type, fetched_at=page.fetched_at)
+    article = parse_html(body, url, content_type=content_type, fetched_at=page.fetched_at, with_links=with_links)
     if url != page.url and page.url not in article.alternate_urls:
         article = dataclasses.replace(article, alternate_urls=(*article.alternate_urls, page.url))
     return article
@@ -400,7 +398,7 @@ class PageParser:
 
     def __call__(self, page: RawPage) -> ParsedPage | PageSkip:
         try:
-            article = dataclasses.replace(parse_page(self.store, page), links=NO_LINKS)
+            article = parse_page(self.store, page, with_links=False)
         except (ParseError, RawStoreError, OSError) as exc:
             return PageSkip(page.url, str(exc))
         except Exception as exc:  # a parser bug on one page must not lose a 100k-page run
