@@ -39,7 +39,7 @@ and re-derives the others' with `refresh_rows(previous_rows + new_rows, index)` 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -69,10 +69,12 @@ __all__ = [
     "DEFAULT_SETTINGS",
     "DedupSettings",
     "DedupSettingsMismatch",
+    "DuplicateMerger",
     "ParagraphIndex",
     "PreparedMismatch",
     "PreparedParagraphs",
     "attach_clusters",
+    "body_shingles",
     "cluster_paragraphs",
     "merge_duplicate_articles",
     "prepare_paragraphs",
@@ -294,52 +296,89 @@ def merge_duplicate_articles(
     others' URLs go to `alternate_urls`. Output keeps the order in which groups first appear.
     """
     items = list(articles)
-    parent = list(range(len(items)))
-    for a, b in _duplicate_pairs(items, settings):
-        _union(parent, a, b)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(items)):
-        groups.setdefault(_find(parent, i), []).append(i)
-    return [_merge_group([items[i] for i in members]) for members in groups.values()]
-
-
-def _duplicate_pairs(items: Sequence[Article], settings: DedupSettings) -> Iterable[tuple[int, int]]:
-    first_by_key: dict[tuple[str, str, str], int] = {}
-    for i, article in enumerate(items):
-        place = article.title_region or ""
-        for key in (("id", article.article_id, ""), ("sha", article.content_sha256, place)):
-            if key[1] and key in first_by_key:
-                yield first_by_key[key], i
-            first_by_key.setdefault(key, i)
-    yield from _near_identical_bodies(items, settings)
-
-
-def _near_identical_bodies(items: Sequence[Article], settings: DedupSettings) -> Iterable[tuple[int, int]]:
-    near = NearDuplicates(settings.article_threshold - BODY_ESTIMATE_SLACK, settings.num_perm,
-                          settings.article_shingle_size, recall_slack=BODY_LSH_SLACK)
+    merger = DuplicateMerger(lambda i: body_shingles(items[i], settings.article_shingle_size), settings)
     cache: dict[str, np.ndarray] = {}
-    row_of: list[int] = []  # signature row -> article position
-    for i, article in enumerate(items):
-        signature = _body_signature(article, near, cache)
-        if signature is None:
-            continue
-        _, similar = near.add_signature(signature)
-        row_of.append(i)
+    for article in items:
+        merger.add(article.article_id, article.content_sha256, article.title_region,
+                   _body_signature(article, merger.near, cache))
+    return [_merge_group([items[i] for i in members]) for members in merger.groups()]
+
+
+class DuplicateMerger:
+    """Groups the copies of one article, taking articles one at a time and holding only what grouping
+    reads of each (its keys, title place and body signature), never the articles themselves.
+
+    Two articles are copies when they share an article_id; or a body hash and title place; or a
+    title place and a body whose MinHash estimate proposes the pair and whose exact n-gram Jaccard
+    (`shingle_jaccard`) confirms it. `shingles_of(position)` gives the `body_shingles` of the
+    article added at that position: it is asked only for the bodies of a proposed pair (a few per
+    hundred articles), so a caller can keep them on disk.
+    """
+
+    def __init__(self, shingles_of: Callable[[int], np.ndarray], settings: DedupSettings = DEFAULT_SETTINGS) -> None:
+        self.shingles_of, self.settings = shingles_of, settings
+        self.near = NearDuplicates(settings.article_threshold - BODY_ESTIMATE_SLACK, settings.num_perm,
+                                   settings.article_shingle_size, recall_slack=BODY_LSH_SLACK)
+        self.parent: list[int] = []  # union-find over positions
+        self.places: list[str | None] = []  # title place per position
+        self.first_by_key: dict[tuple[str, str, str], int] = {}
+        self.row_of: list[int] = []  # signature row -> position
+
+    def __len__(self) -> int:
+        return len(self.parent)
+
+    def add(self, article_id: str, content_sha256: str, title_region: str | None,
+            signature: np.ndarray | None) -> int:
+        """Take the next article by its keys and `_body_signature` (None: no body); returns its position."""
+        i = len(self.parent)
+        self.parent.append(i)
+        self.places.append(title_region)
+        for key in (("id", article_id, ""), ("sha", content_sha256, title_region or "")):
+            if key[1] and key in self.first_by_key:
+                _union(self.parent, self.first_by_key[key], i)
+            self.first_by_key.setdefault(key, i)
+        if signature is not None:
+            self._near_identical(i, signature)
+        return i
+
+    def _near_identical(self, i: int, signature: np.ndarray) -> None:
+        _, similar = self.near.add_signature(signature)
+        self.row_of.append(i)
+        mine: np.ndarray | None = None
         for row in similar:
-            j = row_of[row]
-            if items[j].title_region != article.title_region:  # one template for two cities is two articles
+            j = self.row_of[row]
+            if self.places[j] != self.places[i]:  # one template for two cities is two articles
                 continue
-            if body_jaccard(items[j], article, settings.article_shingle_size) >= settings.article_threshold:
-                yield j, i
+            mine = self.shingles_of(i) if mine is None else mine
+            if shingle_jaccard(self.shingles_of(j), mine) >= self.settings.article_threshold:
+                _union(self.parent, j, i)
+
+    def groups(self) -> list[list[int]]:
+        """Positions of each group's copies (ascending), groups in the order they first appeared."""
+        groups: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            groups.setdefault(_find(self.parent, i), []).append(i)
+        return list(groups.values())
 
 
 def body_jaccard(a: Article, b: Article, shingle_size: int) -> float:
     """Exact Jaccard similarity of two bodies' n-gram sets. The MinHash estimate only proposes a
     pair: at 10k generated articles, thousands of pairs near 0.8 (shared boilerplate) let a few
     estimates reach 0.9, and merging two articles drops one's claims."""
-    x, y = (shingle_hashes(_body_text(article), shingle_size) for article in (a, b))
-    union = len(np.union1d(x, y))
-    return len(np.intersect1d(x, y, assume_unique=True)) / union if union else 0.0
+    return shingle_jaccard(body_shingles(a, shingle_size), body_shingles(b, shingle_size))
+
+
+def body_shingles(article: Article, shingle_size: int) -> np.ndarray:
+    """The distinct n-gram hashes of an article's normalised body (sorted uint32), which
+    `shingle_jaccard` compares; a parse worker computes them once per page."""
+    return shingle_hashes(_body_text(article), shingle_size)
+
+
+def shingle_jaccard(x: np.ndarray, y: np.ndarray) -> float:
+    """Jaccard similarity of two sets of distinct hashes (as `shingle_hashes` returns them)."""
+    shared = len(np.intersect1d(x, y, assume_unique=True))
+    union = len(x) + len(y) - shared
+    return shared / union if union else 0.0
 
 
 def _body_text(article: Article) -> str:

@@ -32,10 +32,11 @@ from pipelines import schemas
 from pipelines.dedup import (
     DEFAULT_SETTINGS,
     INDEX_FILENAME,
-    DedupSettings,
+    DuplicateMerger,
     ParagraphIndex,
     PreparedParagraphs,
     attach_clusters,
+    body_shingles,
     cluster_paragraphs,
     merge_duplicate_articles,
     prepare_paragraphs,
@@ -79,6 +80,10 @@ PREPARED_SCRATCH_NAME = "paragraphs.parsed.pickles"
 # Beside the articles stream: the prepared paragraphs of each article in the same order, which the
 # paragraphs stage clusters without masking or hashing a paragraph again.
 PREPARED_NAME = "paragraphs.prepared.pickles"
+# Beside them: each parsed page's body n-gram hashes, read back only to confirm a near-identical pair.
+SHINGLES_SCRATCH_NAME = "articles.shingles.u32"
+# Bytes of one body n-gram hash in that file (uint32).
+SHINGLE_BYTES = 4
 # Pages a parse worker takes at a time: amortises the round trip, small enough to keep the order streaming.
 PARSE_CHUNK = 32
 # Chunks queued per worker: keeps every worker busy while the merger catches up, and memory bounded.
@@ -221,80 +226,20 @@ class ArticleHead:
     offset: int
     claims_offset: int = -1  # where its Extracted record starts in the claims scratch stream
     paragraphs_offset: int = -1  # where its PreparedParagraphs record starts in their scratch stream
+    shingles_offset: int = -1  # where its body's n-gram hashes (uint32) start in their scratch file
+    shingles_count: int = 0
 
     @classmethod
     def of(cls, article: Article, offset: int) -> ArticleHead:
         return cls(article.article_id, article.url, article.published_at, article.title_region,
                    article.content_sha256, article.alternate_urls, offset)
 
-    def at(self, offset: int, claims_offset: int, paragraphs_offset: int = -1) -> ArticleHead:
+    def at(self, offset: int, claims_offset: int, paragraphs_offset: int = -1,
+           shingles_offset: int = -1, shingles_count: int = 0) -> ArticleHead:
         """The same head, placed in the scratch streams."""
         return dataclasses.replace(self, offset=offset, claims_offset=claims_offset,
-                                   paragraphs_offset=paragraphs_offset)
-
-
-class DuplicateMerger:
-    """`merge_duplicate_articles` one article at a time, holding only heads and body signatures.
-
-    The same pairs join the same groups (same article_id; same body hash and title place; a body
-    whose MinHash estimate proposes it and whose exact n-gram Jaccard confirms it) and each group
-    keeps the same primary, so the result equals the in-memory function's; the bodies of a
-    proposed pair are read back from the scratch stream instead of being held for the whole run.
-    """
-
-    def __init__(self, load: Callable[[int], Article], settings: DedupSettings = DEFAULT_SETTINGS) -> None:
-        self.load, self.settings = load, settings
-        self.near = NearDuplicates(settings.article_threshold - dedup_module.BODY_ESTIMATE_SLACK,
-                                   settings.num_perm, settings.article_shingle_size,
-                                   recall_slack=dedup_module.BODY_LSH_SLACK)
-        self.heads: list[ArticleHead] = []
-        self.parent: list[int] = []  # union-find over head positions
-        self.first_by_key: dict[tuple[str, str, str], int] = {}
-        self.row_of: list[int] = []  # signature row -> head position
-        self.cache: dict[str, Any] = {}  # paragraph signatures (dedup's body cache)
-
-    def add(self, article: Article, offset: int) -> None:
-        """Take the next article (its whole record starts at `offset` of the scratch stream)."""
-        signature = dedup_module._body_signature(article, self.near, self.cache)
-        self.add_head(ArticleHead.of(article, offset), signature, article)
-
-    def add_head(self, head: ArticleHead, signature: np.ndarray | None, article: Article | None = None) -> None:
-        """Take the next article by its head and body signature (`body_signature`); the article itself
-        is read back from the scratch stream only when a near-identical body must be confirmed."""
-        i = len(self.heads)
-        self.heads.append(head)
-        self.parent.append(i)
-        place = head.title_region or ""
-        for key in (("id", head.article_id, ""), ("sha", head.content_sha256, place)):
-            if key[1] and key in self.first_by_key:
-                dedup_module._union(self.parent, self.first_by_key[key], i)
-            self.first_by_key.setdefault(key, i)
-        if signature is not None:
-            self._near_identical(head, signature, i, article)
-
-    def _near_identical(self, head: ArticleHead, signature: np.ndarray, i: int, article: Article | None) -> None:
-        _, similar = self.near.add_signature(signature)
-        self.row_of.append(i)
-        shingle, threshold = self.settings.article_shingle_size, self.settings.article_threshold
-        for row in similar:
-            j = self.row_of[row]
-            if self.heads[j].title_region != head.title_region:  # one template for two cities
-                continue
-            article = article or self.load(head.offset)
-            if dedup_module.body_jaccard(self.load(self.heads[j].offset), article, shingle) >= threshold:
-                dedup_module._union(self.parent, j, i)
-
-    def merged(self) -> list[ArticleHead]:
-        """One head per group (the primary, the others' URLs as alternate_urls), by article_id."""
-        groups: dict[int, list[ArticleHead]] = {}
-        for i, head in enumerate(self.heads):
-            groups.setdefault(dedup_module._find(self.parent, i), []).append(head)
-        # _merge_group reads and replaces only fields an ArticleHead has too
-        merged: list[ArticleHead] = [
-            dedup_module._merge_group(copies)  # type: ignore[arg-type,misc]
-            for copies in groups.values()
-        ]
-        return sorted(merged, key=lambda head: head.article_id)
+                                   paragraphs_offset=paragraphs_offset, shingles_offset=shingles_offset,
+                                   shingles_count=shingles_count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,37 +265,50 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
     written to scratch streams, duplicates are merged on heads, then the merged articles, their
     claims and paragraphs are read back by offset in article_id order."""
     scratch, claims_scratch = work_dir / PARSED_NAME, work_dir / EXTRACTED_SCRATCH_NAME
-    prepared_scratch = work_dir / PREPARED_SCRATCH_NAME
+    prepared_scratch, shingles_scratch = work_dir / PREPARED_SCRATCH_NAME, work_dir / SHINGLES_SCRATCH_NAME
     scratch.parent.mkdir(parents=True, exist_ok=True)
     skipped: list[tuple[str, str]] = []
-    with scratch.open("w+b") as fh, claims_scratch.open("w+b") as claims_fh, prepared_scratch.open("w+b") as prep_fh:
+    heads: list[ArticleHead] = []
+    with (scratch.open("w+b") as fh, claims_scratch.open("w+b") as claims_fh,
+          prepared_scratch.open("w+b") as prep_fh, shingles_scratch.open("w+b") as shingles_fh):
 
-        def load(offset: int) -> Article:
-            fh.flush()
-            article = read_record_at(fh, offset)
-            fh.seek(0, os.SEEK_END)
-            return article
+        def shingles_of(position: int) -> np.ndarray:
+            head = heads[position]
+            shingles_fh.flush()
+            data = os.pread(shingles_fh.fileno(), head.shingles_count * SHINGLE_BYTES, head.shingles_offset)
+            return np.frombuffer(data, dtype=np.uint32)
 
-        merger = DuplicateMerger(load)
+        merger = DuplicateMerger(shingles_of)
         for item in parse_pages(store, workers):
             if isinstance(item, PageSkip):
                 skipped.append(_skip(item.url, item.reason, log))
                 continue
-            head = item.head.at(_append(fh, item.article), _append(claims_fh, item.claims),
-                                _append(prep_fh, item.paragraphs))
-            merger.add_head(head, item.signature)
-        heads = merger.merged()
+            heads.append(item.head.at(_append(fh, item.article), _append(claims_fh, item.claims),
+                                      _append(prep_fh, item.paragraphs), _append(shingles_fh, item.shingles),
+                                      len(item.shingles) // SHINGLE_BYTES))
+            merger.add(item.head.article_id, item.head.content_sha256, item.head.title_region, item.signature)
+        merged = _merged_heads(heads, merger)
         for handle in (fh, claims_fh, prep_fh):
             handle.flush()
-        merged = ((_with_urls(read_record_at(fh, head.offset), head), read_record_at(claims_fh, head.claims_offset),
-                   read_record_at(prep_fh, head.paragraphs_offset)) for head in heads)
+        records = ((_with_urls(read_record_at(fh, head.offset), head), read_record_at(claims_fh, head.claims_offset),
+                    read_record_at(prep_fh, head.paragraphs_offset)) for head in merged)
         paths = ArticlePaths(articles_path, table_path, work_dir / SLIM_NAME, work_dir / EXTRACTED_NAME,
                              work_dir / PREPARED_NAME)
-        rows = write_articles(paths, merged)
-    for path in (scratch, claims_scratch, prepared_scratch):
+        rows = write_articles(paths, records)
+    for path in (scratch, claims_scratch, prepared_scratch, shingles_scratch):
         path.unlink()
-    return ArticlesWritten(rows=rows, report=ParseReport(len(merger.heads), tuple(skipped)),
-                           article_ids=tuple(head.article_id for head in heads))
+    return ArticlesWritten(rows=rows, report=ParseReport(len(heads), tuple(skipped)),
+                           article_ids=tuple(head.article_id for head in merged))
+
+
+def _merged_heads(heads: Sequence[ArticleHead], merger: DuplicateMerger) -> list[ArticleHead]:
+    """One head per group of copies (the primary, the others' URLs as alternate_urls), by article_id."""
+    # _merge_group reads and replaces only fields an ArticleHead has too
+    merged: list[ArticleHead] = [
+        dedup_module._merge_group([heads[i] for i in members])  # type: ignore[misc]
+        for members in merger.groups()
+    ]
+    return sorted(merged, key=lambda head: head.article_id)
 
 
 def _append(fh: IO[bytes], data: bytes) -> int:
@@ -382,6 +340,7 @@ class ParsedPage:
     article: bytes
     claims: bytes
     paragraphs: bytes  # dedup's `prepare_paragraphs` of the article
+    shingles: bytes  # dedup's `body_shingles` (uint32), empty for no body
 
 
 class PageParser:
@@ -404,8 +363,9 @@ class PageParser:
         except Exception as exc:  # a parser bug on one page must not lose a 100k-page run
             return PageSkip(page.url, f"{type(exc).__name__}: {exc}")
         signature = dedup_module._body_signature(article, self.near, self.cache)
+        shingles = b"" if signature is None else body_shingles(article, self.near.shingle_size).tobytes()
         return ParsedPage(ArticleHead.of(article, -1), signature, dump_record(article),
-                          dump_record(extracted(article)), dump_record(prepare_paragraphs(article)))
+                          dump_record(extracted(article)), dump_record(prepare_paragraphs(article)), shingles)
 
 
 def parse_pages(store: RawStore, workers: int = 1, chunk: int = PARSE_CHUNK) -> Iterator[ParsedPage | PageSkip]:
