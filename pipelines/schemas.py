@@ -236,7 +236,7 @@ def _shallow_row(record: Any) -> dict[str, Any]:
     return {name: getattr(record, name) for name in _field_names(record_type)}
 
 
-def _article_row(article: Article) -> dict[str, Any]:
+def _article_row(article: Article, n_paragraphs: int | None = None) -> dict[str, Any]:
     return {
         "article_id": article.article_id,
         "url": article.url,
@@ -249,13 +249,16 @@ def _article_row(article: Article) -> dict[str, Any]:
         "extractor": article.extractor,
         "alternate_urls": list(article.alternate_urls),
         "encoding": article.encoding,
-        "n_paragraphs": len(article.paragraphs),
+        "n_paragraphs": len(article.paragraphs) if n_paragraphs is None else n_paragraphs,
     }
 
 
-def articles_table(articles: Iterable[Article]) -> pa.Table:
-    """Articles → the `articles` table (paragraph bodies live in `paragraphs`)."""
-    return _table("articles", (_article_row(a) for a in articles))
+def articles_table(articles: Iterable[Article], paragraph_counts: Iterable[int] | None = None) -> pa.Table:
+    """Articles → the `articles` table (paragraph bodies live in `paragraphs`). `paragraph_counts`
+    gives each article's number of body paragraphs when `articles` are bodiless (`stages.slim`)."""
+    if paragraph_counts is None:
+        return _table("articles", (_article_row(a) for a in articles))
+    return _table("articles", (_article_row(a, n) for a, n in zip(articles, paragraph_counts, strict=True)))
 
 
 def paragraphs_table(rows: Iterable[ParagraphRow]) -> pa.Table:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import io
@@ -69,21 +70,19 @@ RECORDS_SUFFIX = ".pickles"
 PARSEABLE_STATUSES = range(200, 300)
 # Highest pickle protocol every supported Python reads; record streams are scratch files of one run.
 PICKLE_PROTOCOL = 5
-# Scratch stream of parsed articles in store order, before duplicates are merged (removed after).
-PARSED_NAME = "articles.parsed.pickles"
-# Beside it: each parsed page's claims (or extraction error), read back for the merged articles only.
-EXTRACTED_SCRATCH_NAME = "claims.parsed.pickles"
+# Scratch files of the articles stage, in the order of a ParsedPage's parts: each parsed page's
+# article, bodiless article, claims (or extraction error), prepared paragraphs (records) and body
+# n-gram hashes (uint32, read back only to confirm a near-identical pair), in store order; the
+# merged articles' parts are copied from them, then they are removed.
+SCRATCH_PARTS = {"article": "articles.parsed.pickles", "slim": "articles.slim.parsed.pickles",
+                 "claims": "claims.parsed.pickles", "paragraphs": "paragraphs.parsed.pickles",
+                 "shingles": "articles.shingles.u32"}
+ARTICLE_PART, SLIM_PART, CLAIMS_PART, PARAGRAPHS_PART, SHINGLES_PART = range(len(SCRATCH_PARTS))
 # Beside the articles stream: the claims of each article in the same order, before clusters are attached.
 EXTRACTED_NAME = "claims.extracted.pickles"
-# Beside them: each parsed page's `prepare_paragraphs` (masked templates, keys, norm hashes), read back likewise.
-PREPARED_SCRATCH_NAME = "paragraphs.parsed.pickles"
 # Beside the articles stream: the prepared paragraphs of each article in the same order, which the
 # paragraphs stage clusters without masking or hashing a paragraph again.
 PREPARED_NAME = "paragraphs.prepared.pickles"
-# Beside them: each parsed page's body n-gram hashes, read back only to confirm a near-identical pair.
-SHINGLES_SCRATCH_NAME = "articles.shingles.u32"
-# Bytes of one body n-gram hash in that file (uint32).
-SHINGLE_BYTES = 4
 # Pages a parse worker takes at a time: amortises the round trip, small enough to keep the order streaming.
 PARSE_CHUNK = 32
 # Chunks queued per worker: keeps every worker busy while the merger catches up, and memory bounded.
@@ -213,9 +212,16 @@ def merge(articles: Iterable[Article]) -> list[Article]:
     return sorted(merge_duplicate_articles(articles), key=lambda article: article.article_id)
 
 
+class Span(NamedTuple):
+    """Where one record lies in a scratch file."""
+
+    offset: int
+    length: int
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleHead:
-    """What merging duplicates reads of an article, and where the whole article lies in the scratch stream."""
+    """What merging duplicates reads of an article, and where its parts lie in the scratch files."""
 
     article_id: str
     url: str
@@ -223,23 +229,13 @@ class ArticleHead:
     title_region: str | None
     content_sha256: str
     alternate_urls: tuple[str, ...]
-    offset: int
-    claims_offset: int = -1  # where its Extracted record starts in the claims scratch stream
-    paragraphs_offset: int = -1  # where its PreparedParagraphs record starts in their scratch stream
-    shingles_offset: int = -1  # where its body's n-gram hashes (uint32) start in their scratch file
-    shingles_count: int = 0
+    n_paragraphs: int
+    spans: tuple[Span, ...] = ()  # of its parts in their scratch files, in SCRATCH_PARTS order
 
     @classmethod
-    def of(cls, article: Article, offset: int) -> ArticleHead:
+    def of(cls, article: Article) -> ArticleHead:
         return cls(article.article_id, article.url, article.published_at, article.title_region,
-                   article.content_sha256, article.alternate_urls, offset)
-
-    def at(self, offset: int, claims_offset: int, paragraphs_offset: int = -1,
-           shingles_offset: int = -1, shingles_count: int = 0) -> ArticleHead:
-        """The same head, placed in the scratch streams."""
-        return dataclasses.replace(self, offset=offset, claims_offset=claims_offset,
-                                   paragraphs_offset=paragraphs_offset, shingles_offset=shingles_offset,
-                                   shingles_count=shingles_count)
+                   article.content_sha256, article.alternate_urls, len(article.paragraphs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,38 +260,36 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
     their claims extracted and their paragraphs prepared (by `workers` processes, in store order),
     written to scratch streams, duplicates are merged on heads, then the merged articles, their
     claims and paragraphs are read back by offset in article_id order."""
-    scratch, claims_scratch = work_dir / PARSED_NAME, work_dir / EXTRACTED_SCRATCH_NAME
-    prepared_scratch, shingles_scratch = work_dir / PREPARED_SCRATCH_NAME, work_dir / SHINGLES_SCRATCH_NAME
-    scratch.parent.mkdir(parents=True, exist_ok=True)
+    scratch = [work_dir / name for name in SCRATCH_PARTS.values()]
+    work_dir.mkdir(parents=True, exist_ok=True)
     skipped: list[tuple[str, str]] = []
     heads: list[ArticleHead] = []
-    with (scratch.open("w+b") as fh, claims_scratch.open("w+b") as claims_fh,
-          prepared_scratch.open("w+b") as prep_fh, shingles_scratch.open("w+b") as shingles_fh):
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(path.open("w+b")) for path in scratch]
+
+        def read(head: ArticleHead, part: int) -> bytes:
+            span = head.spans[part]
+            return os.pread(files[part].fileno(), span.length, span.offset)
 
         def shingles_of(position: int) -> np.ndarray:
-            head = heads[position]
-            shingles_fh.flush()
-            data = os.pread(shingles_fh.fileno(), head.shingles_count * SHINGLE_BYTES, head.shingles_offset)
-            return np.frombuffer(data, dtype=np.uint32)
+            files[SHINGLES_PART].flush()
+            return np.frombuffer(read(heads[position], SHINGLES_PART), dtype=np.uint32)
 
         merger = DuplicateMerger(shingles_of)
         for item in parse_pages(store, workers):
             if isinstance(item, PageSkip):
                 skipped.append(_skip(item.url, item.reason, log))
                 continue
-            heads.append(item.head.at(_append(fh, item.article), _append(claims_fh, item.claims),
-                                      _append(prep_fh, item.paragraphs), _append(shingles_fh, item.shingles),
-                                      len(item.shingles) // SHINGLE_BYTES))
+            spans = tuple(Span(_append(fh, data), len(data)) for fh, data in zip(files, item.parts, strict=True))
+            heads.append(dataclasses.replace(item.head, spans=spans))
             merger.add(item.head.article_id, item.head.content_sha256, item.head.title_region, item.signature)
         merged = _merged_heads(heads, merger)
-        for handle in (fh, claims_fh, prep_fh):
-            handle.flush()
-        records = ((_with_urls(read_record_at(fh, head.offset), head), read_record_at(claims_fh, head.claims_offset),
-                    read_record_at(prep_fh, head.paragraphs_offset)) for head in merged)
+        for fh in files:
+            fh.flush()
         paths = ArticlePaths(articles_path, table_path, work_dir / SLIM_NAME, work_dir / EXTRACTED_NAME,
                              work_dir / PREPARED_NAME)
-        rows = write_articles(paths, records)
-    for path in (scratch, claims_scratch, prepared_scratch, shingles_scratch):
+        rows = write_articles(paths, (_merged_article(head, read) for head in merged))
+    for path in scratch:
         path.unlink()
     return ArticlesWritten(rows=rows, report=ParseReport(len(heads), tuple(skipped)),
                            article_ids=tuple(head.article_id for head in merged))
@@ -331,16 +325,13 @@ class PageSkip:
 
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
-    """One page parsed and extracted: what merging reads, and the article, its claims and its prepared
-    paragraphs as record pickles (written to the scratch streams as they are, so a worker's output
-    never needs unpickling)."""
+    """One page parsed and extracted: what merging reads, and the parts written to the scratch files
+    (SCRATCH_PARTS) as bytes, so the main process copies them without unpickling: the article, its
+    bodiless copy, its claims, its prepared paragraphs (records) and its body n-gram hashes (uint32)."""
 
-    head: ArticleHead  # offsets not set yet
+    head: ArticleHead  # spans not set yet
     signature: np.ndarray | None  # MinHash of the body (dedup's `_body_signature`), None for no body
-    article: bytes
-    claims: bytes
-    paragraphs: bytes  # dedup's `prepare_paragraphs` of the article
-    shingles: bytes  # dedup's `body_shingles` (uint32), empty for no body
+    parts: tuple[bytes, ...]
 
 
 class PageParser:
@@ -364,8 +355,9 @@ class PageParser:
             return PageSkip(page.url, f"{type(exc).__name__}: {exc}")
         signature = dedup_module._body_signature(article, self.near, self.cache)
         shingles = b"" if signature is None else body_shingles(article, self.near.shingle_size).tobytes()
-        return ParsedPage(ArticleHead.of(article, -1), signature, dump_record(article),
-                          dump_record(extracted(article)), dump_record(prepare_paragraphs(article)), shingles)
+        parts = (dump_record(article), dump_record(slim(article)), dump_record(extracted(article)),
+                 dump_record(prepare_paragraphs(article)), shingles)
+        return ParsedPage(ArticleHead.of(article), signature, parts)
 
 
 def parse_pages(store: RawStore, workers: int = 1, chunk: int = PARSE_CHUNK) -> Iterator[ParsedPage | PageSkip]:
@@ -403,11 +395,26 @@ def _parse_chunk(pages: list[RawPage]) -> list[ParsedPage | PageSkip]:
     return [_WORKER_PARSER(page) for page in pages]
 
 
-def _with_urls(article: Article, head: ArticleHead) -> Article:
-    """The article with its group's alternate URLs."""
-    if article.alternate_urls == head.alternate_urls:
-        return article
-    return dataclasses.replace(article, alternate_urls=head.alternate_urls)
+class MergedArticle(NamedTuple):
+    """One merged article as the articles stage writes it: record bytes copied from the scratch files
+    and, for the table, its bodiless record with the group's alternate URLs."""
+
+    article: bytes
+    slim: Article
+    n_paragraphs: int
+    claims: bytes
+    paragraphs: bytes
+
+
+def _merged_article(head: ArticleHead, read: Callable[[ArticleHead, int], bytes]) -> MergedArticle:
+    """A merged head's parts read back; only a primary that gained alternate URLs is unpickled and re-pickled."""
+    slim_article: Article = pickle.loads(read(head, SLIM_PART))
+    article = read(head, ARTICLE_PART)
+    if slim_article.alternate_urls != head.alternate_urls:
+        slim_article = dataclasses.replace(slim_article, alternate_urls=head.alternate_urls)
+        article = dump_record(dataclasses.replace(pickle.loads(article), alternate_urls=head.alternate_urls))
+    return MergedArticle(article, slim_article, head.n_paragraphs, read(head, CLAIMS_PART),
+                         read(head, PARAGRAPHS_PART))
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,23 +429,27 @@ class ArticlePaths:
     prepared: Path
 
 
-def write_articles(paths: ArticlePaths, merged: Iterable[tuple[Article, Extracted, PreparedParagraphs]]) -> int:
-    """The articles stream and table (write_stream), plus the bodiless, claims and prepared paragraphs
-    streams beside them (all in the same article order)."""
-    finals = (paths.slim, paths.extracted, paths.prepared)
+def write_articles(paths: ArticlePaths, merged: Iterable[MergedArticle]) -> int:
+    """The articles stream and table, plus the bodiless, claims and prepared paragraphs streams beside
+    them (all in the same article order, each file written atomically); returns the row count."""
+    finals = (paths.records, paths.slim, paths.extracted, paths.prepared, paths.table)
     temporary = [path.with_name(path.name + ".tmp") for path in finals]
-    paths.slim.parent.mkdir(parents=True, exist_ok=True)
-    with temporary[0].open("wb") as slim_fh, temporary[1].open("wb") as claims_fh, temporary[2].open("wb") as prep_fh:
-        slim_writer, claims_writer, prep_writer = RecordWriter(slim_fh), RecordWriter(claims_fh), RecordWriter(prep_fh)
-
-        def teed() -> Iterator[Article]:
-            for article, claims, prepared in merged:
-                slim_writer.write(slim(article))
-                claims_writer.write(claims)
-                prep_writer.write(prepared)
-                yield article
-
-        rows = write_stream(paths.records, paths.table, "articles", teed())
+    for path in finals:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    with contextlib.ExitStack() as stack:
+        records, slim_fh, claims, prepared = (stack.enter_context(path.open("wb")) for path in temporary[:4])
+        table = stack.enter_context(pq.ParquetWriter(temporary[4], schemas.schema_of("articles")))
+        slim_writer = RecordWriter(slim_fh)
+        for batch in batched(merged, TABLE_BATCH):
+            for item in batch:
+                records.write(item.article)
+                slim_writer.write(item.slim)
+                claims.write(item.claims)
+                prepared.write(item.paragraphs)
+            table.write_table(schemas.articles_table([item.slim for item in batch],
+                                                     paragraph_counts=[item.n_paragraphs for item in batch]))
+            rows += len(batch)
     for tmp, final in zip(temporary, finals, strict=True):
         os.replace(tmp, final)
     return rows
@@ -688,7 +699,7 @@ RECORD_REDUCERS: dict[type, Callable[[Any], Any]] = {
 
 class RecordWriter:
     """Appends records to an open binary file, one self-contained pickle each (readable with
-    `read_records`, or one at a time from its offset with `read_record_at`)."""
+    `read_records`, or one at a time from its offset with `pickle.loads`)."""
 
     def __init__(self, fh: IO[bytes]) -> None:
         self.fh = fh
@@ -732,12 +743,6 @@ def read_records(path: Path) -> Iterator[Any]:
                 yield pickle.load(fh)
             except EOFError:
                 return
-
-
-def read_record_at(fh: IO[bytes], offset: int) -> Any:
-    """The record starting at `offset` of a stream written by RecordWriter."""
-    fh.seek(offset)
-    return pickle.load(fh)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -117,7 +117,7 @@ def test_parse_and_merge_writes_the_same_bytes_with_worker_processes_as_in_proce
     for name in ("articles.pickles", "articles.parquet", stages.SLIM_NAME, stages.EXTRACTED_NAME,
                  stages.PREPARED_NAME):
         assert (tmp_path / "pool" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
-    for scratch in (stages.PARSED_NAME, stages.EXTRACTED_SCRATCH_NAME, stages.PREPARED_SCRATCH_NAME):
+    for scratch in stages.SCRATCH_PARTS.values():
         assert not (tmp_path / "pool" / scratch).exists(), f"scratch stream {scratch} is removed"
 
 
