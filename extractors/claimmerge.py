@@ -25,6 +25,8 @@ MAX_RATIO = 0.12
 MONTHS_PER_YEAR = 12
 # Retirees are this old or younger when they retire: for them "60岁以上" is everyone, no lower bound.
 RETIREMENT_AGE = 60
+# The band of a claim whose draft names none (one shared instance: AgeBand is immutable).
+ALL_AGES = AgeBand(None, None)
 
 
 def drafts_to_claims(found: Sequence[Evidence], article_id: str) -> list[Claim]:
@@ -156,27 +158,21 @@ def _place_key(e: Evidence) -> tuple[str, str]:
 
 
 def _claim(e: Evidence, article_id: str) -> Claim | None:
-    """One Claim from one draft, or None when its value is out of the sane range."""
+    """One Claim from one draft, or None when its value is out of the sane range (built once, with its
+    values: a bare claim then ``replace`` cost a second construction per claim)."""
     d = e.draft
     if d.kind == "percent":
         if not 0 < d.low <= d.high <= MAX_RATIO:
             return None
-        return replace(
-            _bare_claim(e, article_id),
-            method="ratio",
-            ratio_min=d.low,
-            ratio_max=d.high,
-            base=d.base,
-        )
+        return _new_claim(e, article_id, method="ratio", ratio_min=d.low, ratio_max=d.high, base=d.base)
     period = d.period or "month"
     monthly = round(d.low / MONTHS_PER_YEAR if period == "year" else d.low, 2)
     if not MIN_MONTHLY_YUAN <= monthly <= MAX_MONTHLY_YUAN:
         return None
-    return replace(
-        _bare_claim(e, article_id),
-        method=None
-        if d.approximate
-        else "fixed",  # a hedged amount is an outcome, not a fixed rule
+    return _new_claim(
+        e,
+        article_id,
+        method=None if d.approximate else "fixed",  # a hedged amount is an outcome, not a fixed rule
         monthly_yuan=monthly,
         amount_yuan=d.low,
         period=period,
@@ -184,25 +180,37 @@ def _claim(e: Evidence, article_id: str) -> Claim | None:
     )
 
 
-def _bare_claim(e: Evidence, article_id: str) -> Claim:
-    """A claim with the draft's place, people, band and provenance, and no value yet."""
+def _new_claim(
+    e: Evidence,
+    article_id: str,
+    *,
+    method: str | None,
+    monthly_yuan: float | None = None,
+    amount_yuan: float | None = None,
+    period: str | None = None,
+    ratio_min: float | None = None,
+    ratio_max: float | None = None,
+    base: str | None = None,
+    deduction_yuan: float | None = None,
+) -> Claim:
+    """A claim with the draft's place, people, band and provenance, and the given values."""
     d = e.draft
-    band = d.band or AgeBand(None, None)
+    band = d.band or ALL_AGES
     return Claim(
         region=d.regions[0].name,
         region_code=d.regions[0].code,
         population=d.population,
         age_min=band.age_min,
         age_max=band.age_max,
-        method=None,
-        monthly_yuan=None,
-        amount_yuan=None,
-        period=None,
-        ratio_min=None,
-        ratio_max=None,
-        base=None,
+        method=method,
+        monthly_yuan=monthly_yuan,
+        amount_yuan=amount_yuan,
+        period=period,
+        ratio_min=ratio_min,
+        ratio_max=ratio_max,
+        base=base,
         approximate=d.approximate,
-        deduction_yuan=None,
+        deduction_yuan=deduction_yuan,
         evidence=e.sentence,
         article_id=article_id,
         paragraph_ordinal=e.ordinal,

