@@ -110,16 +110,22 @@ def _sentences(text: str) -> tuple[Span, ...]:
 
 
 @lru_cache(maxsize=PLACES_CACHE_SIZE)
-def _places(text: str, seo: Region | None) -> tuple[Region, ...]:
-    """Distinct places a text names as its subject (not 参照北京市的标准, 比厦门高); the title's city only
-    where the text is no SEO filler around it (下表为青岛市退休人员的划入标准 lends 青岛;
-    以下情况供资阳的朋友参考 does not lend 资阳)."""
+def _subjects(text: str) -> tuple[Region, ...]:
+    """Distinct places a text names as its subject (not 参照北京市的标准, 比厦门高), remembered by text
+    alone: the same boilerplate line under every SEO city is read once, not once per city."""
     text = halfwidth(text)
-    seen = dict.fromkeys(
+    return tuple(dict.fromkeys(
         m.region for m in find_regions(text) if rules.is_subject(text, m.start, m.end)
-    )
-    keep_seo = seo is not None and not SEO_FILLER.search(text)
-    return tuple(r for r in seen if r != seo or keep_seo)
+    ))
+
+
+def _places(text: str, seo: Region | None) -> tuple[Region, ...]:
+    """Distinct places a text names as its subject; the title's city only where the text is no SEO
+    filler around it (下表为青岛市退休人员的划入标准 lends 青岛; 以下情况供资阳的朋友参考 does not lend 资阳)."""
+    seen = _subjects(text)
+    if seo is None or seo not in seen or not SEO_FILLER.search(halfwidth(text)):
+        return seen
+    return tuple(r for r in seen if r != seo)
 
 
 def _single_place(text: str, seo: Region | None) -> tuple[Region, ...] | None:
@@ -391,6 +397,7 @@ def _is_old_label(row: Paragraph) -> bool:
     return bool(rules.OLD_LABEL.search(_cells(row.text)[0]))
 
 
+@lru_cache(maxsize=PLACES_CACHE_SIZE)
 def _row_places(text: str) -> frozenset[Region]:
     """The places a table row names."""
     return frozenset(m.region for m in find_regions(halfwidth(text)))
@@ -486,7 +493,8 @@ def iter_evidence(article: Article) -> Iterator[Evidence]:
         if paragraph.kind not in READ_KINDS:
             carried = None
             continue
-        found = _read_paragraph(article.paragraphs, index, seo, base, title_credit, carried, home)
+        found = (_read_paragraph(article.paragraphs, index, seo, base, title_credit, carried, home)
+                 if may_hold_value(paragraph.text) else [])  # most paragraphs: no call at all
         yield from found
         # 鞍山…每月划入105元。 / 70周岁以上的…在此基础上每月再多划入10元。: a top-up in the next
         # prose paragraph counts from the amount this one ended on

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cn2an
 
@@ -52,8 +53,11 @@ _RANGE_TAIL = re.compile(rf"{_RANGE_SEP}(?:{NUMBER})\s*元")
 _DIGIT = re.compile("[0-9０-９]")
 _VALUE_UNIT = re.compile("[元块%％]")  # no unit, no Chinese-numeral value (most digitless paragraphs)
 _CN_VALUE_BEFORE_UNIT = re.compile(rf"[{CN_DIGITS}]\s*(?:万\s*)?(?:元|块|%|％)")
+# Boilerplate paragraphs and sentences repeat across articles: remember the test for this many texts.
+VALUE_TEST_CACHE_SIZE = 16384
 
 
+@lru_cache(maxsize=VALUE_TEST_CACHE_SIZE)
 def may_hold_value(text: str) -> bool:
     """False when ``text`` certainly states no amount or percentage (most sentences): skip it early."""
     if _DIGIT.search(text) is not None or "百分之" in text:
