@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from extractors.records import Claim
 from pipelines import checks, stages
 from pipelines.consistency import check_rules
 from pipelines.diff import diff_releases
 from pipelines.publish import PublishResult, TableFiles, promote, write_candidate
-from pipelines.records import ParagraphRow
 from pipelines.resources import PipelineConfig
 from pipelines.sample_site import SAMPLE_SITE_DIR, start_urls
 from pipelines.serve import serve_site
@@ -153,23 +154,22 @@ def paragraphs(
     whether it is boilerplate repeated across articles; the paragraph index persists in work/."""
     records = Path(articles.work.records)
     prepared = records.with_name(stages.PREPARED_NAME)  # by the articles stage's parse workers
-    rows = stages.dedup_stream(stages.read_records(records), pipeline.work_dir, log=context.log,
-                               prepared=stages.read_records(prepared) if prepared.exists() else None)
+    tables = stages.paragraph_tables(stages.article_pairs(records, prepared), pipeline.work_dir, log=context.log)
     clusters: set[str] = set()
     boilerplate = 0
     keys = checks.ParagraphKeyAudit()
 
-    def counted(stream: Iterator[ParagraphRow]) -> Iterator[ParagraphRow]:
+    def counted(stream: Iterator[pa.Table]) -> Iterator[pa.Table]:
         nonlocal boilerplate
-        for row in stream:
-            keys.see(row.article_id, row.ordinal)
-            clusters.add(row.cluster_id)
-            boilerplate += row.is_boilerplate
-            yield row
+        for table in stream:
+            keys.see_all(table.column("article_id").to_pylist(), table.column("ordinal").to_pylist())
+            clusters.update(table.column("cluster_id").to_pylist())
+            boilerplate += pc.sum(table.column("is_boilerplate")).as_py() or 0
+            yield table
 
     # later stages read paragraphs column-wise from the table, so no record stream is written
     table_path = _work_paths(pipeline, "paragraphs")[1]
-    n = stages.write_table_stream(table_path, "paragraphs", counted(rows))
+    n = stages.write_table_batches(table_path, "paragraphs", counted(tables))
     work = WorkSet(records="", table=str(table_path), rows=n)
     context.log.info("%d paragraphs in %d clusters", n, len(clusters))
     yield dg.Output(work, metadata={"rows": n, "clusters": len(clusters),

@@ -246,6 +246,11 @@ class ParagraphKeyAudit:
             self.repeated.append(f"{article_id}#{ordinal}")
         self._ordinals.add(ordinal)
 
+    def see_all(self, article_ids: Sequence[str], ordinals: Sequence[int]) -> None:
+        """Take the keys of the next rows, given column-wise."""
+        for article_id, ordinal in zip(article_ids, ordinals, strict=True):
+            self.see(article_id, ordinal)
+
     def result(self) -> dg.AssetCheckResult:
         """The check's result for every row seen."""
         return _in_asset(PARAGRAPH_KEYS_UNIQUE, self.repeated, "paragraph keys are unique",

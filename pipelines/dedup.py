@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +77,9 @@ __all__ = [
     "attach_clusters",
     "body_shingles",
     "cluster_paragraphs",
+    "join_articles",
     "merge_duplicate_articles",
+    "paragraph_columns",
     "prepare_paragraphs",
     "refresh_rows",
 ]
@@ -94,6 +97,8 @@ BODY_ESTIMATE_SLACK = 0.1
 BODY_LSH_SLACK = 0.05
 # Paragraph signatures kept while merging articles (uint32 × num_perm each: 64k of them ≈ 32 MB).
 BODY_CACHE_SIZE = 1 << 16
+# A paragraph row's fields, in order: the columns `paragraph_columns` fills.
+PARAGRAPH_FIELDS = tuple(field.name for field in fields(ParagraphRow))
 # Where the Dagster stage keeps the index between runs, under <data_dir>/work/.
 INDEX_FILENAME = "paragraph_index.pkl"
 
@@ -191,6 +196,16 @@ def cluster_paragraphs(
         raise DedupSettingsMismatch(
             f"paragraph index was built with {index.settings}, but cluster_paragraphs got {settings}; "
             "pass the index's settings or rebuild the index")
+    preps = join_articles(articles, index, prepared)
+    index.compact()  # only does work after removed or edited articles
+    columns = paragraph_columns(articles, index, settings, preps)
+    return [ParagraphRow(*values) for values in zip(*columns.values(), strict=True)]  # type: ignore[arg-type]
+
+
+def join_articles(articles: Sequence[Article], index: ParagraphIndex,
+                  prepared: Sequence[PreparedParagraphs | None] | None = None) -> Sequence[PreparedParagraphs | None]:
+    """Add the articles' paragraphs to `index` (an article whose fingerprint the index holds already
+    costs one lookup); returns the prepared paragraphs checked against their articles."""
     preps = _checked_preps(articles, prepared)
     for article, prep in zip(articles, preps, strict=True):
         fingerprint = prep.fingerprint if prep else article_fingerprint(article)
@@ -200,9 +215,27 @@ def cluster_paragraphs(
             index.add_article(article.article_id, article_entries(article), fingerprint)
         else:
             index.add_templates(article.article_id, _templates(article, prep, index), fingerprint)
-    index.compact()  # only does work after removed or edited articles
-    return [row for article, prep in zip(articles, preps, strict=True)
-            for row in _article_rows(article, index, settings, prep)]
+    return preps
+
+
+def paragraph_columns(articles: Sequence[Article], index: ParagraphIndex, settings: DedupSettings,
+                      prepared: Sequence[PreparedParagraphs | None] | None = None) -> dict[str, list[Any]]:
+    """The rows `cluster_paragraphs` gives for articles already joined to `index`, as columns
+    (ParagraphRow's fields): what the paragraphs table is built from, without a record per row."""
+    columns: dict[str, list[Any]] = {name: [] for name in PARAGRAPH_FIELDS}
+    for article, prep in zip(articles, _checked_preps(articles, prepared), strict=True):
+        clusters = index.clusters(article.article_id)
+        paragraphs = article.paragraphs
+        columns["article_id"] += [article.article_id] * len(paragraphs)
+        columns["ordinal"] += [p.ordinal for p in paragraphs]
+        columns["section"] += [p.section for p in paragraphs]
+        columns["text"] += [p.text for p in paragraphs]
+        columns["norm_hash"] += prep.norm_hashes if prep else _norm_hashes(article)
+        named = [clusters[p.ordinal] for p in paragraphs]
+        columns["cluster_id"] += [cluster_id for cluster_id, _ in named]
+        columns["cluster_size"] += [size for _, size in named]
+        columns["is_boilerplate"] += [size >= settings.boilerplate_min_articles for _, size in named]
+    return columns
 
 
 def _templates(article: Article, prep: PreparedParagraphs, index: ParagraphIndex) -> list[Template]:
@@ -217,33 +250,20 @@ def _templates(article: Article, prep: PreparedParagraphs, index: ParagraphIndex
 
 
 def _checked_preps(articles: Sequence[Article],
-                   prepared: Sequence[PreparedParagraphs] | None) -> Sequence[PreparedParagraphs | None]:
+                   prepared: Sequence[PreparedParagraphs | None] | None) -> Sequence[PreparedParagraphs | None]:
     """The prepared paragraphs beside each article (None each when there are none), checked to match."""
     if prepared is None:
         return [None] * len(articles)
     if len(prepared) != len(articles):
         raise PreparedMismatch(f"{len(prepared)} prepared paragraph records for {len(articles)} articles")
     for article, prep in zip(articles, prepared, strict=True):
+        if prep is None:
+            continue
         if prep.article_id != article.article_id or len(prep.norm_hashes) != len(article.paragraphs):
             raise PreparedMismatch(
                 f"prepared paragraphs of {prep.article_id} given beside article {article.article_id} "
                 f"({article.url}); rerun the articles stage to rewrite them")
     return prepared
-
-
-def _article_rows(article: Article, index: ParagraphIndex, settings: DedupSettings,
-                  prep: PreparedParagraphs | None = None) -> list[ParagraphRow]:
-    clusters = index.clusters(article.article_id)
-    norm_hashes = prep.norm_hashes if prep else _norm_hashes(article)
-    rows = []
-    for paragraph, norm_hash in zip(article.paragraphs, norm_hashes, strict=True):
-        cluster_id, size = clusters[paragraph.ordinal]
-        rows.append(ParagraphRow(
-            article_id=article.article_id, ordinal=paragraph.ordinal, section=paragraph.section,
-            text=paragraph.text, norm_hash=norm_hash, cluster_id=cluster_id,
-            cluster_size=size, is_boilerplate=size >= settings.boilerplate_min_articles,
-        ))
-    return rows
 
 
 def _norm_hashes(article: Article) -> list[str]:

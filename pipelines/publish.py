@@ -63,8 +63,10 @@ COMPRESSION = "zstd"
 DEFAULT_LOCK_TIMEOUT = 600.0
 # A candidate whose writer we cannot check (another host) is stale after a day.
 STALE_CANDIDATE_SECONDS = 24 * 3600
-# Rows per batch when hashing: bounds memory, keeps the per-call overhead small.
-HASH_BATCH_ROWS = 65_536
+# Rows per slice when hashing: bounds memory, keeps the per-call overhead small. Slices are cut at
+# fixed row numbers, so the hash depends on the rows, never on how a file groups them (50,000 =
+# the stages' row group size, so releases hashed when slices followed row groups keep their hash).
+HASH_BATCH_ROWS = 50_000
 # Read size when taking file digests.
 DIGEST_BLOCK_BYTES = 1 << 20
 # Version ids sort by time: UTC second, then the content hash prefix for uniqueness.
@@ -200,8 +202,8 @@ def _hash_table(digest: Any, name: str, table: pa.Table) -> None:
     digest.update(f"table={name} rows={table.num_rows}\n".encode())
     for column_field in table.schema:
         digest.update(f"{column_field.name}:{column_field.type}\n".encode())
-    for batch in table.to_batches(max_chunksize=HASH_BATCH_ROWS):
-        for column in batch.columns:
+    for start in range(0, table.num_rows, HASH_BATCH_ROWS):
+        for column in table.slice(start, HASH_BATCH_ROWS).columns:
             text = json.dumps(column.to_pylist(), default=_json_default, ensure_ascii=False)
             digest.update(text.encode())
 

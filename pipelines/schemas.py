@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from functools import cache
@@ -263,7 +263,15 @@ def articles_table(articles: Iterable[Article], paragraph_counts: Iterable[int] 
 
 def paragraphs_table(rows: Iterable[ParagraphRow]) -> pa.Table:
     """Paragraph rows → the `paragraphs` table."""
-    return _table("paragraphs", (_shallow_row(row) for row in rows))
+    rows = list(rows)
+    return paragraphs_table_of({name: [getattr(row, name) for row in rows] for name in PARAGRAPHS.names})
+
+
+def paragraphs_table_of(columns: Mapping[str, Sequence[Any]]) -> pa.Table:
+    """The `paragraphs` table from its columns (ParagraphRow's fields as lists), sorted by its key:
+    built column-wise, as the paragraphs stage makes it, with no dict or record per row."""
+    table = pa.Table.from_pydict(dict(columns), schema=PARAGRAPHS)
+    return check_required("paragraphs", table.sort_by([(name, "ascending") for name in KEY_COLUMNS["paragraphs"]]))
 
 
 def _record_row(record: Claim | CreditRule) -> dict[str, Any]:

@@ -38,10 +38,10 @@ from pipelines.dedup import (
     PreparedParagraphs,
     attach_clusters,
     body_shingles,
-    cluster_paragraphs,
+    join_articles,
     merge_duplicate_articles,
+    paragraph_columns,
     prepare_paragraphs,
-    refresh_rows,
 )
 from pipelines.lsh_index import NearDuplicates, ParagraphIndexError
 from pipelines.overrides import load_overrides
@@ -57,11 +57,7 @@ TABLE_NAMES = ("articles", "paragraphs", "claims", "credit_rules", "conflicts")
 # Beside the paragraph index: the article ids it holds, so articles gone since are removed from it.
 INDEXED_IDS_NAME = "paragraph_index.articles.json"
 # Articles clustered at a time: bounds the paragraphs stage's memory, big enough to amortise calls.
-DEDUP_CHUNK = 5_000
-# Rough paragraphs per article, to size the row batches of dedup's second pass like its article chunks.
-ROWS_PER_ARTICLE = 30
-# Scratch stream of first-pass paragraph rows under <data_dir>/work/ (removed when dedup finishes).
-PENDING_ROWS_NAME = "paragraphs.pending.pickles"
+DEDUP_CHUNK = 2_000
 # Records per Parquet row group when a stage streams its table (bounded memory, good compression).
 TABLE_BATCH = 50_000
 # Suffix of a stage's record stream under <data_dir>/work/ (a stream of pickles, one per record).
@@ -455,67 +451,61 @@ def write_articles(paths: ArticlePaths, merged: Iterable[MergedArticle]) -> int:
     return rows
 
 
-def dedup(articles: Sequence[Article], work_dir: Path) -> list[ParagraphRow]:
+def dedup(articles: Sequence[Article], work_dir: Path, chunk: int = DEDUP_CHUNK) -> list[ParagraphRow]:
     """Cluster the articles' paragraphs against the index persisted in `work_dir` (then saved)."""
-    return list(dedup_stream(articles, work_dir))
+    tables = paragraph_tables(lambda: ((article, None) for article in articles), work_dir, chunk)
+    return [ParagraphRow(**row) for table in tables for row in table.to_pylist()]
 
 
-def dedup_stream(
-    articles: Iterable[Article], work_dir: Path, chunk: int = DEDUP_CHUNK, *,
-    prepared: Iterable[PreparedParagraphs] | None = None, log: logging.Logger = LOG,
-) -> Iterator[ParagraphRow]:
-    """Paragraph rows of every article, in article order, holding one chunk at a time in memory.
+# Re-readable (article, its prepared paragraphs or None) pairs in article order: each call starts over.
+ArticlePairs = Callable[[], Iterable[tuple[Article, PreparedParagraphs | None]]]
 
-    `prepared`, when given, is `prepare_paragraphs` of each article in the same order (the articles
-    stage's PREPARED_NAME stream, computed in its parse workers): the rows are the same, and this
-    stage then only joins templates in the index (LSH inserts and queries) and names clusters.
 
-    DEDUP's incremental recipe: each chunk joins the index persisted in `work_dir` (unchanged
-    articles cost a fingerprint lookup); a run of one chunk keeps its rows in memory, a longer run
-    spills every chunk's rows to a scratch stream as soon as the next chunk of articles arrives
-    (so one chunk of rows is held at a time). Once every article is in, the rows are re-read and
-    `refresh_rows` gives them their final cluster ids and sizes (lookups only). Articles the index
-    holds from an earlier run but that are gone now (merged into another URL) are removed in
-    between, so cluster sizes count exactly the current articles.
+def article_pairs(records: Path, prepared: Path | None = None) -> ArticlePairs:
+    """The articles stage's streams as ArticlePairs: its articles, each beside its prepared paragraphs
+    (PREPARED_NAME, from the parse workers) when that stream is given and exists."""
+
+    def pairs() -> Iterable[tuple[Article, PreparedParagraphs | None]]:
+        articles = read_records(records)
+        if prepared is None or not prepared.exists():
+            return ((article, None) for article in articles)
+        return zip(articles, read_records(prepared), strict=True)
+
+    return pairs
+
+
+def paragraph_tables(pairs: ArticlePairs, work_dir: Path, chunk: int = DEDUP_CHUNK, *,
+                     log: logging.Logger = LOG) -> Iterator[pa.Table]:
+    """The paragraphs table of every article (`cluster_paragraphs`' rows) in article order, one table
+    per chunk of articles, by two passes over `pairs()` holding one chunk at a time in memory.
+
+    DEDUP's incremental recipe: the first pass joins every article to the index persisted in
+    `work_dir` (an unchanged article costs a fingerprint lookup; prepared paragraphs spare the
+    masking and hashing). Articles the index holds from an earlier run but that are gone now
+    (merged into another URL) are then removed and the index compacted, so cluster sizes count
+    exactly the current articles. The second pass names every paragraph's cluster (lookups only).
+    The index is saved once the last table is taken.
     """
-    path, pending = work_dir / INDEX_FILENAME, work_dir / PENDING_ROWS_NAME
+    path = work_dir / INDEX_FILENAME
     index = open_index(path, log)
     current: list[str] = []
-
-    def rows_of(batch: list[tuple[Article, PreparedParagraphs | None]]) -> list[ParagraphRow]:
-        arts = [article for article, _ in batch]
-        current.extend(article.article_id for article in arts)
-        preps = None if prepared is None else [prep for _, prep in batch]
-        return cluster_paragraphs(arts, index, index.settings, preps)  # type: ignore[arg-type]
-
-    paired = zip(articles, prepared, strict=True) if prepared is not None else ((a, None) for a in articles)
-    batches = batched(paired, chunk)
-    held = rows_of(next(batches, []))
-    rest = _peeked(batches)
-    spilled = rest is not None
-    if rest is not None:
-        write_records(pending, itertools.chain(_emptied(held), (row for batch in rest for row in rows_of(batch))))
+    for batch in batched(pairs(), chunk):
+        articles, prepared = _unzipped(batch)
+        join_articles(articles, index, prepared)
+        current.extend(article.article_id for article in articles)
     for stale in indexed_ids(work_dir) - set(current):
         index.remove_article(stale)
-    stream = read_records(pending) if spilled else iter(held)
-    for rows in batched(stream, chunk * ROWS_PER_ARTICLE):
-        yield from refresh_rows(rows, index, index.settings)
-    pending.unlink(missing_ok=True)
+    index.compact()
+    for batch in batched(pairs(), chunk):
+        articles, prepared = _unzipped(batch)
+        yield schemas.paragraphs_table_of(paragraph_columns(articles, index, index.settings, prepared))
     index.save(path)
     write_json_atomic(work_dir / INDEXED_IDS_NAME, sorted(current))
 
 
-def _peeked(items: Iterator[Any]) -> Iterator[Any] | None:
-    """The iterator again with its next item taken and put back, or None when it has no next item."""
-    for first in items:
-        return itertools.chain([first], items)
-    return None
-
-
-def _emptied(items: list[Any]) -> Iterator[Any]:
-    """The items of a list, which is emptied once they are all taken (its memory freed before what follows)."""
-    yield from items
-    items.clear()
+def _unzipped(batch: list[tuple[Article, PreparedParagraphs | None]]
+              ) -> tuple[list[Article], list[PreparedParagraphs | None]]:
+    return [article for article, _ in batch], [prep for _, prep in batch]
 
 
 def open_index(path: Path, log: logging.Logger = LOG) -> ParagraphIndex:
@@ -753,16 +743,16 @@ def write_json_atomic(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def write_table_stream(table_path: Path, name: str, records: Iterable[Any]) -> int:
-    """Stream records into the named table's Parquet file only (for a stage no later stage reads
-    record by record), one batch in memory."""
+def write_table_batches(table_path: Path, name: str, tables: Iterable[pa.Table]) -> int:
+    """Stream tables of the named schema into its Parquet file only (for a stage no later stage reads
+    record by record), one table in memory; returns the row count."""
     table_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_table = table_path.with_name(table_path.name + ".tmp")
     count = 0
     with pq.ParquetWriter(tmp_table, schemas.schema_of(name)) as writer:
-        for batch in batched(records, TABLE_BATCH):
-            writer.write_table(build_table(name, batch))
-            count += len(batch)
+        for table in tables:
+            writer.write_table(table)
+            count += table.num_rows
     os.replace(tmp_table, table_path)
     return count
 

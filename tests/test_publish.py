@@ -315,6 +315,14 @@ def test_content_hash_sees_content_not_order_or_fetch_times(changed, same):
     assert (publish.content_hash(changed()) == publish.content_hash(tables())) is same
 
 
+def test_content_hash_does_not_depend_on_how_a_table_is_chunked():
+    whole = tables(rules=rules_for(*((age, age + 1, float(age)) for age in range(7))))
+    rules = whole["credit_rules"]
+    rechunked = {**whole, "credit_rules": pa.concat_tables([rules.slice(0, 3), rules.slice(3, 2), rules.slice(5)])}
+    assert rechunked["credit_rules"].num_rows == 7 and rechunked["credit_rules"].column(0).num_chunks == 3
+    assert publish.content_hash(rechunked) == publish.content_hash(whole)
+
+
 def assert_every_version_complete(data_dir: Path) -> None:
     for release in publish.version_dirs(published(data_dir)):
         for name in TABLE_NAMES:

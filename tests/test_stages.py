@@ -127,11 +127,10 @@ def test_paragraph_rows_from_prepared_paragraphs_equal_rows_computed_in_the_stag
     work = tmp_path / "work"
     parse_and_merge_into(store, work, workers=workers)
     articles = work / "articles.pickles"
-    prepared = stages.read_records(work / stages.PREPARED_NAME)
-    from_workers = list(stages.dedup_stream(stages.read_records(articles), work, prepared=prepared))
-    in_stage = list(stages.dedup_stream(stages.read_records(articles), tmp_path / "fresh"))
+    from_workers = paragraph_rows(stages.article_pairs(articles, work / stages.PREPARED_NAME), work)
+    in_stage = paragraph_rows(stages.article_pairs(articles), tmp_path / "fresh")
     assert from_workers == in_stage
-    assert any(row.is_boilerplate for row in in_stage), "the generated site repeats boilerplate"
+    assert any(row["is_boilerplate"] for row in in_stage), "the generated site repeats boilerplate"
 
 
 def test_prepared_paragraphs_of_another_article_are_refused(tmp_path):
@@ -140,7 +139,7 @@ def test_prepared_paragraphs_of_another_article_are_refused(tmp_path):
     arts = [article(f"a{i}", (f"第{i}篇自己的话。", BOILER)) for i in range(2)]
     swapped = [prepare_paragraphs(arts[1]), prepare_paragraphs(arts[0])]
     with pytest.raises(PreparedMismatch, match="a1"):
-        list(stages.dedup_stream(iter(arts), tmp_path, prepared=iter(swapped)))
+        paragraph_rows(lambda: zip(arts, swapped, strict=True), tmp_path)
 
 
 def test_extracted_claims_join_their_paragraph_clusters_in_article_order(tmp_path):
@@ -286,10 +285,15 @@ def test_write_table_writes_parquet_and_counts_rows(tmp_path):
     assert pq.read_table(path).num_rows == 2
 
 
-def test_dedup_stream_in_small_chunks_equals_one_chunk(tmp_path):
+def paragraph_rows(pairs, work, chunk=stages.DEDUP_CHUNK):
+    """The rows of `paragraph_tables` as plain dicts."""
+    return [row for table in stages.paragraph_tables(pairs, work, chunk) for row in table.to_pylist()]
+
+
+def test_paragraph_tables_in_small_chunks_equal_one_chunk(tmp_path):
     arts = [article(f"a{i}", (f"第{i}篇自己的话，各不相同{i}。", BOILER)) for i in range(5)]
     whole = stages.dedup(arts, tmp_path / "one")
-    chunked = list(stages.dedup_stream(iter(arts), tmp_path / "many", chunk=2))
+    chunked = stages.dedup(arts, tmp_path / "many", chunk=2)
     assert chunked == whole
     assert {r.cluster_size for r in chunked if r.text == BOILER} == {5}
 
