@@ -152,9 +152,11 @@ def paragraphs(
 ) -> Iterator[Any]:
     """One row per body paragraph with its duplicate cluster (exact and near-duplicate groups) and
     whether it is boilerplate repeated across articles; the paragraph index persists in work/."""
-    records = Path(articles.work.records)
-    prepared = records.with_name(stages.PREPARED_NAME)  # by the articles stage's parse workers
-    tables = stages.paragraph_tables(stages.article_pairs(records, prepared), pipeline.work_dir, log=context.log)
+    prepared = Path(articles.work.records).with_name(stages.PREPARED_NAME)  # by the articles stage
+    if not prepared.exists():
+        raise dg.Failure(description=f"{prepared} is missing (written by an older version or removed); "
+                         "materialise the articles asset again, then this one")
+    tables = stages.paragraph_tables(lambda: stages.read_records(prepared), pipeline.work_dir, log=context.log)
     clusters: set[str] = set()
     boilerplate = 0
     keys = checks.ParagraphKeyAudit()
@@ -250,7 +252,7 @@ def reconciled(
     """Reconcile claims into credit rules and conflicts, applying the reviewer's overrides."""
     result = stages.reconcile_stage(
         list(stages.read_records(Path(claims.records))),
-        stages.read_records(Path(articles.work.records).with_name(stages.SLIM_NAME)),
+        stages.read_records(Path(articles.work.records)),
         pipeline.overrides_file(),
         log=context.log,
     )

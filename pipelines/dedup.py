@@ -111,20 +111,22 @@ class PreparedMismatch(ValueError):
     """cluster_paragraphs was given prepared paragraphs of another article than the one beside them."""
 
 
+# One paragraph as clustering reads it: (ordinal, section, text, value signature, template key, norm hash).
+PreparedParagraph = tuple[int, str | None, str, str, str, str]
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedParagraphs:
     """An article's paragraphs as clustering reads them, computed without the index (so a parse
-    worker can do it): its fingerprint, per paragraph its (ordinal, value signature, template key)
-    and norm_hash. The masked templates themselves are left out (they were half the stream's bytes):
-    an index needs one only for a key it has not seen, and it is re-derived then (`_templates`)."""
+    worker can do it): its fingerprint, the places masked in it, and per paragraph a
+    PreparedParagraph, which holds everything its row needs besides the cluster. The masked
+    templates themselves are left out (they would double the stream): an index needs one only for a
+    key it has not seen, and it is re-derived then from the text and places (`_templates`)."""
 
     article_id: str
     fingerprint: str
-    templates: tuple[tuple[int, str, str], ...]
-    norm_hashes: tuple[str, ...]
-
-
-# --------------------------------------------------------------------------- paragraphs
+    places: tuple[str, ...]
+    paragraphs: tuple[PreparedParagraph, ...]
 
 
 def article_places(article: Article) -> tuple[str, ...]:
@@ -156,13 +158,13 @@ def article_entries(article: Article) -> list[Entry]:
 
 def prepare_paragraphs(article: Article) -> PreparedParagraphs:
     """Everything `cluster_paragraphs` computes per article that does not depend on other articles
-    (the same entries as `article_entries`, the same norm hashes as its rows)."""
+    (the same template keys and values as `article_entries`, the same norm hashes as its rows)."""
     places = article_places(article)
-    prepared = [_prepared_paragraph(p.text, places) for p in article.paragraphs]
-    templates = tuple((p.ordinal, values, key)
-                      for p, (_, values, key, _) in zip(article.paragraphs, prepared, strict=True))
-    norm_hashes = tuple(norm_hash for *_, norm_hash in prepared)
-    return PreparedParagraphs(article.article_id, article_fingerprint(article), templates, norm_hashes)
+    paragraphs = []
+    for paragraph in article.paragraphs:
+        _, values, key, norm_hash = _prepared_paragraph(paragraph.text, places)
+        paragraphs.append((paragraph.ordinal, paragraph.section, paragraph.text, values, key, norm_hash))
+    return PreparedParagraphs(article.article_id, article_fingerprint(article), places, tuple(paragraphs))
 
 
 @functools.lru_cache(maxsize=PARAGRAPH_CACHE_SIZE)
@@ -196,80 +198,60 @@ def cluster_paragraphs(
         raise DedupSettingsMismatch(
             f"paragraph index was built with {index.settings}, but cluster_paragraphs got {settings}; "
             "pass the index's settings or rebuild the index")
-    preps = join_articles(articles, index, prepared)
+    preps = _checked_preps(articles, prepared) if prepared is not None else list(map(prepare_paragraphs, articles))
+    join_articles(preps, index)
     index.compact()  # only does work after removed or edited articles
-    columns = paragraph_columns(articles, index, settings, preps)
+    columns = paragraph_columns(preps, index, settings)
     return [ParagraphRow(*values) for values in zip(*columns.values(), strict=True)]  # type: ignore[arg-type]
 
 
-def join_articles(articles: Sequence[Article], index: ParagraphIndex,
-                  prepared: Sequence[PreparedParagraphs | None] | None = None) -> Sequence[PreparedParagraphs | None]:
-    """Add the articles' paragraphs to `index` (an article whose fingerprint the index holds already
-    costs one lookup); returns the prepared paragraphs checked against their articles."""
-    preps = _checked_preps(articles, prepared)
-    for article, prep in zip(articles, preps, strict=True):
-        fingerprint = prep.fingerprint if prep else article_fingerprint(article)
-        if index.fingerprint(article.article_id) == fingerprint:  # unchanged articles cost no masking
-            continue
-        if prep is None:
-            index.add_article(article.article_id, article_entries(article), fingerprint)
-        else:
-            index.add_templates(article.article_id, _templates(article, prep, index), fingerprint)
-    return preps
+def join_articles(preps: Iterable[PreparedParagraphs], index: ParagraphIndex) -> None:
+    """Add articles, by their prepared paragraphs, to `index` (an article whose fingerprint the
+    index holds already costs one lookup)."""
+    for prep in preps:
+        if index.fingerprint(prep.article_id) != prep.fingerprint:  # unchanged articles cost no masking
+            index.add_templates(prep.article_id, _templates(prep, index), prep.fingerprint)
 
 
-def paragraph_columns(articles: Sequence[Article], index: ParagraphIndex, settings: DedupSettings,
-                      prepared: Sequence[PreparedParagraphs | None] | None = None) -> dict[str, list[Any]]:
+def paragraph_columns(preps: Iterable[PreparedParagraphs], index: ParagraphIndex,
+                      settings: DedupSettings) -> dict[str, list[Any]]:
     """The rows `cluster_paragraphs` gives for articles already joined to `index`, as columns
     (ParagraphRow's fields): what the paragraphs table is built from, without a record per row."""
     columns: dict[str, list[Any]] = {name: [] for name in PARAGRAPH_FIELDS}
-    for article, prep in zip(articles, _checked_preps(articles, prepared), strict=True):
-        clusters = index.clusters(article.article_id)
-        paragraphs = article.paragraphs
-        columns["article_id"] += [article.article_id] * len(paragraphs)
-        columns["ordinal"] += [p.ordinal for p in paragraphs]
-        columns["section"] += [p.section for p in paragraphs]
-        columns["text"] += [p.text for p in paragraphs]
-        columns["norm_hash"] += prep.norm_hashes if prep else _norm_hashes(article)
-        named = [clusters[p.ordinal] for p in paragraphs]
+    for prep in preps:
+        if not prep.paragraphs:
+            continue
+        ordinals, sections, texts, _, _, norm_hashes = zip(*prep.paragraphs, strict=True)
+        clusters = index.clusters(prep.article_id)
+        named = [clusters[ordinal] for ordinal in ordinals]
+        columns["article_id"] += [prep.article_id] * len(ordinals)
+        columns["ordinal"] += ordinals
+        columns["section"] += sections
+        columns["text"] += texts
+        columns["norm_hash"] += norm_hashes
         columns["cluster_id"] += [cluster_id for cluster_id, _ in named]
         columns["cluster_size"] += [size for _, size in named]
         columns["is_boilerplate"] += [size >= settings.boilerplate_min_articles for _, size in named]
     return columns
 
 
-def _templates(article: Article, prep: PreparedParagraphs, index: ParagraphIndex) -> list[Template]:
-    """The article's index entries as tuples, masking again only the paragraphs whose template key
+def _templates(prep: PreparedParagraphs, index: ParagraphIndex) -> list[Template]:
+    """An article's index entries as tuples, masking again only the paragraphs whose template key
     the index does not hold yet (the masked text of a known key is never read)."""
-    places = article_places(article)
-    templates: list[Template] = []
-    for paragraph, (ordinal, values, key) in zip(article.paragraphs, prep.templates, strict=True):
-        masked = "" if index.has_template(key) else _prepared_paragraph(paragraph.text, places)[0]
-        templates.append((ordinal, masked, values, key))
-    return templates
+    return [(ordinal, "" if index.has_template(key) else _prepared_paragraph(text, prep.places)[0], values, key)
+            for ordinal, _, text, values, key, _ in prep.paragraphs]
 
 
-def _checked_preps(articles: Sequence[Article],
-                   prepared: Sequence[PreparedParagraphs | None] | None) -> Sequence[PreparedParagraphs | None]:
-    """The prepared paragraphs beside each article (None each when there are none), checked to match."""
-    if prepared is None:
-        return [None] * len(articles)
+def _checked_preps(articles: Sequence[Article], prepared: Sequence[PreparedParagraphs]) -> Sequence[PreparedParagraphs]:
+    """The prepared paragraphs given beside `articles`, checked to be theirs."""
     if len(prepared) != len(articles):
         raise PreparedMismatch(f"{len(prepared)} prepared paragraph records for {len(articles)} articles")
     for article, prep in zip(articles, prepared, strict=True):
-        if prep is None:
-            continue
-        if prep.article_id != article.article_id or len(prep.norm_hashes) != len(article.paragraphs):
+        if prep.article_id != article.article_id or len(prep.paragraphs) != len(article.paragraphs):
             raise PreparedMismatch(
                 f"prepared paragraphs of {prep.article_id} given beside article {article.article_id} "
                 f"({article.url}); rerun the articles stage to rewrite them")
     return prepared
-
-
-def _norm_hashes(article: Article) -> list[str]:
-    """norm_hash of each paragraph (its normalised text is cached from `article_entries`)."""
-    places = article_places(article)
-    return [hash_normalised(template_and_signature(p.text, places)[0]) for p in article.paragraphs]
 
 
 def refresh_rows(rows: Iterable[ParagraphRow], index: ParagraphIndex,

@@ -67,13 +67,12 @@ PARSEABLE_STATUSES = range(200, 300)
 # Highest pickle protocol every supported Python reads; record streams are scratch files of one run.
 PICKLE_PROTOCOL = 5
 # Scratch files of the articles stage, in the order of a ParsedPage's parts: each parsed page's
-# article, bodiless article, claims (or extraction error), prepared paragraphs (records) and body
-# n-gram hashes (uint32, read back only to confirm a near-identical pair), in store order; the
-# merged articles' parts are copied from them, then they are removed.
-SCRATCH_PARTS = {"article": "articles.parsed.pickles", "slim": "articles.slim.parsed.pickles",
-                 "claims": "claims.parsed.pickles", "paragraphs": "paragraphs.parsed.pickles",
-                 "shingles": "articles.shingles.u32"}
-ARTICLE_PART, SLIM_PART, CLAIMS_PART, PARAGRAPHS_PART, SHINGLES_PART = range(len(SCRATCH_PARTS))
+# bodiless article, claims (or extraction error), prepared paragraphs (records) and body n-gram
+# hashes (uint32, read back only to confirm a near-identical pair), in store order; the merged
+# articles' parts are copied from them, then they are removed.
+SCRATCH_PARTS = {"article": "articles.parsed.pickles", "claims": "claims.parsed.pickles",
+                 "paragraphs": "paragraphs.parsed.pickles", "shingles": "articles.shingles.u32"}
+ARTICLE_PART, CLAIMS_PART, PARAGRAPHS_PART, SHINGLES_PART = range(len(SCRATCH_PARTS))
 # Beside the articles stream: the claims of each article in the same order, before clusters are attached.
 EXTRACTED_NAME = "claims.extracted.pickles"
 # Beside the articles stream: the prepared paragraphs of each article in the same order, which the
@@ -86,8 +85,6 @@ CHUNKS_IN_FLIGHT_PER_WORKER = 3
 # Start method of the parse workers: they inherit the imported extractors and the opened raw store
 # (POSIX only; elsewhere pages are parsed in process).
 FORK_METHOD = "fork"
-# Beside the articles stream: the same articles without body, all that reconciliation reads.
-SLIM_NAME = "articles.slim.pickles"
 # Records pickled field by field (see `_rebuild`): the frozen slotted dataclasses stages pass around
 # (and `Extracted`, defined below).
 RECORD_TYPES = (Article, Paragraph, PageLinks, Claim, ParagraphRow, CreditRule, Conflict, Candidate,
@@ -250,12 +247,12 @@ class ArticlesWritten:
 
 def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_path: Path,
                     *, workers: int = 1, log: logging.Logger = LOG) -> ArticlesWritten:
-    """`merge(parse_store(store).articles)` written as the articles stream, its Parquet table, the
-    bodiless stream (SLIM_NAME), each article's claims (EXTRACTED_NAME) and prepared paragraphs
-    (PREPARED_NAME), holding one article at a time instead of the whole store: pages are parsed,
-    their claims extracted and their paragraphs prepared (by `workers` processes, in store order),
-    written to scratch streams, duplicates are merged on heads, then the merged articles, their
-    claims and paragraphs are read back by offset in article_id order."""
+    """`merge(parse_store(store).articles)` written as the articles stream (bodiless, `slim`), its
+    Parquet table, each article's claims (EXTRACTED_NAME) and prepared paragraphs (PREPARED_NAME,
+    which carry the bodies to the paragraphs stage), holding one article at a time instead of the
+    whole store: pages are parsed, their claims extracted and their paragraphs prepared (by
+    `workers` processes, in store order), written to scratch files, duplicates are merged on heads,
+    then the merged articles' parts are read back by offset in article_id order."""
     scratch = [work_dir / name for name in SCRATCH_PARTS.values()]
     work_dir.mkdir(parents=True, exist_ok=True)
     skipped: list[tuple[str, str]] = []
@@ -282,8 +279,7 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
         merged = _merged_heads(heads, merger)
         for fh in files:
             fh.flush()
-        paths = ArticlePaths(articles_path, table_path, work_dir / SLIM_NAME, work_dir / EXTRACTED_NAME,
-                             work_dir / PREPARED_NAME)
+        paths = ArticlePaths(articles_path, table_path, work_dir / EXTRACTED_NAME, work_dir / PREPARED_NAME)
         rows = write_articles(paths, (_merged_article(head, read) for head in merged))
     for path in scratch:
         path.unlink()
@@ -351,8 +347,8 @@ class PageParser:
             return PageSkip(page.url, f"{type(exc).__name__}: {exc}")
         signature = dedup_module._body_signature(article, self.near, self.cache)
         shingles = b"" if signature is None else body_shingles(article, self.near.shingle_size).tobytes()
-        parts = (dump_record(article), dump_record(slim(article)), dump_record(extracted(article)),
-                 dump_record(prepare_paragraphs(article)), shingles)
+        parts = (dump_record(slim(article)), dump_record(extracted(article)), dump_record(prepare_paragraphs(article)),
+                 shingles)
         return ParsedPage(ArticleHead.of(article), signature, parts)
 
 
@@ -392,58 +388,52 @@ def _parse_chunk(pages: list[RawPage]) -> list[ParsedPage | PageSkip]:
 
 
 class MergedArticle(NamedTuple):
-    """One merged article as the articles stage writes it: record bytes copied from the scratch files
-    and, for the table, its bodiless record with the group's alternate URLs."""
+    """One merged article as the articles stage writes it: its bodiless record with the group's
+    alternate URLs, and its claims and prepared paragraphs as record bytes from the scratch files."""
 
-    article: bytes
-    slim: Article
+    article: Article
     n_paragraphs: int
     claims: bytes
     paragraphs: bytes
 
 
 def _merged_article(head: ArticleHead, read: Callable[[ArticleHead, int], bytes]) -> MergedArticle:
-    """A merged head's parts read back; only a primary that gained alternate URLs is unpickled and re-pickled."""
-    slim_article: Article = pickle.loads(read(head, SLIM_PART))
-    article = read(head, ARTICLE_PART)
-    if slim_article.alternate_urls != head.alternate_urls:
-        slim_article = dataclasses.replace(slim_article, alternate_urls=head.alternate_urls)
-        article = dump_record(dataclasses.replace(pickle.loads(article), alternate_urls=head.alternate_urls))
-    return MergedArticle(article, slim_article, head.n_paragraphs, read(head, CLAIMS_PART),
-                         read(head, PARAGRAPHS_PART))
+    """A merged head's parts read back (the article with its group's alternate URLs)."""
+    article: Article = pickle.loads(read(head, ARTICLE_PART))
+    if article.alternate_urls != head.alternate_urls:
+        article = dataclasses.replace(article, alternate_urls=head.alternate_urls)
+    return MergedArticle(article, head.n_paragraphs, read(head, CLAIMS_PART), read(head, PARAGRAPHS_PART))
 
 
 @dataclass(frozen=True, slots=True)
 class ArticlePaths:
-    """Where the articles stage writes: its record stream and table, the bodiless stream, the claims
-    stream and the prepared paragraphs stream."""
+    """Where the articles stage writes: its record stream (bodiless articles) and table, the claims
+    stream and the prepared paragraphs stream (which holds the bodies)."""
 
     records: Path
     table: Path
-    slim: Path
     extracted: Path
     prepared: Path
 
 
 def write_articles(paths: ArticlePaths, merged: Iterable[MergedArticle]) -> int:
-    """The articles stream and table, plus the bodiless, claims and prepared paragraphs streams beside
+    """The articles stream (bodiless) and table, plus the claims and prepared paragraphs streams beside
     them (all in the same article order, each file written atomically); returns the row count."""
-    finals = (paths.records, paths.slim, paths.extracted, paths.prepared, paths.table)
+    finals = (paths.records, paths.extracted, paths.prepared, paths.table)
     temporary = [path.with_name(path.name + ".tmp") for path in finals]
     for path in finals:
         path.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     with contextlib.ExitStack() as stack:
-        records, slim_fh, claims, prepared = (stack.enter_context(path.open("wb")) for path in temporary[:4])
-        table = stack.enter_context(pq.ParquetWriter(temporary[4], schemas.schema_of("articles")))
-        slim_writer = RecordWriter(slim_fh)
+        records, claims, prepared = (stack.enter_context(path.open("wb")) for path in temporary[:3])
+        table = stack.enter_context(pq.ParquetWriter(temporary[3], schemas.schema_of("articles")))
+        writer = RecordWriter(records)
         for batch in batched(merged, TABLE_BATCH):
             for item in batch:
-                records.write(item.article)
-                slim_writer.write(item.slim)
+                writer.write(item.article)
                 claims.write(item.claims)
                 prepared.write(item.paragraphs)
-            table.write_table(schemas.articles_table([item.slim for item in batch],
+            table.write_table(schemas.articles_table([item.article for item in batch],
                                                      paragraph_counts=[item.n_paragraphs for item in batch]))
             rows += len(batch)
     for tmp, final in zip(temporary, finals, strict=True):
@@ -453,59 +443,35 @@ def write_articles(paths: ArticlePaths, merged: Iterable[MergedArticle]) -> int:
 
 def dedup(articles: Sequence[Article], work_dir: Path, chunk: int = DEDUP_CHUNK) -> list[ParagraphRow]:
     """Cluster the articles' paragraphs against the index persisted in `work_dir` (then saved)."""
-    tables = paragraph_tables(lambda: ((article, None) for article in articles), work_dir, chunk)
+    tables = paragraph_tables(lambda: map(prepare_paragraphs, articles), work_dir, chunk)
     return [ParagraphRow(**row) for table in tables for row in table.to_pylist()]
 
 
-# Re-readable (article, its prepared paragraphs or None) pairs in article order: each call starts over.
-ArticlePairs = Callable[[], Iterable[tuple[Article, PreparedParagraphs | None]]]
-
-
-def article_pairs(records: Path, prepared: Path | None = None) -> ArticlePairs:
-    """The articles stage's streams as ArticlePairs: its articles, each beside its prepared paragraphs
-    (PREPARED_NAME, from the parse workers) when that stream is given and exists."""
-
-    def pairs() -> Iterable[tuple[Article, PreparedParagraphs | None]]:
-        articles = read_records(records)
-        if prepared is None or not prepared.exists():
-            return ((article, None) for article in articles)
-        return zip(articles, read_records(prepared), strict=True)
-
-    return pairs
-
-
-def paragraph_tables(pairs: ArticlePairs, work_dir: Path, chunk: int = DEDUP_CHUNK, *,
-                     log: logging.Logger = LOG) -> Iterator[pa.Table]:
+def paragraph_tables(prepared: Callable[[], Iterable[PreparedParagraphs]], work_dir: Path,
+                     chunk: int = DEDUP_CHUNK, *, log: logging.Logger = LOG) -> Iterator[pa.Table]:
     """The paragraphs table of every article (`cluster_paragraphs`' rows) in article order, one table
-    per chunk of articles, by two passes over `pairs()` holding one chunk at a time in memory.
+    per chunk of articles, by two passes over their prepared paragraphs (`prepared()` starts a pass;
+    the articles stage's PREPARED_NAME stream, from its parse workers), one chunk in memory at a time.
 
     DEDUP's incremental recipe: the first pass joins every article to the index persisted in
-    `work_dir` (an unchanged article costs a fingerprint lookup; prepared paragraphs spare the
-    masking and hashing). Articles the index holds from an earlier run but that are gone now
-    (merged into another URL) are then removed and the index compacted, so cluster sizes count
-    exactly the current articles. The second pass names every paragraph's cluster (lookups only).
-    The index is saved once the last table is taken.
+    `work_dir` (an unchanged article costs a fingerprint lookup). Articles the index holds from an
+    earlier run but that are gone now (merged into another URL) are then removed and the index
+    compacted, so cluster sizes count exactly the current articles. The second pass names every
+    paragraph's cluster (lookups only). The index is saved once the last table is taken.
     """
     path = work_dir / INDEX_FILENAME
     index = open_index(path, log)
     current: list[str] = []
-    for batch in batched(pairs(), chunk):
-        articles, prepared = _unzipped(batch)
-        join_articles(articles, index, prepared)
-        current.extend(article.article_id for article in articles)
+    for batch in batched(prepared(), chunk):
+        join_articles(batch, index)
+        current.extend(prep.article_id for prep in batch)
     for stale in indexed_ids(work_dir) - set(current):
         index.remove_article(stale)
     index.compact()
-    for batch in batched(pairs(), chunk):
-        articles, prepared = _unzipped(batch)
-        yield schemas.paragraphs_table_of(paragraph_columns(articles, index, index.settings, prepared))
+    for batch in batched(prepared(), chunk):
+        yield schemas.paragraphs_table_of(paragraph_columns(batch, index, index.settings))
     index.save(path)
     write_json_atomic(work_dir / INDEXED_IDS_NAME, sorted(current))
-
-
-def _unzipped(batch: list[tuple[Article, PreparedParagraphs | None]]
-              ) -> tuple[list[Article], list[PreparedParagraphs | None]]:
-    return [article for article, _ in batch], [prep for _, prep in batch]
 
 
 def open_index(path: Path, log: logging.Logger = LOG) -> ParagraphIndex:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -114,8 +115,7 @@ def test_parse_and_merge_writes_the_same_bytes_with_worker_processes_as_in_proce
     assert {url for url, _ in pooled.report.skipped} == {"http://www.shebao.example/news/empty.html",
                                                          "http://www.shebao.example/news/gone.html"}
     assert "http://www.shebao.example/news/gone.html" in caplog.text
-    for name in ("articles.pickles", "articles.parquet", stages.SLIM_NAME, stages.EXTRACTED_NAME,
-                 stages.PREPARED_NAME):
+    for name in ("articles.pickles", "articles.parquet", stages.EXTRACTED_NAME, stages.PREPARED_NAME):
         assert (tmp_path / "pool" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
     for scratch in stages.SCRATCH_PARTS.values():
         assert not (tmp_path / "pool" / scratch).exists(), f"scratch stream {scratch} is removed"
@@ -126,20 +126,32 @@ def test_paragraph_rows_from_prepared_paragraphs_equal_rows_computed_in_the_stag
     store = site_store(tmp_path / "raw")
     work = tmp_path / "work"
     parse_and_merge_into(store, work, workers=workers)
-    articles = work / "articles.pickles"
-    from_workers = paragraph_rows(stages.article_pairs(articles, work / stages.PREPARED_NAME), work)
-    in_stage = paragraph_rows(stages.article_pairs(articles), tmp_path / "fresh")
-    assert from_workers == in_stage
-    assert any(row["is_boilerplate"] for row in in_stage), "the generated site repeats boilerplate"
+    from_workers = paragraph_rows(lambda: stages.read_records(work / stages.PREPARED_NAME), work)
+    in_stage = stages.dedup(stages.merge(stages.parse_store(store).articles), tmp_path / "fresh")
+    assert from_workers == [dataclasses.asdict(row) for row in in_stage]
+    assert any(row.is_boilerplate for row in in_stage), "the generated site repeats boilerplate"
+
+
+def test_the_articles_stream_is_bodiless_and_the_prepared_paragraphs_carry_the_bodies(tmp_path):
+    store = site_store(tmp_path / "raw", n_articles=6)
+    work = tmp_path / "work"
+    parse_and_merge_into(store, work, workers=1)
+    articles = list(stages.read_records(work / "articles.pickles"))
+    prepared = list(stages.read_records(work / stages.PREPARED_NAME))
+    full = stages.merge(stages.parse_store(store).articles)
+    assert all(a.paragraphs == () for a in articles)
+    assert [p.article_id for p in prepared] == [a.article_id for a in full]
+    assert [[text for _, _, text, *_ in p.paragraphs] for p in prepared] == [
+        [paragraph.text for paragraph in a.paragraphs] for a in full]
 
 
 def test_prepared_paragraphs_of_another_article_are_refused(tmp_path):
-    from pipelines.dedup import PreparedMismatch, prepare_paragraphs
+    from pipelines.dedup import PreparedMismatch, cluster_paragraphs, prepare_paragraphs
 
     arts = [article(f"a{i}", (f"第{i}篇自己的话。", BOILER)) for i in range(2)]
     swapped = [prepare_paragraphs(arts[1]), prepare_paragraphs(arts[0])]
     with pytest.raises(PreparedMismatch, match="a1"):
-        paragraph_rows(lambda: zip(arts, swapped, strict=True), tmp_path)
+        cluster_paragraphs(arts, prepared=swapped)
 
 
 def test_extracted_claims_join_their_paragraph_clusters_in_article_order(tmp_path):
@@ -147,10 +159,10 @@ def test_extracted_claims_join_their_paragraph_clusters_in_article_order(tmp_pat
     work = tmp_path / "work"
     parse_and_merge_into(store, work, workers=1)
     extracted = list(stages.read_records(work / stages.EXTRACTED_NAME))
-    articles = list(stages.read_records(work / "articles.pickles"))
+    articles = list(stages.read_records(work / stages.PREPARED_NAME))
     assert [e.article_id for e in extracted] == [a.article_id for a in articles]
-    clusters = [stages.ClusterOf(a.article_id, p.ordinal, f"c{a.article_id}{p.ordinal}")
-                for a in articles for p in a.paragraphs]
+    clusters = [stages.ClusterOf(a.article_id, ordinal, f"c{a.article_id}{ordinal}")
+                for a in articles for ordinal, *_ in a.paragraphs]
     failed: list[tuple[str, str]] = []
     claims = [c for group in stages.attach_stream(extracted, clusters, failed) for c in group]
     assert failed == []
@@ -325,8 +337,9 @@ def test_prepared_paragraphs_join_an_index_that_already_holds_some_of_their_temp
     from pipelines.dedup import DEFAULT_SETTINGS, ParagraphIndex, cluster_paragraphs
 
     work = tmp_path / "work"
-    parse_and_merge_into(site_store(tmp_path / "raw"), work, workers=1)
-    arts = list(stages.read_records(work / "articles.pickles"))
+    store = site_store(tmp_path / "raw")
+    parse_and_merge_into(store, work, workers=1)
+    arts = stages.merge(stages.parse_store(store).articles)
     prepared = list(stages.read_records(work / stages.PREPARED_NAME))
     index = ParagraphIndex(DEFAULT_SETTINGS)
     cluster_paragraphs(arts[:4], index)
