@@ -58,7 +58,6 @@ from pipelines.lsh_index import (
 from pipelines.normalise import (
     PARAGRAPH_CACHE_SIZE,
     hash_normalised,
-    normalise,
     shingle_hashes,
     template_and_signature,
     text_key,
@@ -371,9 +370,12 @@ def body_jaccard(a: Article, b: Article, shingle_size: int) -> float:
 
 
 def body_shingles(article: Article, shingle_size: int) -> np.ndarray:
-    """The distinct n-gram hashes of an article's normalised body (sorted uint32), which
-    `shingle_jaccard` compares; a parse worker computes them once per page."""
-    return shingle_hashes(_body_text(article), shingle_size)
+    """The distinct n-gram hashes (sorted uint32) of an article's body, which `shingle_jaccard`
+    compares: its paragraphs normalised one by one (as `_body_signature` and clustering normalise
+    them, so a parse worker reuses that work) and joined by newlines."""
+    places = article_places(article)
+    normalised = (template_and_signature(paragraph.text, places)[0] for paragraph in article.paragraphs)
+    return shingle_hashes("\n".join(text for text in normalised if text), shingle_size)
 
 
 def shingle_jaccard(x: np.ndarray, y: np.ndarray) -> float:
@@ -381,10 +383,6 @@ def shingle_jaccard(x: np.ndarray, y: np.ndarray) -> float:
     shared = len(np.intersect1d(x, y, assume_unique=True))
     union = len(x) + len(y) - shared
     return shared / union if union else 0.0
-
-
-def _body_text(article: Article) -> str:
-    return normalise("\n".join(p.text for p in article.paragraphs))
 
 
 def _body_signature(article: Article, near: NearDuplicates, cache: dict[str, np.ndarray]) -> np.ndarray | None:
