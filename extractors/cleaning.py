@@ -29,7 +29,9 @@ def clean_text(text: str | None) -> str:
 
 def element_text(el: etree._Element) -> str:
     """All text inside an element, children's tails included (lxml.html's text_content, without
-    its per-element class lookup)."""
+    its per-element class lookup). A leaf element's is its .text (most are: no iterator to build)."""
+    if len(el) == 0 and isinstance(el.tag, str):  # (itertext refuses a comment: so does this, below)
+        return el.text or ""
     return "".join(el.itertext())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
@@ -12,6 +13,8 @@ from charset_normalizer import from_bytes
 META_SCAN_BYTES = 4096
 # A decoded text with more than this share of U+FFFD was decoded with the wrong charset.
 MAX_REPLACEMENT_SHARE = 0.001
+# A crawl sees a handful of distinct Content-Type values and charset labels: remember this many of each.
+CONTENT_TYPE_CACHE_SIZE = 256
 # Legacy Chinese labels are decoded with their superset: GB18030 decodes every GBK/GB2312 byte string.
 SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "euc-cn": "gb18030", "hz-gb-2312": "gb18030"}
 
@@ -32,6 +35,7 @@ class Decoded:
     source: str  # "bom" | "header" | "meta" | "detected" | "fallback"
 
 
+@lru_cache(maxsize=CONTENT_TYPE_CACHE_SIZE)
 def _normalise(label: str | None) -> str | None:
     """Python codec name for a charset label, mapped to its superset; None when unknown."""
     if not label:
@@ -43,6 +47,7 @@ def _normalise(label: str | None) -> str | None:
     return SUPERSET.get(name, name)
 
 
+@lru_cache(maxsize=CONTENT_TYPE_CACHE_SIZE)
 def header_charset(content_type: str | None) -> str | None:
     """Charset declared in a Content-Type header value, if any."""
     match = _HEADER_CHARSET.search(content_type or "")

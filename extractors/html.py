@@ -129,7 +129,7 @@ def _parse(body: bytes, url: str, content_type: str | None) -> tuple[etree._Elem
     except UndecodableError as exc:
         raise ParseError(f"{url}: undecodable bytes ({exc})") from exc
     text = _XML_DECLARATION.sub("", decoded.text, count=1)
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): no copy of the whole page)
         raise ParseError(f"{url}: empty page")
     try:
         root = etree.fromstring(text, _parser())

