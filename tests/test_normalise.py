@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +12,11 @@ from pipelines.normalise import (
     DATE_MARK,
     NUMBER_MARK,
     PLACE_MARK,
+    PUNCT_MAP,
+    REPEATED_PUNCT,
+    SPACE_NEAR_CJK,
+    THOUSANDS_COMMA,
+    WHITESPACE,
     find_places,
     mask_template,
     norm_hash,
@@ -124,6 +131,33 @@ def test_shingle_hashes_are_stable_and_shared_by_shared_ngrams() -> None:
     a, b = shingle_hashes("医保账户每月划入", 3), shingle_hashes("账户每月划入金额", 3)
     assert list(a) == list(shingle_hashes("医保账户每月划入", 3))
     assert len(set(a.tolist()) & set(b.tolist())) == 4  # 账户每 户每月 每月划 月划入
+
+
+def reference_normalise(text: str) -> str:
+    """normalise as specified: NFKC, PUNCT_MAP, lower case, then the whitespace and mark rules."""
+    out = unicodedata.normalize("NFKC", text).translate(PUNCT_MAP).lower()
+    out = WHITESPACE.sub(" ", out).strip()
+    out = SPACE_NEAR_CJK.sub("", out)
+    out = THOUSANDS_COMMA.sub("", out)
+    return REPEATED_PUNCT.sub(r"\1", out)
+
+
+PUNCT_MAP_KEYS = [chr(code) for code in PUNCT_MAP]
+# Characters where folding before NFKC could go wrong: full-width forms, PUNCT_MAP's keys, marks
+# that compose with a preceding letter, compatibility characters that expand (…, ①, ㎡, ﬁ, ‼),
+# half-width katakana with a voicing mark, Hangul jamo, CJK and ASCII.
+TRICKY = ("ＡａＺ０９！？，．：；～（）　" + "".join(PUNCT_MAP_KEYS) + "\u0301\u0308\u3099ｶﾞﾟ…①㎡ﬁ‼\u2329\u232a"
+          "\u1100\u1161가医保账户元 aZ09,.!?~\n\t")
+
+
+@given(st.text(alphabet=st.sampled_from(TRICKY), max_size=40) | st.text(max_size=40))
+def test_normalise_equals_its_reference_definition(text: str) -> None:
+    assert normalise(text) == reference_normalise(text)
+
+
+@pytest.mark.parametrize("text", ["Ａ\u0301", "…", "‼？", "①㎡ﬁ", "ｶﾞ", "\u1100\u1161", "\u2329医保\u232a", "１，８００元"])
+def test_normalise_equals_its_reference_on_characters_nfkc_rewrites(text: str) -> None:
+    assert normalise(text) == reference_normalise(text)
 
 
 @given(st.text(max_size=80))
