@@ -47,7 +47,9 @@ META_SITE_NAMES = ("og:site_name", "application-name")  # the site's own name, n
 _H1 = etree.XPath("//h1")
 _TITLE_TAG = etree.XPath("string(//title)")
 # Text nodes equal to the headline (pages without an <h1> show it in a <font> or <b>).
-_TEXT_EQUALS = etree.XPath("//body//text()[normalize-space()=$t][not(ancestor::a or ancestor::option)]")
+# (/descendant::x[…] selects what //x[…] does, for a predicate that is not positional, 2x faster in libxml2.)
+_TEXT_EQUALS = etree.XPath(
+    "/descendant::body/descendant::text()[normalize-space()=$t][not(ancestor::a or ancestor::option)]")
 # A column tag before a <title>'s headline (【医保】, [社保]) that the page may not show with it.
 _LEADING_TAG = re.compile(r"^\s*[【\[［〖][^】\]］〗]{1,8}[】\]］〗]\s*")
 # A <title> part shorter than this may be a menu word that happens to be on the page (北京 - 医保划入).
@@ -55,9 +57,9 @@ MIN_SHOWN_TITLE_CHARS = 6
 _BODY_TEXT = etree.XPath("string(//body)")
 # Text nodes that may hold a publication label (发布时间, 发表于, 日期, 时间 …).
 _DATE_LABEL_TEXTS = etree.XPath(
-    "//body//text()[contains(., '发布') or contains(., '发表') or contains(., '日期') or contains(., '时间')]")
+    "/descendant::body/descendant::text()[contains(., '发布') or contains(., '发表') or contains(., '日期') or contains(., '时间')]")
 # Byline holders: class/id names of the element that shows the date under the headline.
-_NAMED = etree.XPath(".//*[@class or @id]")
+_NAMED = etree.XPath("descendant::*[@class or @id]")
 # class/id names of the element that shows the date under the headline (class="info", id="pubtime" …).
 BYLINE_NAME = re.compile(r"time|date|info|meta|pub|source|attr|byline", re.I)
 BYLINE_MAX_CHILDREN = 8  # a byline holds a few spans; an element with more children is a container

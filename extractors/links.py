@@ -44,7 +44,7 @@ _ANCHOR_RE = re.compile(
     r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(.*?)</a\s*>""", re.I | re.S
 )
 _TAG_RE = re.compile(r"<[^>]+>")
-_ANCHORS = etree.XPath("//a[@href]")
+_ANCHORS = etree.XPath("/descendant::a[@href]")  # what //a[@href] selects, 2x faster in libxml2
 _BASE_HREF = etree.XPath("//base/@href")
 _BASE_RE = re.compile(r"""<base\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 
