@@ -343,13 +343,13 @@ class DuplicateMerger:
         return i
 
     def _near_identical(self, i: int, signature: np.ndarray) -> None:
-        _, similar = self.near.add_signature(signature)
+        # one template for two cities is two articles: only bodies under the same title place are
+        # compared, so templated pages of other cities are never even proposed
+        _, similar = self.near.add_signature(signature, partition=self.places[i] or "")
         self.row_of.append(i)
         mine: np.ndarray | None = None
         for row in similar:
             j = self.row_of[row]
-            if self.places[j] != self.places[i]:  # one template for two cities is two articles
-                continue
             mine = self.shingles_of(i) if mine is None else mine
             if shingle_jaccard(self.shingles_of(j), mine) >= self.settings.article_threshold:
                 _union(self.parent, j, i)

@@ -138,6 +138,10 @@ def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
     return layout
 
 
+# Ends a partition's name in a band key (a name never contains it), so "ab"+key never equals "a"+"b…".
+PARTITION_END = b"\x00"
+
+
 class BandIndex:
     """Banded LSH over signatures: a row is a candidate for a query when all the values of one band agree."""
 
@@ -145,10 +149,11 @@ class BandIndex:
         self.bands, self.rows = band_layout(threshold, num_perm)
         self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(self.bands)]
 
-    def keys(self, signature: np.ndarray) -> list[bytes]:
-        """The signature's key in each band (the bytes of its values there)."""
+    def keys(self, signature: np.ndarray, partition: bytes = b"") -> list[bytes]:
+        """The signature's key in each band (the bytes of its values there), after `partition`:
+        rows of two partitions never share a key."""
         data, width = signature.tobytes(), self.rows * VALUE_BYTES
-        return [data[band * width:(band + 1) * width] for band in range(self.bands)]
+        return [partition + data[band * width:(band + 1) * width] for band in range(self.bands)]
 
     def query(self, keys: Sequence[bytes]) -> set[int]:
         """Rows sharing at least one band key."""
@@ -213,9 +218,10 @@ class NearDuplicates:
         """Store a text's signature; returns (its row, earlier rows at or above the threshold)."""
         return self.add_signature(self.signature(text))
 
-    def add_signature(self, signature: np.ndarray) -> tuple[int, list[int]]:
-        """`add` for a signature computed elsewhere (e.g. the min of its parts' signatures)."""
-        keys = self._lsh.keys(signature)
+    def add_signature(self, signature: np.ndarray, partition: str = "") -> tuple[int, list[int]]:
+        """`add` for a signature computed elsewhere (e.g. the min of its parts' signatures); only
+        earlier rows added with the same `partition` are compared with it."""
+        keys = self._lsh.keys(signature, partition.encode() + PARTITION_END if partition else b"")
         candidates = self._lsh.query(keys)
         row = self._append(signature)
         self._lsh.insert(row, keys)

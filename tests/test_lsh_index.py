@@ -12,6 +12,7 @@ from pipelines.lsh_index import (
     Entry,
     IndexFileError,
     IndexSettingsMismatch,
+    NearDuplicates,
     ParagraphIndex,
 )
 from pipelines.normalise import mask_template
@@ -170,3 +171,14 @@ def test_band_index_proposes_rows_sharing_a_band_and_no_others():
         index.insert(row, index.keys(signature))
     assert index.query(index.keys(base)) == {0, 1}
     assert index.query(index.keys(unrelated)) == set()
+
+
+def test_a_partition_is_only_compared_with_itself() -> None:
+    near = NearDuplicates(0.8, 128, 5)
+    text = "退休人员医保个人账户每月划入的金额按上年度养老金的百分之二计算"
+    assert near.add(text) == (0, [])
+    signature = near.signature(text)
+    assert near.add_signature(signature, partition="资阳市") == (1, [])
+    assert near.add_signature(signature, partition="福州市") == (2, [])
+    assert near.add_signature(signature, partition="资阳市") == (3, [1])
+    assert near.add_signature(signature) == (4, [0])
