@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import fields
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from extractors.records import Article, Claim
 from pipelines.records import Candidate, Conflict, CreditRule, ParagraphRow
@@ -207,33 +207,34 @@ def as_shanghai(value: datetime | None) -> datetime | None:
 
 def _table(table_name: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
     """Rows (dicts) → a table of the named schema, sorted by the table's key."""
-    schema = schema_of(table_name)
-    columns = KEY_COLUMNS[table_name] + TIEBREAK_COLUMNS.get(table_name, ())
-    ordered = sorted(rows, key=lambda row: sort_key(tuple(row[c] for c in columns)))
-    stamps = _timestamp_columns(table_name)  # compared once per table, not once per row and field
-    for row in ordered:
-        for name in stamps:
-            row[name] = as_shanghai(row[name])
-    return check_required(table_name, pa.Table.from_pylist(ordered, schema=schema))
+    rows = list(rows)
+    return _columns_table(table_name, {name: [row.get(name) for row in rows] for name in schema_of(table_name).names})
+
+
+def _records_table(table_name: str, records: Iterable[Any]) -> pa.Table:
+    """Flat records (dataclasses whose fields are named like the columns) → the named table, built
+    column by column (no dict per row)."""
+    records = list(records)
+    return _columns_table(table_name, {name: [getattr(record, name) for record in records]
+                                       for name in schema_of(table_name).names})
+
+
+def _columns_table(table_name: str, columns: dict[str, list[Any]]) -> pa.Table:
+    """Columns → a table of the named schema, sorted by the table's key (then TIEBREAK_COLUMNS;
+    None before every value, as `sort_key` orders; stable), required columns checked."""
+    for name in _timestamp_columns(table_name):
+        columns[name] = [as_shanghai(value) for value in columns[name]]
+    table = pa.Table.from_pydict(columns, schema=schema_of(table_name))
+    order = KEY_COLUMNS[table_name] + TIEBREAK_COLUMNS.get(table_name, ())
+    if table.num_rows > 1:
+        table = table.take(pc.sort_indices(table, sort_keys=[(name, "ascending", "at_start") for name in order]))
+    return check_required(table_name, table)
 
 
 @cache
 def _timestamp_columns(table_name: str) -> tuple[str, ...]:
     """Names of the table's timestamp columns."""
     return tuple(field.name for field in schema_of(table_name) if field.type == TIMESTAMP)
-
-
-@cache
-def _field_names(record_type: type) -> tuple[str, ...]:
-    """Field names of a record dataclass, looked up once per class."""
-    return tuple(field.name for field in fields(record_type))
-
-
-def _shallow_row(record: Any) -> dict[str, Any]:
-    """A flat record as a dict of its fields (what `dataclasses.asdict` gives for flat records,
-    without its recursive deep copy, which cost more than the whole Parquet write)."""
-    record_type: type = type(record)
-    return {name: getattr(record, name) for name in _field_names(record_type)}
 
 
 def _article_row(article: Article, n_paragraphs: int | None = None) -> dict[str, Any]:
@@ -263,31 +264,23 @@ def articles_table(articles: Iterable[Article], paragraph_counts: Iterable[int] 
 
 def paragraphs_table(rows: Iterable[ParagraphRow]) -> pa.Table:
     """Paragraph rows → the `paragraphs` table."""
-    rows = list(rows)
-    return paragraphs_table_of({name: [getattr(row, name) for row in rows] for name in PARAGRAPHS.names})
+    return _records_table("paragraphs", rows)
 
 
-def paragraphs_table_of(columns: Mapping[str, Sequence[Any]]) -> pa.Table:
-    """The `paragraphs` table from its columns (ParagraphRow's fields as lists), sorted by its key:
-    built column-wise, as the paragraphs stage makes it, with no dict or record per row."""
-    table = pa.Table.from_pydict(dict(columns), schema=PARAGRAPHS)
-    return check_required("paragraphs", table.sort_by([(name, "ascending") for name in KEY_COLUMNS["paragraphs"]]))
-
-
-def _record_row(record: Claim | CreditRule) -> dict[str, Any]:
-    """A record as a dict with tuples as lists (list<string> columns)."""
-    row = _shallow_row(record)
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
+def paragraphs_table_of(columns: dict[str, list[Any]]) -> pa.Table:
+    """The `paragraphs` table from its columns (ParagraphRow's fields as lists), as the paragraphs
+    stage builds it, with no record per row."""
+    return _columns_table("paragraphs", columns)
 
 
 def claims_table(claims: Iterable[Claim]) -> pa.Table:
     """Claims → the `claims` table."""
-    return _table("claims", (_record_row(c) for c in claims))
+    return _records_table("claims", claims)
 
 
 def credit_rules_table(rules: Iterable[CreditRule]) -> pa.Table:
     """Credit rules → the `credit_rules` table."""
-    return _table("credit_rules", (_record_row(r) for r in rules))
+    return _records_table("credit_rules", rules)
 
 
 def _iso(value: datetime | None) -> str | None:
