@@ -131,7 +131,7 @@ _NAME_ATTRS = etree.XPath("//@class|//@id")
 DROP_NAME_CACHE = 1 << 14  # distinct class/id values remembered across pages
 # Short text nodes: the only places a block label (相关推荐, 网友评论 …) can be.
 _TEXT_LEN = etree.XPath("string-length(normalize-space())")
-_PAGE_TEXT = etree.XPath("string(/)")
+_PAGE_TEXT = etree.XPath("string(/)", smart_strings=False)  # a plain str: no parent to keep
 # A label somewhere in the page text (found with one regex over the text, before any tree search).
 _LABEL_IN_TEXT = re.compile("|".join(LABELS))
 # Paragraph-like elements that score their container: list items only without links (menus and

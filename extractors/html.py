@@ -45,7 +45,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 META_TITLE_NAMES = ("og:title", "articletitle")
 META_SITE_NAMES = ("og:site_name", "application-name")  # the site's own name, never a headline
 _H1 = etree.XPath("//h1")
-_TITLE_TAG = etree.XPath("string(//title)")
+_TITLE_TAG = etree.XPath("string(//title)", smart_strings=False)  # a plain str: no parent to keep
 # Text nodes equal to the headline (pages without an <h1> show it in a <font> or <b>).
 # (/descendant::x[…] selects what //x[…] does, for a predicate that is not positional, 2x faster in libxml2.)
 _TEXT_EQUALS = etree.XPath(
@@ -54,7 +54,7 @@ _TEXT_EQUALS = etree.XPath(
 _LEADING_TAG = re.compile(r"^\s*[【\[［〖][^】\]］〗]{1,8}[】\]］〗]\s*")
 # A <title> part shorter than this may be a menu word that happens to be on the page (北京 - 医保划入).
 MIN_SHOWN_TITLE_CHARS = 6
-_BODY_TEXT = etree.XPath("string(//body)")
+_BODY_TEXT = etree.XPath("string(//body)", smart_strings=False)  # a plain str: no parent to keep
 # Text nodes that may hold a publication label (发布时间, 发表于, 日期, 时间 …).
 _DATE_LABEL_TEXTS = etree.XPath(
     "/descendant::body/descendant::text()[contains(., '发布') or contains(., '发表') or contains(., '日期') or contains(., '时间')]")
@@ -351,5 +351,5 @@ def number_blocks(blocks: list[generic.Block]) -> tuple[Paragraph, ...]:
     for ordinal, block in enumerate(blocks):
         if block.kind == "heading":
             section = block.text
-        paragraphs.append(Paragraph(ordinal=ordinal, text=block.text, section=section, kind=block.kind))
+        paragraphs.append(Paragraph(ordinal, block.text, section, block.kind))  # (positional: 1.4x faster)
     return tuple(paragraphs)

@@ -31,10 +31,11 @@ class Profile:
     compiled: dict[str, etree.XPath] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        # plain str results: no caller asks a profile's string for its parent (lxml's "smart strings" cost a copy)
         for key in ("signature", "body", "title", "published"):
             if (expr := getattr(self, key)) is not None:
-                self.compiled[key] = etree.XPath(expr)
-        self.compiled.update({f"drop{i}": etree.XPath(expr) for i, expr in enumerate(self.drop)})
+                self.compiled[key] = etree.XPath(expr, smart_strings=False)
+        self.compiled.update({f"drop{i}": etree.XPath(expr, smart_strings=False) for i, expr in enumerate(self.drop)})
 
     def drops(self) -> list[etree.XPath]:
         """Compiled drop XPaths."""
