@@ -542,7 +542,8 @@ def walk(el: etree._Element, kind: str = "p", out: list[Block] | None = None) ->
 
 def _walk_mixed(el: etree._Element, kind: str, out: list[Block]) -> None:
     """Mixed content: inline text accumulates into a line; <br> and block children end the line."""
-    parts: list[tuple[str, bool]] = [(el.text, False)] if el.text else []
+    text = el.text  # (each read of .text or .tail decodes the node's text again)
+    parts: list[tuple[str, bool]] = [(text, False)] if text else []
     for child in el:
         tag = child.tag
         if not isinstance(tag, str):
@@ -555,8 +556,8 @@ def _walk_mixed(el: etree._Element, kind: str, out: list[Block]) -> None:
             walk(child, kind, out)
         else:
             parts.append((element_text(child), _is_bold(child)))
-        if child.tail:
-            parts.append((child.tail, False))
+        if tail := child.tail:
+            parts.append((tail, False))
     _emit(out, parts, kind)
 
 
