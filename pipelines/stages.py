@@ -509,58 +509,50 @@ def extract(
     return Extraction(claims=attach_clusters(claims, rows), failed=tuple(failed))
 
 
-class ClusterOf(NamedTuple):
-    """The cluster of one paragraph, as `attach_clusters` reads it from a paragraph row."""
+class ArticleClusters(NamedTuple):
+    """The cluster of each paragraph of one article, as the paragraphs table holds them."""
 
     article_id: str
-    ordinal: int
-    cluster_id: str | None
+    by_ordinal: dict[int, str | None]
 
 
-def paragraph_clusters(table_path: Path) -> Iterator[ClusterOf]:
-    """(article_id, ordinal, cluster_id) of each row of the paragraphs table, in its (article) order,
+def paragraph_clusters(table_path: Path) -> Iterator[ArticleClusters]:
+    """Per article of the paragraphs table, in its (article_id) order, its paragraphs' clusters,
     read column-wise from Parquet instead of unpickling whole rows."""
-    columns = list(ClusterOf._fields)
-    for batch in pq.ParquetFile(table_path).iter_batches(columns=columns):
-        yield from map(ClusterOf._make, zip(*(batch.column(c).to_pylist() for c in columns), strict=True))
-
-
-class RowsByArticle:
-    """Cluster rows grouped by article, handed out to articles that come in the same (ascending) order."""
-
-    def __init__(self, rows: Iterable[ClusterOf]) -> None:
-        self._groups = itertools.groupby(rows, key=lambda row: row.article_id)
-        self._head: tuple[str, list[ClusterOf]] | None = self._next()
-
-    def _next(self) -> tuple[str, list[ClusterOf]] | None:
-        group = next(self._groups, None)
-        return None if group is None else (group[0], list(group[1]))
-
-    def of(self, article_id: str) -> list[ClusterOf]:
-        """The rows of `article_id` (none when it has no row); rows of smaller ids are passed over."""
-        while self._head is not None and self._head[0] < article_id:
-            self._head = self._next()
-        return self._head[1] if self._head is not None and self._head[0] == article_id else []
+    current: ArticleClusters | None = None
+    for batch in pq.ParquetFile(table_path).iter_batches(columns=["article_id", "ordinal", "cluster_id"]):
+        columns = (batch.column(i).to_pylist() for i in range(3))
+        for article_id, ordinal, cluster_id in zip(*columns, strict=True):
+            if current is None or article_id != current.article_id:
+                if current is not None:
+                    yield current
+                current = ArticleClusters(article_id, {})
+            current.by_ordinal[ordinal] = cluster_id
+    if current is not None:
+        yield current
 
 
 def attach_stream(
     extracted_records: Iterable[Extracted],
-    clusters: Iterable[ClusterOf],
+    clusters: Iterable[ArticleClusters],
     failed: list[tuple[str, str]],
     *,
     log: logging.Logger = LOG,
 ) -> Iterator[list[Claim]]:
     """Per article its claims, already extracted by the articles stage (EXTRACTED_NAME), with their
     paragraph clusters attached — what `extract` gives as one list. Both inputs come in article_id
-    order, so each article joins its own rows and nothing else is held; an article whose extraction
-    failed is logged and appended to `failed`."""
-    rows = RowsByArticle(clusters)
+    order, so each article joins its own clusters and nothing else is held; an article whose
+    extraction failed is logged and appended to `failed`."""
+    pending = iter(clusters)
+    head = next(pending, None)
     for record in extracted_records:
-        own = rows.of(record.article_id)
+        while head is not None and head.article_id < record.article_id:
+            head = next(pending, None)
+        own = head.by_ordinal if head is not None and head.article_id == record.article_id else {}
         if record.error is not None:
             failed.append(_skip(record.url, record.error, log))
             continue
-        yield attach_clusters(record.claims, own)  # type: ignore[arg-type]
+        yield [dataclasses.replace(claim, cluster_id=own.get(claim.paragraph_ordinal)) for claim in record.claims]
 
 
 # --------------------------------------------------------------------------- reconcile

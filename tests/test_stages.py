@@ -161,8 +161,8 @@ def test_extracted_claims_join_their_paragraph_clusters_in_article_order(tmp_pat
     extracted = list(stages.read_records(work / stages.EXTRACTED_NAME))
     articles = list(stages.read_records(work / stages.PREPARED_NAME))
     assert [e.article_id for e in extracted] == [a.article_id for a in articles]
-    clusters = [stages.ClusterOf(a.article_id, ordinal, f"c{a.article_id}{ordinal}")
-                for a in articles for ordinal, *_ in a.paragraphs]
+    clusters = [stages.ArticleClusters(a.article_id, {ordinal: f"c{a.article_id}{ordinal}"
+                                                      for ordinal, *_ in a.paragraphs}) for a in articles]
     failed: list[tuple[str, str]] = []
     claims = [c for group in stages.attach_stream(extracted, clusters, failed) for c in group]
     assert failed == []
