@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extractors.claims import extract_claims
-from extractors.html import ParseError, parse_html
+from extractors.html import NO_LINKS, ParseError, parse_html
 from extractors.records import Article, Claim, PageLinks, Paragraph
 from pipelines import dedup as dedup_module
 from pipelines import schemas
@@ -576,7 +576,9 @@ def reconcile_stage(
 
 def slim(article: Article) -> Article:
     """The article without its body and links: what reconciliation needs, at a fraction of the memory."""
-    return dataclasses.replace(article, paragraphs=(), links=type(article.links)())
+    if not article.paragraphs and article.links == NO_LINKS:
+        return article  # already bodiless (the articles stream holds such articles)
+    return dataclasses.replace(article, paragraphs=(), links=NO_LINKS)
 
 
 # --------------------------------------------------------------------------- tables
