@@ -108,6 +108,8 @@ def _pair_bands(found: Sequence[Evidence]) -> list[Evidence]:
     for e in found:
         if e.draft.band is not None:
             bands[_place_key(e)].append(e.draft.band)
+    if not bands:  # no value has an age band: nothing to pair
+        return list(found)
     fixed = {
         key: _open_low_end(_stop_open_bands(close_pairs(values)), key)
         for key, values in bands.items()

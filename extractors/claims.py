@@ -110,20 +110,21 @@ def _sentences(text: str) -> tuple[Span, ...]:
 
 
 @lru_cache(maxsize=PLACES_CACHE_SIZE)
-def _subjects(text: str) -> tuple[Region, ...]:
-    """Distinct places a text names as its subject (not 参照北京市的标准, 比厦门高), remembered by text
-    alone: the same boilerplate line under every SEO city is read once, not once per city."""
+def _subjects(text: str) -> tuple[tuple[Region, ...], bool]:
+    """Distinct places a text names as its subject (not 参照北京市的标准, 比厦门高), and whether the text is
+    SEO filler; remembered by text alone: a boilerplate line under every SEO city is read once."""
     text = halfwidth(text)
-    return tuple(dict.fromkeys(
+    places = tuple(dict.fromkeys(
         m.region for m in find_regions(text) if rules.is_subject(text, m.start, m.end)
     ))
+    return places, SEO_FILLER.search(text) is not None
 
 
 def _places(text: str, seo: Region | None) -> tuple[Region, ...]:
     """Distinct places a text names as its subject; the title's city only where the text is no SEO
     filler around it (下表为青岛市退休人员的划入标准 lends 青岛; 以下情况供资阳的朋友参考 does not lend 资阳)."""
-    seen = _subjects(text)
-    if seo is None or seo not in seen or not SEO_FILLER.search(halfwidth(text)):
+    seen, filler = _subjects(text)
+    if not filler or seo is None or seo not in seen:
         return seen
     return tuple(r for r in seen if r != seo)
 
