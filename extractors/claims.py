@@ -35,7 +35,8 @@ LABEL_HEADER = re.compile(
     r"^\s*(?:序号|编号|No\.?|地区|城市|地市|设区市|省份|省市|统筹区|统筹地区|年龄段?|年份|类别|项目"
     r"|人员类别|备注|说明)\s*$"
 )
-# Boilerplate headings and lead-ins repeat across articles: remember the places of this many texts.
+# Boilerplate headings and lead-ins repeat across articles: remember the places (and other readings
+# that depend on the text alone) of this many texts.
 PLACES_CACHE_SIZE = 8192
 # Sentences read with the same context give the same drafts: remember this many readings.
 SCAN_CACHE_SIZE = 16384
@@ -198,8 +199,13 @@ def _prior_amount(drafts: Sequence[Draft]) -> Prior | None:
 def _outside_body(paragraphs: Sequence[Paragraph], index: int) -> bool:
     """A comment or a recommendation block that reached the body: never a source of claims."""
     paragraph = paragraphs[index]
-    section = paragraph.section or _heading_before(paragraphs, index) or ""
-    return bool(COMMENT_LINE.search(paragraph.text) or OUTSIDE_SECTION.search(section))
+    return _is_outside(paragraph.text, paragraph.section or _heading_before(paragraphs, index) or "")
+
+
+@lru_cache(maxsize=PLACES_CACHE_SIZE)
+def _is_outside(text: str, section: str) -> bool:
+    """A comment line, or a line under a recommendation heading (remembered: boilerplate repeats)."""
+    return bool(COMMENT_LINE.search(text) or OUTSIDE_SECTION.search(section))
 
 
 def _credit_around(paragraphs: Sequence[Paragraph], index: int) -> bool:
@@ -264,6 +270,7 @@ def _previous_place(
     return None
 
 
+@lru_cache(maxsize=PLACES_CACHE_SIZE)
 def _speaks_nationally(text: str) -> bool:
     """A paragraph about the whole country (国家医保局, 全国) rather than some or other places."""
     return bool(rules.NATIONAL_STRONG.search(text)) and not (
@@ -271,6 +278,7 @@ def _speaks_nationally(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=PLACES_CACHE_SIZE)
 def _topic_heading(text: str) -> bool:
     """A heading naming no place and no general scope (其他地区, 全国, 温馨提示…): a topic or population
     section of the page, which keeps the place the page spoke of before it."""
@@ -281,7 +289,12 @@ def _topic_heading(text: str) -> bool:
 def _is_rule_line(paragraph: Paragraph) -> bool:
     """A paragraph that states a credited value and may have taken its place from before — not a
     general statement (其他地区一般按2%划入, 全国…), which is about no place before it."""
-    text = paragraph.text
+    return _states_rule(paragraph.text)
+
+
+@lru_cache(maxsize=PLACES_CACHE_SIZE)
+def _states_rule(text: str) -> bool:
+    """``_is_rule_line`` of a paragraph's text (remembered: the lines before each value are asked again)."""
     if not may_hold_value(text) or not rules.CREDIT.search(text):
         return False
     general = (rules.OTHER_PLACES, rules.SOME_PLACES, rules.NATIONAL_STRONG, rules.NATIONAL_WEAK)
