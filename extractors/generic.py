@@ -565,7 +565,9 @@ def _is_layout_table(table: etree._Element) -> bool:
     """True for tables that lay out a page (a nested table, or a cell holding a whole text) rather than data."""
     if any(nested is not table for nested in table.iter("table")):
         return True
-    return any(text_len(cell) > DATA_CELL_MAX_CHARS for cell in table.iter("td", "th"))
+    # (normalising only shortens a text: a cell whose raw text is short needs no XPath to measure it)
+    return any(len(element_text(cell)) > DATA_CELL_MAX_CHARS and text_len(cell) > DATA_CELL_MAX_CHARS
+               for cell in table.iter("td", "th"))
 
 
 def _caption(table: etree._Element) -> list[Block]:
