@@ -123,9 +123,10 @@ def skipped_markdown(skipped: Sequence[tuple[str, str]]) -> str:
 def articles(
     context: dg.AssetExecutionContext, pipeline: PipelineConfig, raw_pages: RawPagesRef
 ) -> Iterator[Any]:
-    """One row per distinct article, parsed from the raw store (title, date, site, body); the same
-    article under several URLs is merged. Pages that fail to parse are logged and counted. Pages
-    are parsed, and their claims extracted, by one worker process per core (config `workers`)."""
+    """One row per distinct article, parsed from the raw store (title, date, site, paragraph count;
+    the bodies go on to `paragraphs`); the same article under several URLs is merged. Pages that
+    fail to parse are logged and counted. Pages are parsed, and their claims extracted, by one
+    worker process per core (config `workers`)."""
     records_path, table_path = _work_paths(pipeline, "articles")
     written = stages.parse_and_merge(RawStore(Path(raw_pages.raw_dir)), pipeline.work_dir, records_path,
                                      table_path, workers=pipeline.parse_workers, log=context.log)
