@@ -261,11 +261,9 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
         files = [stack.enter_context(path.open("w+b")) for path in scratch]
 
         def read(head: ArticleHead, part: int) -> bytes:
-            span = head.spans[part]
-            return os.pread(files[part].fileno(), span.length, span.offset)
+            return _read_span(files[part], head.spans[part])
 
         def shingles_of(position: int) -> np.ndarray:
-            files[SHINGLES_PART].flush()
             return np.frombuffer(read(heads[position], SHINGLES_PART), dtype=np.uint32)
 
         merger = DuplicateMerger(shingles_of)
@@ -277,8 +275,6 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
             heads.append(dataclasses.replace(item.head, spans=spans))
             merger.add(item.head.article_id, item.head.content_sha256, item.head.title_region, item.signature)
         merged = _merged_heads(heads, merger)
-        for fh in files:
-            fh.flush()
         paths = ArticlePaths(articles_path, table_path, work_dir / EXTRACTED_NAME, work_dir / PREPARED_NAME)
         rows = write_articles(paths, (_merged_article(head, read) for head in merged))
     for path in scratch:
@@ -295,6 +291,14 @@ def _merged_heads(heads: Sequence[ArticleHead], merger: DuplicateMerger) -> list
         for members in merger.groups()
     ]
     return sorted(merged, key=lambda head: head.article_id)
+
+
+def _read_span(fh: IO[bytes], span: Span) -> bytes:
+    """The bytes of a span of a scratch file being appended to, leaving its position at the end."""
+    fh.seek(span.offset)
+    data = fh.read(span.length)
+    fh.seek(0, os.SEEK_END)
+    return data
 
 
 def _append(fh: IO[bytes], data: bytes) -> int:
