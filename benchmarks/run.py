@@ -8,6 +8,7 @@ the same process on the same pages, so figures survive a noisy machine. Results 
 
     python -m benchmarks.run                       # sizes from BENCH_SIZES or 1000,10000
     python -m benchmarks.run --sizes 1000,10000,100000
+    python -m benchmarks.run --sizes 100000 --no-stages   # floor and end to end only (~15 min)
     python -m benchmarks.run --report              # the README table of the newest run
 """
 
@@ -202,8 +203,9 @@ def asset_seconds(run_output: str) -> dict[str, float]:
     return {match.group(1): float(match.group(2)) for match in ASSET_LINE.finditer(run_output)}
 
 
-def run_one(n_articles: int, seed: int, e2e: bool, profile: Path | None) -> dict[str, Any]:
-    """Everything measured for one size, as a JSON-ready dict."""
+def run_one(n_articles: int, seed: int, e2e: bool, profile: Path | None, in_process: bool = True) -> dict[str, Any]:
+    """Everything measured for one size, as a JSON-ready dict (`in_process=False`: only the floor
+    and the end-to-end run, for sizes where the in-process stages would hold too much)."""
     from spiders.rawstore import RawStore
 
     with tempfile.TemporaryDirectory(prefix=f"shebao-bench-{n_articles}-") as tmp:
@@ -214,21 +216,26 @@ def run_one(n_articles: int, seed: int, e2e: bool, profile: Path | None) -> dict
         setup_s = time.perf_counter() - started
         store = RawStore(data_dir / "raw")
         floor = lxml_floor(store)
-        profiler = _start_profiler() if profile else None
-        stages = pipeline_stages(data_dir, store, pages)
-        if profiler is not None and profile is not None:
-            profiler.stop()
-            profile.write_text(profiler.output_html())
-            print(profiler.output_text(unicode=True, color=False, show_all=False)[:6000], file=sys.stderr)
-        total = StageMeasure(name="pipeline in process (sum of stages)", items=pages,
-                             seconds=sum(s.seconds for s in stages),
-                             peak_rss_mb=max((s.peak_rss_mb or 0) for s in stages))
-        measures = [floor, *stages, total, articles_stage(data_dir, store, pages)]
+        measures = [floor, *(_in_process(data_dir, store, pages, profile) if in_process else [])]
         if e2e:
             measures.append(end_to_end(data_dir / "raw", workdir, pages))
     rows = [_with_ratio(m, floor) for m in measures]
     return {"articles": n_articles, "pages": pages, "mean_page_kb": round(size / pages / 1024, 1),
             "store_fill_s": round(setup_s, 2), "stages": rows}
+
+
+def _in_process(data_dir: Path, store: Any, pages: int, profile: Path | None) -> list[StageMeasure]:
+    """The stages one by one in this process, their sum, and the articles stage over the worker pool."""
+    profiler = _start_profiler() if profile else None
+    stages = pipeline_stages(data_dir, store, pages)
+    if profiler is not None and profile is not None:
+        profiler.stop()
+        profile.write_text(profiler.output_html())
+        print(profiler.output_text(unicode=True, color=False, show_all=False)[:6000], file=sys.stderr)
+    total = StageMeasure(name="pipeline in process (sum of stages)", items=pages,
+                         seconds=sum(s.seconds for s in stages),
+                         peak_rss_mb=max((s.peak_rss_mb or 0) for s in stages))
+    return [*stages, total, articles_stage(data_dir, store, pages)]
 
 
 def _start_profiler() -> Any:
@@ -299,14 +306,18 @@ def markdown_report(run: dict[str, Any]) -> str:
     header = "| stage | " + " | ".join(f"{s['articles']:,} articles: ms/article · × floor rate · peak RSS"
                                         for s in sizes) + " |"
     lines += [header, "|---|" + "---|" * len(sizes)]
-    for i, row in enumerate(sizes[0]["stages"]):
+    names = list(dict.fromkeys(row["stage"] for s in sizes for row in s["stages"]))  # a size may lack some
+    for name in names:
         cells = []
         for s in sizes:
-            r = s["stages"][i]
+            r = next((row for row in s["stages"] if row["stage"] == name), None)
+            if r is None:
+                cells.append("not run")
+                continue
             ms = "n/a" if r["ms_per_item"] is None else f"{r['ms_per_item']:.2f}"
             rss = "" if r["peak_rss_mb"] is None else f" · {r['peak_rss_mb']:.0f} MB"
             cells.append(f"{ms} · {r['rate_vs_floor']:.2f}×{rss}")
-        lines.append(f"| {row['stage']} | " + " | ".join(cells) + " |")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     for stage in ("pipeline in process (sum of stages)", "lxml parse only (floor)"):
         exponent = growth_exponent(sizes, stage)
         if exponent is not None:
@@ -344,12 +355,12 @@ def save_results(path: Path, runs: list[dict[str, Any]]) -> None:
     os.replace(tmp, path)
 
 
-def _child(n: int, seed: int, e2e: bool, profile: Path | None) -> dict[str, Any]:
+def _child(n: int, seed: int, e2e: bool, profile: Path | None, in_process: bool = True) -> dict[str, Any]:
     """Run one size in a fresh interpreter so its peak memory is its own."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         out_path = Path(out.name)
     cmd = [sys.executable, "-m", "benchmarks.run", "--one", str(n), "--seed", str(seed),
-           "--json-out", str(out_path)] + ([] if e2e else ["--no-e2e"])
+           "--json-out", str(out_path)] + ([] if e2e else ["--no-e2e"]) + ([] if in_process else ["--no-stages"])
     if profile is not None:
         cmd += ["--profile", str(profile)]
     try:
@@ -369,6 +380,8 @@ def _child(n: int, seed: int, e2e: bool, profile: Path | None) -> dict[str, Any]
 @click.option("--crawl-articles", default=CRAWL_ARTICLES, show_default=True,
               help="Articles of the site crawled on loopback for the crawl figure; 0 skips it.")
 @click.option("--e2e/--no-e2e", default=True, show_default=True, help="Also time `run --no-crawl` end to end.")
+@click.option("--stages/--no-stages", "in_process", default=True, show_default=True,
+              help="Time the stages one by one in process (--no-stages: only the floor and end to end).")
 @click.option("--profile", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Profile the in-process stages of the smallest size with pyinstrument; HTML here.")
 @click.option("--results", type=click.Path(dir_okay=False, path_type=Path), default=RESULTS_PATH,
@@ -377,12 +390,12 @@ def _child(n: int, seed: int, e2e: bool, profile: Path | None) -> dict[str, Any]
 @click.option("--report", is_flag=True, help="Only print the README table of the newest stored run.")
 @click.option("--one", type=int, default=None, hidden=True)
 @click.option("--json-out", type=click.Path(dir_okay=False, path_type=Path), default=None, hidden=True)
-def main(sizes: str, seed: int, crawl_articles: int, e2e: bool, profile: Path | None, results: Path,
-         label: str, report: bool, one: int | None, json_out: Path | None) -> None:
+def main(sizes: str, seed: int, crawl_articles: int, e2e: bool, in_process: bool, profile: Path | None,
+         results: Path, label: str, report: bool, one: int | None, json_out: Path | None) -> None:
     """Throughput and peak memory per stage, as ratios to the lxml parse-only floor."""
     if one is not None:
         assert json_out is not None, "--one needs --json-out"
-        json_out.write_text(json.dumps(run_one(one, seed, e2e, profile), ensure_ascii=False))
+        json_out.write_text(json.dumps(run_one(one, seed, e2e, profile, in_process), ensure_ascii=False))
         return
     runs = load_results(results)
     if report:
@@ -395,7 +408,7 @@ def main(sizes: str, seed: int, crawl_articles: int, e2e: bool, profile: Path | 
                            "git_rev": git_rev(), "label": label, "machine": machine(), "sizes": []}
     for i, n in enumerate(counts):
         click.echo(f"[bench] {n:,} articles …", err=True)
-        run["sizes"].append(_child(n, seed, e2e, profile if i == 0 else None))
+        run["sizes"].append(_child(n, seed, e2e, profile if i == 0 else None, in_process))
     if crawl_articles:
         click.echo(f"[bench] crawl of {crawl_articles} articles on loopback …", err=True)
         run["crawl"] = crawl_throughput(crawl_articles, seed)

@@ -54,3 +54,12 @@ def test_asset_seconds_are_read_from_the_run_output():
               "    ✓ check articles_unique_ids: article ids are unique\n"
               "✓ credit_rules  rows=52  (2.8s)\npublished 20261123T162119Z-b4dc674d\n")
     assert asset_seconds(output) == {"articles": 12.5, "credit_rules": 2.8}
+
+
+def test_report_marks_a_stage_a_size_did_not_run():
+    floor = {"stage": "floor", "ms_per_item": 0.5, "peak_rss_mb": 30.0, "rate_vs_floor": 1.0}
+    parse = {"stage": "parse", "ms_per_item": 2.0, "peak_rss_mb": 90.0, "rate_vs_floor": 0.25}
+    run = {"created_at": "2026-11-23T12:00:00+00:00", "git_rev": "abc1234",
+           "machine": {"cpu": "Test CPU", "cores": 2, "mem_gib": 24, "python": "3.11"},
+           "sizes": [{"articles": 1000, "stages": [floor, parse]}, {"articles": 100000, "stages": [floor]}]}
+    assert "| parse | 2.00 · 0.25× · 90 MB | not run |" in markdown_report(run)
