@@ -76,8 +76,10 @@ ARTICLE_PART, CLAIMS_PART, PARAGRAPHS_PART, SHINGLES_PART = range(len(SCRATCH_PA
 # Beside the articles stream: the claims of each article in the same order, before clusters are attached.
 EXTRACTED_NAME = "claims.extracted.pickles"
 # Beside the articles stream: the prepared paragraphs of each article in the same order, which the
-# paragraphs stage clusters without masking or hashing a paragraph again.
-PREPARED_NAME = "paragraphs.prepared.pickles"
+# paragraphs stage clusters without masking or hashing a paragraph again. The name carries the
+# record's layout (v2: with the paragraphs' text), so a work dir of an older version has no such
+# file and the paragraphs asset asks for the articles asset to run again instead of misreading it.
+PREPARED_NAME = "paragraphs.prepared.v2.pickles"
 # Pages a parse worker takes at a time: amortises the round trip, small enough to keep the order streaming.
 PARSE_CHUNK = 32
 # Chunks queued per worker: keeps every worker busy while the merger catches up, and memory bounded.

@@ -297,3 +297,14 @@ def test_a_failing_stage_is_reported_by_its_own_error(tmp_path):
     assert "reconciled:" in message
     assert str(overrides) in message
     assert "DagsterExecutionStepExecutionError" not in message
+
+
+def test_paragraphs_ask_for_the_articles_asset_again_when_its_prepared_stream_is_missing(tmp_path):
+    from pipelines.assets import paragraphs
+    from pipelines.stages import ArticleSet, WorkSet
+
+    pipeline = PipelineConfig(data_dir=str(tmp_path), crawl=False)
+    work = WorkSet(records=str(tmp_path / "work" / "articles.pickles"), table="", rows=0)
+    with pytest.raises(dg.Failure, match="materialise the articles asset again"):
+        list(paragraphs(dg.build_asset_context(), pipeline=pipeline,
+                        articles=ArticleSet(work=work, parsed=0, skipped=0)))
