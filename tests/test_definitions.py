@@ -157,5 +157,12 @@ def test_dagster_dev_serves_the_code_location(tmp_path):
         assert nodes is not None, "dagster dev did not serve the asset graph"
         assert {node["assetKey"]["path"][0] for node in nodes} == EXPECTED_ASSETS
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
+        # Ctrl-C, as a user stops it: dagster dev then stops its webserver, daemon and code server
+        # in seconds, where SIGTERM could leave them running for minutes
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
