@@ -134,6 +134,8 @@ def graphql(port: int, query: str) -> dict:
 
 # `dagster dev` starts a webserver, a daemon and a code server; loading them on 2 shared cores is slow.
 DEV_STARTUP_TIMEOUT_S = 180
+# Seconds `dagster dev` gets to stop after Ctrl-C before its process group is killed.
+DEV_SHUTDOWN_TIMEOUT_S = 30
 
 
 @pytest.mark.slow
@@ -157,12 +159,11 @@ def test_dagster_dev_serves_the_code_location(tmp_path):
         assert nodes is not None, "dagster dev did not serve the asset graph"
         assert {node["assetKey"]["path"][0] for node in nodes} == EXPECTED_ASSETS
     finally:
-        # Ctrl-C, as a user stops it: dagster dev then stops its webserver, daemon and code server
-        # in seconds, where SIGTERM could leave them running for minutes
+        # Ctrl-C, as a user stops it; its daemon may be mid-tick and take longer than the test can
+        # wait (seen late in a full suite), so what is left of the process group is then killed
         os.killpg(proc.pid, signal.SIGINT)
         try:
-            proc.wait(timeout=60)
+            proc.wait(timeout=DEV_SHUTDOWN_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-            raise
