@@ -49,7 +49,6 @@ from extractors.records import Article, Claim
 from extractors.regions import NATIONAL, lookup
 from pipelines.lsh_index import (
     DedupSettings,
-    Entry,
     NearDuplicates,
     ParagraphIndex,
     Template,
@@ -145,19 +144,10 @@ def article_places(article: Article) -> tuple[str, ...]:
     return ()
 
 
-def article_entries(article: Article) -> list[Entry]:
-    """The index's view of an article: per paragraph its masked template (and its key) and value signature."""
-    places = article_places(article)
-    entries = []
-    for paragraph in article.paragraphs:
-        _, masked, values = template_and_signature(paragraph.text, places)
-        entries.append(Entry(paragraph.ordinal, masked, values, template_key(masked)))
-    return entries
-
-
 def prepare_paragraphs(article: Article) -> PreparedParagraphs:
     """Everything `cluster_paragraphs` computes per article that does not depend on other articles
-    (the same template keys and values as `article_entries`, the same norm hashes as its rows)."""
+    (per paragraph its value signature, template key and norm hash; the masked template itself is
+    re-derived only for a key the index lacks, see `_templates`)."""
     places = article_places(article)
     paragraphs = []
     for paragraph in article.paragraphs:
@@ -318,15 +308,11 @@ class DuplicateMerger:
 
     def __init__(self, shingles_of: Callable[[int], np.ndarray], settings: DedupSettings = DEFAULT_SETTINGS) -> None:
         self.shingles_of, self.settings = shingles_of, settings
-        self.near = NearDuplicates(settings.article_threshold - BODY_ESTIMATE_SLACK, settings.num_perm,
-                                   settings.article_shingle_size, recall_slack=BODY_LSH_SLACK)
+        self.near = body_near_duplicates(settings)
         self.parent: list[int] = []  # union-find over positions
         self.places: list[str | None] = []  # title place per position
         self.first_by_key: dict[tuple[str, str, str], int] = {}
         self.row_of: list[int] = []  # signature row -> position
-
-    def __len__(self) -> int:
-        return len(self.parent)
 
     def add(self, article_id: str, content_sha256: str, title_region: str | None,
             signature: np.ndarray | None) -> int:
@@ -362,11 +348,11 @@ class DuplicateMerger:
         return list(groups.values())
 
 
-def body_jaccard(a: Article, b: Article, shingle_size: int) -> float:
-    """Exact Jaccard similarity of two bodies' n-gram sets. The MinHash estimate only proposes a
-    pair: at 10k generated articles, thousands of pairs near 0.8 (shared boilerplate) let a few
-    estimates reach 0.9, and merging two articles drops one's claims."""
-    return shingle_jaccard(body_shingles(a, shingle_size), body_shingles(b, shingle_size))
+def body_near_duplicates(settings: DedupSettings = DEFAULT_SETTINGS) -> NearDuplicates:
+    """MinHash signatures of whole bodies with the LSH bands that propose near-identical ones
+    (`_body_signature` hashes with it, `DuplicateMerger` indexes with it)."""
+    return NearDuplicates(settings.article_threshold - BODY_ESTIMATE_SLACK, settings.num_perm,
+                          settings.article_shingle_size, recall_slack=BODY_LSH_SLACK)
 
 
 def body_shingles(article: Article, shingle_size: int) -> np.ndarray:

@@ -37,13 +37,14 @@ from pipelines.dedup import (
     ParagraphIndex,
     PreparedParagraphs,
     attach_clusters,
+    body_near_duplicates,
     body_shingles,
     join_articles,
     merge_duplicate_articles,
     paragraph_columns,
     prepare_paragraphs,
 )
-from pipelines.lsh_index import NearDuplicates, ParagraphIndexError
+from pipelines.lsh_index import ParagraphIndexError
 from pipelines.overrides import load_overrides
 from pipelines.reconcile import Reconciliation, reconcile
 from pipelines.records import Candidate, Conflict, CreditRule, ParagraphRow
@@ -324,8 +325,8 @@ class PageSkip:
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
     """One page parsed and extracted: what merging reads, and the parts written to the scratch files
-    (SCRATCH_PARTS) as bytes, so the main process copies them without unpickling: the article, its
-    bodiless copy, its claims, its prepared paragraphs (records) and its body n-gram hashes (uint32)."""
+    (SCRATCH_PARTS) as bytes, so the main process copies them without unpickling: the bodiless
+    article, its claims, its prepared paragraphs (records) and its body n-gram hashes (uint32)."""
 
     head: ArticleHead  # spans not set yet
     signature: np.ndarray | None  # MinHash of the body (dedup's `_body_signature`), None for no body
@@ -338,10 +339,7 @@ class PageParser:
 
     def __init__(self, store: RawStore) -> None:
         self.store = store
-        settings = DEFAULT_SETTINGS
-        self.near = NearDuplicates(settings.article_threshold - dedup_module.BODY_ESTIMATE_SLACK,
-                                   settings.num_perm, settings.article_shingle_size,
-                                   recall_slack=dedup_module.BODY_LSH_SLACK)  # only its hashing is used
+        self.near = body_near_duplicates()  # only its hashing is used
         self.cache: dict[str, Any] = {}
 
     def __call__(self, page: RawPage) -> ParsedPage | PageSkip:
@@ -721,11 +719,6 @@ def write_table_batches(table_path: Path, name: str, tables: Iterable[pa.Table])
             count += table.num_rows
     os.replace(tmp_table, table_path)
     return count
-
-
-def write_stream(records_path: Path, table_path: Path, name: str, records: Iterable[Any]) -> int:
-    """Stream records into a record file and the named table's Parquet file, one batch in memory."""
-    return write_groups(records_path, table_path, name, ([record] for record in records))
 
 
 def write_groups(records_path: Path, table_path: Path, name: str, groups: Iterable[Sequence[Any]]) -> int:

@@ -311,12 +311,12 @@ def test_paragraph_tables_in_small_chunks_equal_one_chunk(tmp_path):
 
 
 @pytest.mark.parametrize("n", [0, 1, 3])
-def test_write_stream_writes_records_and_parquet(tmp_path, n):
+def test_write_groups_writes_records_and_parquet(tmp_path, n):
     import pyarrow.parquet as pq
 
     claims = [replace(CLAIM, paragraph_ordinal=i) for i in range(n)]
     records, table = tmp_path / "claims.pickles", tmp_path / "claims.parquet"
-    assert stages.write_stream(records, table, "claims", iter(claims)) == n
+    assert stages.write_groups(records, table, "claims", ([claim] for claim in claims)) == n
     assert list(stages.read_records(records)) == claims
     assert pq.read_table(table).num_rows == n
 
