@@ -273,8 +273,8 @@ def shingle_hashes(masked: str, size: int) -> np.ndarray:
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """`np.unique` of a 1-d array, by one sort and a neighbour comparison (numpy 2's hash-based
-    unique took 5x longer on a paragraph's or a body's shingles)."""
+    """`np.unique` of a 1-d array the caller no longer needs (it is sorted in place), by one sort and
+    a neighbour comparison (numpy 2's hash-based unique took 5x longer on a body's shingles)."""
     values.sort()
     keep = np.empty(len(values), dtype=bool)
     keep[:1] = True
