@@ -19,7 +19,6 @@ import dagster as dg
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from extractors.records import Claim
 from pipelines import checks, stages
 from pipelines.consistency import check_rules
 from pipelines.diff import diff_releases
@@ -194,19 +193,20 @@ def claims(
     regions: Counter[str] = Counter()
     problems: list[str] = []
 
-    def counted(groups: Iterator[list[Claim]]) -> Iterator[list[Claim]]:
+    def counted(groups: Iterator[stages.ArticleClaims]) -> Iterator[stages.ArticleClaims]:
         for group in groups:
-            regions.update(claim.region for claim in group)
-            problems.extend(p for p in map(checks.claim_problem, group) if p is not None)
+            regions.update(claim.region for claim in group.claims)
+            problems.extend(p for p in map(checks.claim_problem, group.claims) if p is not None)
             yield group
 
     extracted = Path(articles.work.records).with_name(stages.EXTRACTED_NAME)  # by the articles stage
     per_article = stages.attach_stream(stages.read_records(extracted),
                                        stages.paragraph_clusters(Path(paragraphs.table)), failed,
                                        log=context.log)
-    records_path, table_path = _work_paths(pipeline, "claims")
-    n = stages.write_groups(records_path, table_path, "claims", counted(per_article))
-    work = WorkSet(records=str(records_path), table=str(table_path), rows=n)
+    # reconciliation reads the claims column-wise from the table, so no record stream is written
+    table_path = _work_paths(pipeline, "claims")[1]
+    n = stages.write_table_batches(table_path, "claims", stages.claims_tables(counted(per_article)))
+    work = WorkSet(records="", table=str(table_path), rows=n)
     metadata: dict[str, Any] = {
         "rows": work.rows,
         "regions": len(regions),
@@ -252,7 +252,7 @@ def reconciled(
 ) -> Iterator[Any]:
     """Reconcile claims into credit rules and conflicts, applying the reviewer's overrides."""
     result = stages.reconcile_stage(
-        list(stages.read_records(Path(claims.records))),
+        list(stages.read_claims(Path(claims.table))),
         stages.read_records(Path(articles.work.records)),
         pipeline.overrides_file(),
         log=context.log,

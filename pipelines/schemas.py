@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -214,9 +214,12 @@ def _table(table_name: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
 def _records_table(table_name: str, records: Iterable[Any]) -> pa.Table:
     """Flat records (dataclasses whose fields are named like the columns) → the named table, built
     column by column (no dict per row)."""
-    records = list(records)
-    return _columns_table(table_name, {name: [getattr(record, name) for record in records]
-                                       for name in schema_of(table_name).names})
+    return _columns_table(table_name, _record_columns(table_name, list(records)))
+
+
+def _record_columns(table_name: str, records: Sequence[Any]) -> dict[str, list[Any]]:
+    """The named table's columns read off records whose fields are named like them."""
+    return {name: [getattr(record, name) for record in records] for name in schema_of(table_name).names}
 
 
 def _columns_table(table_name: str, columns: dict[str, list[Any]]) -> pa.Table:
@@ -273,9 +276,16 @@ def paragraphs_table_of(columns: dict[str, list[Any]]) -> pa.Table:
     return _columns_table("paragraphs", columns)
 
 
-def claims_table(claims: Iterable[Claim]) -> pa.Table:
-    """Claims → the `claims` table."""
-    return _records_table("claims", claims)
+def claims_table(claims: Iterable[Claim], cluster_ids: Sequence[str | None] | None = None) -> pa.Table:
+    """Claims → the `claims` table; `cluster_ids`, when given (one per claim), are written as their
+    clusters instead of the claims' own `cluster_id`."""
+    listed = list(claims)
+    columns = _record_columns("claims", listed)
+    if cluster_ids is not None:
+        if len(cluster_ids) != len(listed):
+            raise ValueError(f"{len(cluster_ids)} cluster ids for {len(listed)} claims")
+        columns["cluster_id"] = list(cluster_ids)
+    return _columns_table("claims", columns)
 
 
 def credit_rules_table(rules: Iterable[CreditRule]) -> pa.Table:

@@ -536,17 +536,25 @@ def paragraph_clusters(table_path: Path) -> Iterator[ArticleClusters]:
         yield current
 
 
+class ArticleClaims(NamedTuple):
+    """One article's claims as extracted (no cluster set) and the paragraph cluster of each."""
+
+    claims: tuple[Claim, ...]
+    cluster_ids: list[str | None]
+
+
 def attach_stream(
     extracted_records: Iterable[Extracted],
     clusters: Iterable[ArticleClusters],
     failed: list[tuple[str, str]],
     *,
     log: logging.Logger = LOG,
-) -> Iterator[list[Claim]]:
+) -> Iterator[ArticleClaims]:
     """Per article its claims, already extracted by the articles stage (EXTRACTED_NAME), with their
-    paragraph clusters attached — what `extract` gives as one list. Both inputs come in article_id
-    order, so each article joins its own clusters and nothing else is held; an article whose
-    extraction failed is logged and appended to `failed`."""
+    paragraph clusters beside them — what `extract` gives as one list, written by `claims_tables`
+    without copying a record. Both inputs come in article_id order, so each article joins its own
+    clusters and nothing else is held; an article whose extraction failed is logged and appended
+    to `failed`."""
     pending = iter(clusters)
     head = next(pending, None)
     for record in extracted_records:
@@ -556,7 +564,34 @@ def attach_stream(
         if record.error is not None:
             failed.append(_skip(record.url, record.error, log))
             continue
-        yield [dataclasses.replace(claim, cluster_id=own.get(claim.paragraph_ordinal)) for claim in record.claims]
+        yield ArticleClaims(record.claims, [own.get(claim.paragraph_ordinal) for claim in record.claims])
+
+
+def claims_tables(groups: Iterable[ArticleClaims], size: int = TABLE_BATCH) -> Iterator[pa.Table]:
+    """The claims table in parts of at least `size` rows (but the last) made of whole articles, so
+    articles given in article_id order give a table sorted as a whole."""
+    claims: list[Claim] = []
+    cluster_ids: list[str | None] = []
+    for group in groups:
+        claims.extend(group.claims)
+        cluster_ids.extend(group.cluster_ids)
+        if len(claims) >= size:
+            yield schemas.claims_table(claims, cluster_ids)
+            claims, cluster_ids = [], []
+    if claims:
+        yield schemas.claims_table(claims, cluster_ids)
+
+
+def read_claims(table_path: Path) -> Iterator[Claim]:
+    """The rows of a claims table (`claims_tables`) as Claim records, a row group at a time: what
+    reconciliation reads, column-wise rather than unpickling a record per claim."""
+    names = [field.name for field in dataclasses.fields(Claim)]
+    more = names.index("evidence_more")
+    for batch in pq.ParquetFile(table_path).iter_batches(columns=names):
+        columns = [batch.column(name).to_pylist() for name in names]
+        columns[more] = [tuple(sentences) if sentences else () for sentences in columns[more]]
+        for values in zip(*columns, strict=True):
+            yield _rebuild(Claim, values)
 
 
 # --------------------------------------------------------------------------- reconcile
@@ -719,39 +754,6 @@ def write_table_batches(table_path: Path, name: str, tables: Iterable[pa.Table])
             count += table.num_rows
     os.replace(tmp_table, table_path)
     return count
-
-
-def write_groups(records_path: Path, table_path: Path, name: str, groups: Iterable[Sequence[Any]]) -> int:
-    """Stream groups of records (e.g. one article's claims) into a record file and the named
-    table's Parquet file; a row group never splits a group, so groups given in key order give a
-    table sorted as a whole (each row group is sorted by the table's key)."""
-    for path in (records_path, table_path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_records = records_path.with_name(records_path.name + ".tmp")
-    tmp_table = table_path.with_name(table_path.name + ".tmp")
-    count = 0
-    with tmp_records.open("wb") as fh, pq.ParquetWriter(tmp_table, schemas.schema_of(name)) as writer:
-        records = RecordWriter(fh)
-        for batch in _batched_groups(groups, TABLE_BATCH):
-            for record in batch:
-                records.write(record)
-            writer.write_table(build_table(name, batch))
-            count += len(batch)
-    os.replace(tmp_records, records_path)
-    os.replace(tmp_table, table_path)
-    return count
-
-
-def _batched_groups(groups: Iterable[Sequence[Any]], size: int) -> Iterator[list[Any]]:
-    """Lists of at least `size` records (but the last), made of whole groups."""
-    batch: list[Any] = []
-    for group in groups:
-        batch.extend(group)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def write_table(path: Path, table: pa.Table) -> int:

@@ -164,10 +164,15 @@ def test_extracted_claims_join_their_paragraph_clusters_in_article_order(tmp_pat
     clusters = [stages.ArticleClusters(a.article_id, {ordinal: f"c{a.article_id}{ordinal}"
                                                       for ordinal, *_ in a.paragraphs}) for a in articles]
     failed: list[tuple[str, str]] = []
-    claims = [c for group in stages.attach_stream(extracted, clusters, failed) for c in group]
+    groups = list(stages.attach_stream(extracted, clusters, failed))
     assert failed == []
-    assert claims, "the generated site states credit rules"
-    assert all(c.cluster_id == f"c{c.article_id}{c.paragraph_ordinal}" for c in claims)
+    pairs = [(c, cluster) for group in groups for c, cluster in zip(group.claims, group.cluster_ids, strict=True)]
+    assert pairs, "the generated site states credit rules"
+    assert all(cluster == f"c{c.article_id}{c.paragraph_ordinal}" for c, cluster in pairs)
+    table = tmp_path / "claims.parquet"
+    stages.write_table_batches(table, "claims", stages.claims_tables(groups, size=5))
+    assert sorted(stages.read_claims(table), key=repr) == sorted(
+        (replace(c, cluster_id=cluster) for c, cluster in pairs), key=repr)
 
 
 def test_an_extraction_error_is_a_logged_failure_of_that_article(caplog):
@@ -177,7 +182,7 @@ def test_an_extraction_error_is_a_logged_failure_of_that_article(caplog):
     with caplog.at_level(logging.WARNING, logger=stages.LOG.name):
         groups = list(stages.attach_stream(records, [], failed))
     assert failed == [("http://x.example/a1", "ValueError: bad table")]
-    assert [[c.article_id for c in g] for g in groups] == [["a2"]]
+    assert [[c.article_id for c in g.claims] for g in groups] == [["a2"]]
     assert "http://x.example/a1" in caplog.text
 
 
@@ -311,14 +316,19 @@ def test_paragraph_tables_in_small_chunks_equal_one_chunk(tmp_path):
 
 
 @pytest.mark.parametrize("n", [0, 1, 3])
-def test_write_groups_writes_records_and_parquet(tmp_path, n):
-    import pyarrow.parquet as pq
+def test_claims_table_written_in_parts_reads_back_as_the_claims_with_their_clusters(tmp_path, n):
+    claims = [replace(CLAIM, paragraph_ordinal=i, evidence_more=("又一句。",) * (i % 2)) for i in range(n)]
+    groups = [stages.ArticleClaims((claim,), [f"c{claim.paragraph_ordinal}"]) for claim in claims]
+    table = tmp_path / "claims.parquet"
+    assert stages.write_table_batches(table, "claims", stages.claims_tables(groups, size=2)) == n
+    assert list(stages.read_claims(table)) == [replace(c, cluster_id=f"c{c.paragraph_ordinal}") for c in claims]
 
-    claims = [replace(CLAIM, paragraph_ordinal=i) for i in range(n)]
-    records, table = tmp_path / "claims.pickles", tmp_path / "claims.parquet"
-    assert stages.write_groups(records, table, "claims", ([claim] for claim in claims)) == n
-    assert list(stages.read_records(records)) == claims
-    assert pq.read_table(table).num_rows == n
+
+def test_claims_table_refuses_cluster_ids_that_do_not_match_its_claims():
+    from pipelines import schemas
+
+    with pytest.raises(ValueError, match="2 cluster ids for 1 claims"):
+        schemas.claims_table([CLAIM], ["c1", "c2"])
 
 
 def test_dedup_rebuilds_an_index_written_by_other_code(tmp_path, caplog):
