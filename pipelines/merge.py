@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from extractors.keys import canonical_json
@@ -44,6 +45,9 @@ RATIO_TOLERANCE = 1e-6
 # Digits kept when a value is written as canonical JSON (yuan to the fen, ratios to 1e-6).
 YUAN_DIGITS = 2
 RATIO_DIGITS = 6
+# Distinct stated values remembered by `claim_value` (Values are immutable, so equal statements share
+# one): a site states a handful of values thousands of times.
+VALUE_CACHE_SIZE = 4_096
 
 T = TypeVar("T")
 
@@ -85,14 +89,21 @@ def _round(number: float | None, digits: int) -> float | None:
 
 def claim_value(claim: Claim) -> Value:
     """The value a claim states, amounts and ratios rounded so equal statements are equal values."""
+    return _value(claim.method, claim.monthly_yuan, claim.ratio_min, claim.ratio_max, claim.base,
+                  claim.approximate, claim.deduction_yuan)
+
+
+@lru_cache(maxsize=VALUE_CACHE_SIZE)
+def _value(method: str | None, monthly_yuan: float | None, ratio_min: float | None, ratio_max: float | None,
+           base: str | None, approximate: bool, deduction_yuan: float | None) -> Value:
     return Value(
-        method=claim.method,
-        monthly_yuan=_round(claim.monthly_yuan, YUAN_DIGITS),
-        ratio_min=_round(claim.ratio_min, RATIO_DIGITS),
-        ratio_max=_round(claim.ratio_max, RATIO_DIGITS),
-        base=claim.base,
-        approximate=claim.approximate,
-        deduction_yuan=_round(claim.deduction_yuan, YUAN_DIGITS),
+        method=method,
+        monthly_yuan=_round(monthly_yuan, YUAN_DIGITS),
+        ratio_min=_round(ratio_min, RATIO_DIGITS),
+        ratio_max=_round(ratio_max, RATIO_DIGITS),
+        base=base,
+        approximate=approximate,
+        deduction_yuan=_round(deduction_yuan, YUAN_DIGITS),
     )
 
 

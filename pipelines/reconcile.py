@@ -29,8 +29,8 @@ from pipelines.merge import (
 from pipelines.overrides import Override
 from pipelines.records import Candidate, Conflict, CreditRule
 from pipelines.resolve import decide
-from pipelines.sources import count_sources, source_key
-from pipelines.support import build_candidate, ranked_evidence, seen_dates, source_urls
+from pipelines.sources import source_key
+from pipelines.support import Support, build_candidate, support_of
 
 Key = tuple[str, str, int | None, int | None]  # (region_code, population, age_min, age_max)
 
@@ -123,12 +123,18 @@ def reconcile_key(
 ) -> tuple[CreditRule, Conflict | None]:
     """One key's claims → its credit rule and, when values disagree, its conflict."""
     groups = group_compatible(claims, claim_value, independent_weight)
-    candidates = [build_candidate(value, members, articles) for value, members in groups]
+    supports = [support_of(members, articles) for _, members in groups]
+    candidates = [build_candidate(value, members, articles, support)
+                  for (value, members), support in zip(groups, supports, strict=True)]
     order = sorted(range(len(groups)), key=lambda i: _candidate_rank(candidates[i]))
     groups = [groups[i] for i in order]
     candidates = [candidates[i] for i in order]
+    supports = [supports[i] for i in order]
     outcome, conflict = _decide(claims, groups, candidates, override)
-    return _rule(claims, outcome, articles), conflict
+    # the rule shows one group's claims (agreed, resolved) or all the key's; a group's support is known
+    shown = next((support for (_, members), support in zip(groups, supports, strict=True)
+                  if members is outcome.claims), None)
+    return _rule(claims, outcome, articles, shown), conflict
 
 
 def independent_weight(claims: list[Claim]) -> int:
@@ -212,13 +218,15 @@ def _conflict(
 
 
 def _rule(
-    key_claims: Sequence[Claim], outcome: _Outcome, articles: Mapping[str, Article]
+    key_claims: Sequence[Claim], outcome: _Outcome, articles: Mapping[str, Article],
+    support: Support | None = None,
 ) -> CreditRule:
-    """The credit_rules row for one key."""
-    first, value, shown = key_claims[0], outcome.value, outcome.claims
+    """The credit_rules row for one key (`support`: that of the outcome's claims, if known)."""
+    first, value = key_claims[0], outcome.value
     rounded = value.rounded()
-    counted = count_sources(shown, articles)
-    first_seen, last_seen = seen_dates(shown, articles)
+    if support is None:
+        support = support_of(outcome.claims, articles)
+    counted = support.counted
     return CreditRule(
         region=_region_name(key_claims),
         region_code=first.region_code,
@@ -235,10 +243,10 @@ def _rule(
         status=outcome.status,
         n_mentions=counted.n_mentions,
         n_independent_sources=counted.n_sources,
-        first_seen=first_seen,
-        last_seen=last_seen,
-        source_urls=source_urls(shown, articles),
-        evidence=ranked_evidence(shown, articles),
+        first_seen=support.first_seen,
+        last_seen=support.last_seen,
+        source_urls=support.source_urls,
+        evidence=support.evidence,
         note=outcome.note,
         n_sites=counted.n_sites,
     )

@@ -393,20 +393,25 @@ def _parse_chunk(pages: list[RawPage]) -> list[ParsedPage | PageSkip]:
 
 class MergedArticle(NamedTuple):
     """One merged article as the articles stage writes it: its bodiless record with the group's
-    alternate URLs, and its claims and prepared paragraphs as record bytes from the scratch files."""
+    alternate URLs (for the table, and as record bytes), and its claims and prepared paragraphs as
+    record bytes from the scratch files."""
 
     article: Article
+    record: bytes
     n_paragraphs: int
     claims: bytes
     paragraphs: bytes
 
 
 def _merged_article(head: ArticleHead, read: Callable[[ArticleHead, int], bytes]) -> MergedArticle:
-    """A merged head's parts read back (the article with its group's alternate URLs)."""
-    article: Article = pickle.loads(read(head, ARTICLE_PART))
+    """A merged head's parts read back (the article with its group's alternate URLs; its record is
+    pickled again only when merging gave it other URLs)."""
+    record = read(head, ARTICLE_PART)
+    article: Article = pickle.loads(record)
     if article.alternate_urls != head.alternate_urls:
         article = dataclasses.replace(article, alternate_urls=head.alternate_urls)
-    return MergedArticle(article, head.n_paragraphs, read(head, CLAIMS_PART), read(head, PARAGRAPHS_PART))
+        record = dump_record(article)
+    return MergedArticle(article, record, head.n_paragraphs, read(head, CLAIMS_PART), read(head, PARAGRAPHS_PART))
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,10 +436,9 @@ def write_articles(paths: ArticlePaths, merged: Iterable[MergedArticle]) -> int:
     with contextlib.ExitStack() as stack:
         records, claims, prepared = (stack.enter_context(path.open("wb")) for path in temporary[:3])
         table = stack.enter_context(pq.ParquetWriter(temporary[3], schemas.schema_of("articles")))
-        writer = RecordWriter(records)
         for batch in batched(merged, TABLE_BATCH):
             for item in batch:
-                writer.write(item.article)
+                records.write(item.record)
                 claims.write(item.claims)
                 prepared.write(item.paragraphs)
             table.write_table(schemas.articles_table([item.article for item in batch],
@@ -686,6 +690,12 @@ RECORD_REDUCERS: dict[type, Callable[[Any], Any]] = {
 }
 
 
+@cache
+def _dispatch_table() -> dict[type, Callable[[Any], Any]]:
+    """copyreg's reducers with RECORD_REDUCERS over them, merged once (a writer per record is common)."""
+    return {**copyreg.dispatch_table, **RECORD_REDUCERS}
+
+
 class RecordWriter:
     """Appends records to an open binary file, one self-contained pickle each (readable with
     `read_records`, or one at a time from its offset with `pickle.loads`)."""
@@ -693,7 +703,7 @@ class RecordWriter:
     def __init__(self, fh: IO[bytes]) -> None:
         self.fh = fh
         self.pickler = pickle.Pickler(fh, protocol=PICKLE_PROTOCOL)
-        self.pickler.dispatch_table = {**copyreg.dispatch_table, **RECORD_REDUCERS}
+        self.pickler.dispatch_table = _dispatch_table()
 
     def write(self, record: Any) -> int:
         """Append one record; returns the offset it starts at."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from extractors.records import Article, Claim
 from pipelines.merge import Value
 from pipelines.records import Candidate
-from pipelines.sources import count_sources, source_key
+from pipelines.sources import SourceCount, count_sources, source_key
 
 log = logging.getLogger(__name__)
 
@@ -68,23 +69,45 @@ def ranked_evidence(
     return tuple(ordered[:cap])
 
 
-def build_candidate(
-    value: Value, claims: Sequence[Claim], articles: Mapping[str, Article]
-) -> Candidate:
-    """A Candidate record for one value and the claims that state it."""
-    _warn_unknown(claims, articles)
-    counted = count_sources(claims, articles)
+@dataclass(frozen=True, slots=True)
+class Support:
+    """What stands behind one set of claims, worked out once: a candidate and the rule it becomes
+    (the same claims, when the key agrees or the candidate wins) show the same figures."""
+
+    counted: SourceCount
+    first_seen: datetime | None
+    last_seen: datetime | None
+    source_urls: tuple[str, ...]
+    evidence: tuple[str, ...]
+    latest_published_at: datetime | None
+
+
+def support_of(claims: Sequence[Claim], articles: Mapping[str, Article]) -> Support:
+    """The support of claims: sources, dates, URLs and ranked evidence."""
     first, last = seen_dates(claims, articles)
+    return Support(counted=count_sources(claims, articles), first_seen=first, last_seen=last,
+                   source_urls=source_urls(claims, articles), evidence=ranked_evidence(claims, articles),
+                   latest_published_at=latest_published(claims, articles))
+
+
+def build_candidate(
+    value: Value, claims: Sequence[Claim], articles: Mapping[str, Article],
+    support: Support | None = None,
+) -> Candidate:
+    """A Candidate record for one value and the claims that state it (`support`: theirs, if known)."""
+    _warn_unknown(claims, articles)
+    if support is None:
+        support = support_of(claims, articles)
     return Candidate(
         value=value.to_json(),
-        n_mentions=counted.n_mentions,
-        n_independent_sources=counted.n_sources,
-        first_seen=first,
-        last_seen=last,
-        source_urls=source_urls(claims, articles),
-        evidence=ranked_evidence(claims, articles),
-        n_sites=counted.n_sites,
-        latest_published_at=latest_published(claims, articles),
+        n_mentions=support.counted.n_mentions,
+        n_independent_sources=support.counted.n_sources,
+        first_seen=support.first_seen,
+        last_seen=support.last_seen,
+        source_urls=support.source_urls,
+        evidence=support.evidence,
+        n_sites=support.counted.n_sites,
+        latest_published_at=support.latest_published_at,
     )
 
 
