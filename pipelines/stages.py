@@ -23,6 +23,7 @@ from typing import IO, Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from extractors.claims import extract_claims
@@ -588,14 +589,30 @@ def claims_tables(groups: Iterable[ArticleClaims], size: int = TABLE_BATCH) -> I
 
 def read_claims(table_path: Path) -> Iterator[Claim]:
     """The rows of a claims table (`claims_tables`) as Claim records, a row group at a time: what
-    reconciliation reads, column-wise rather than unpickling a record per claim."""
+    reconciliation reads, column-wise rather than unpickling a record per claim. Equal strings of
+    a row group are one object (`shared_values`): a boilerplate sentence is the evidence of
+    thousands of claims, and reconciliation holds every claim."""
     names = [field.name for field in dataclasses.fields(Claim)]
     more = names.index("evidence_more")
-    for batch in pq.ParquetFile(table_path).iter_batches(columns=names):
-        columns = [batch.column(name).to_pylist() for name in names]
+    parquet = pq.ParquetFile(table_path, read_dictionary=[name for name in names if name != "evidence_more"])
+    for batch in parquet.iter_batches(columns=names):
+        columns = [shared_values(batch.column(name)) for name in names]
         columns[more] = [tuple(sentences) if sentences else () for sentences in columns[more]]
         for values in zip(*columns, strict=True):
             yield _rebuild(Claim, values)
+
+
+def shared_values(column: pa.Array) -> list[Any]:
+    """A column's values as Python objects, each distinct value one object (taken from the column's
+    dictionary, encoded here unless it is already) rather than a copy per row; nested columns
+    are converted row by row."""
+    if not pa.types.is_dictionary(column.type):
+        if pa.types.is_nested(column.type):
+            return column.to_pylist()
+        column = pc.dictionary_encode(column)
+    values = np.array([*column.dictionary.to_pylist(), None], dtype=object)
+    indices = pc.fill_null(column.indices, len(values) - 1).to_numpy()
+    return values[indices].tolist()
 
 
 # --------------------------------------------------------------------------- reconcile

@@ -324,6 +324,28 @@ def test_claims_table_written_in_parts_reads_back_as_the_claims_with_their_clust
     assert list(stages.read_claims(table)) == [replace(c, cluster_id=f"c{c.paragraph_ordinal}") for c in claims]
 
 
+def test_claims_read_back_share_one_object_per_repeated_string(tmp_path):
+    # reconciliation holds every claim: a boilerplate sentence stated by thousands of articles
+    # must not be a copy per claim
+    claims = [replace(CLAIM, article_id=f"a{i}", evidence="每月划入个人账户。" + "很长" * 50) for i in range(4)]
+    groups = [stages.ArticleClaims((claim,), [None if i % 2 else "c1"]) for i, claim in enumerate(claims)]
+    table = tmp_path / "claims.parquet"
+    stages.write_table_batches(table, "claims", stages.claims_tables(groups))
+    read = list(stages.read_claims(table))
+    assert read == [replace(c, cluster_id=None if i % 2 else "c1") for i, c in enumerate(claims)]
+    assert len({id(c.evidence) for c in read}) == 1
+    assert len({id(c.article_id) for c in read}) == 4
+
+
+@pytest.mark.parametrize("values", [["x", None, "x", "y"], [1.5, None, 1.5], [None, None], []])
+def test_shared_values_gives_the_column_as_python_values(values):
+    import pyarrow as pa
+
+    column = pa.array(values, type=pa.float64() if 1.5 in values else pa.string())
+    assert stages.shared_values(column) == values
+    assert stages.shared_values(column.dictionary_encode()) == values
+
+
 def test_claims_table_refuses_cluster_ids_that_do_not_match_its_claims():
     from pipelines import schemas
 
