@@ -323,6 +323,58 @@ def test_content_hash_does_not_depend_on_how_a_table_is_chunked():
     assert publish.content_hash(rechunked) == publish.content_hash(whole)
 
 
+@pytest.mark.parametrize("layout", publish.HASH_VERSIONS)
+@pytest.mark.parametrize(("first", "second"), [
+    (["ab", "c"], ["a", "bc"]),      # where one string ends
+    (["", None], [None, ""]),        # null is not the empty string
+    (["x"], ["y"]),
+    (["医保"], ["医疗"]),
+])
+def test_content_hash_tells_apart_columns_that_differ_in_one_cell(layout, first, second):
+    def with_titles(titles):
+        return tables(articles=[article(f"a{i}", f"https://www.shebao.example/yibao/{i}.html", title=title)
+                                for i, title in enumerate(titles)])
+
+    assert publish.content_hash(with_titles(first), layout) != publish.content_hash(with_titles(second), layout)
+
+
+def test_content_hash_layouts_differ_and_an_unknown_one_is_refused():
+    assert publish.content_hash(tables(), 1) != publish.content_hash(tables(), 2)
+    with pytest.raises(publish.CandidateError, match="unknown content hash layout 9"):
+        publish.content_hash(tables(), 9)
+
+
+def rehash_as_layout_one(release: Path) -> None:
+    """Rewrite a release's manifest as a version before hash layouts existed would have written it."""
+    path = release / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    files = publish.TableFiles({name: release / f"{name}.parquet" for name in TABLE_NAMES})
+    manifest["content_hash"] = publish.content_hash(files, 1)
+    del manifest["hash_version"]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_unchanged_content_against_a_release_hashed_the_old_way_is_not_published_again(tmp_path):
+    first = publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    rehash_as_layout_one(first.path)
+    again = publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    assert (again.published, again.version) == (False, first.version)
+    changed = publish.publish(tables(rules=rules_for((None, 70, 100.0), (70, None, 110.5))), tmp_path,
+                              pages=1, run_id=None)
+    assert changed.published and changed.parent == first.version
+    assert json.loads((changed.path / "manifest.json").read_text(encoding="utf-8"))["hash_version"] == 2
+
+
+def test_a_release_hashed_by_an_unknown_layout_is_followed_by_a_new_version(tmp_path, caplog):
+    first = publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    path = first.path / "manifest.json"
+    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), "hash_version": 9}),
+                    encoding="utf-8")
+    again = publish.publish(tables(), tmp_path, pages=1, run_id=None)
+    assert again.published and again.parent == first.version
+    assert "layout 9" in caplog.text
+
+
 def assert_every_version_complete(data_dir: Path) -> None:
     for release in publish.version_dirs(published(data_dir)):
         for name in TABLE_NAMES:
