@@ -9,8 +9,11 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import etree
 
+from extractors import html
 from extractors.cleaning import clean_text
+from extractors.decoding import decode_html
 from extractors.records import Paragraph, new_paragraph
 
 # The general rule clean_text implements: zero-width characters out, whitespace runs collapsed, ends stripped.
@@ -66,3 +69,55 @@ def test_new_paragraph_is_the_paragraph_the_dataclass_builds(ordinal: int, text:
     assert pickle.dumps(fast, 5) == pickle.dumps(built, 5)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.text = "changed"  # type: ignore[misc]
+
+
+# Pages whose bytes libxml2 may read as UTF-8 itself, and pages it must not (they go through the str).
+UTF8_PAGES = {
+    "plain": ("<html><head><meta charset='utf-8'><title>北京医保</title></head>"
+              "<body><h1>北京医保</h1><p>北京市退休人员每月划入100元。</p><p>a&nbsp;b &amp; c\r\n d</p></body></html>"),
+    "meta says gbk": ("<html><head><meta charset='gbk'><title>标题</title></head>"
+                      "<body><h1>标题</h1><p>上海市退休人员每月划入120元，70岁以上130元。</p></body></html>"),
+    "http-equiv gb2312": ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
+                          "</head><body><p>广州市按本人缴费基数的2%划入。😀</p></body></html>"),
+    "no head": "<div><p>深圳市退休人员每月划入200元。</p><!-- 注释 --><script>var p = '<p>';</script></div>",
+}
+# (a body the generic path finds: one paragraph of MIN_BODY_CHARS and more)
+_LONG = "北京市退休人员的个人账户每月定额划入100元，70周岁及以上的退休人员每月划入110元，由医保部门按月拨付到账。"
+NOT_UTF8_BYTES = {
+    "xml declaration": f"<?xml version='1.0' encoding='utf-8'?><html><body><p>{_LONG}</p></body></html>",
+    "byte order mark": f"\ufeff<html><body><p>{_LONG}</p></body></html>",
+    "replacement": f"<html><body><p>{_LONG}\ufffd</p></body></html>",
+}
+
+
+def _tree(root: etree._Element) -> str:
+    return etree.tostring(root.getroottree(), encoding="unicode")
+
+
+@pytest.mark.parametrize("name", sorted(UTF8_PAGES))
+def test_a_utf8_page_is_parsed_from_its_bytes_into_the_tree_its_text_gives(name: str) -> None:
+    body = UTF8_PAGES[name].encode()
+    decoded = decode_html(body, "text/html; charset=utf-8")
+    assert html._same_as_utf8(body, decoded, 0)
+    parser = etree.HTMLParser(no_network=True)
+    assert _tree(etree.fromstring(html._as_utf8(body), parser)) == _tree(etree.fromstring(decoded.text, parser))
+    root, _ = html._parse(body, "http://s.example/a.html", "text/html; charset=utf-8")
+    assert _tree(root) == _tree(etree.fromstring(decoded.text, parser))
+
+
+@pytest.mark.parametrize("name", sorted(NOT_UTF8_BYTES))
+def test_a_page_whose_text_is_not_its_clean_utf8_is_parsed_from_the_text(name: str) -> None:
+    body = NOT_UTF8_BYTES[name].encode()
+    decoded = decode_html(body, "text/html; charset=utf-8")
+    text, declarations = html._XML_DECLARATION.subn("", decoded.text, count=1)
+    assert not html._same_as_utf8(body, decoded, declarations)
+    article = html.parse_html(body, "http://s.example/a.html", content_type="text/html; charset=utf-8")
+    assert [p.text for p in article.paragraphs] == [text.split("<p>")[1].split("</p>")[0]]
+
+
+def test_a_gbk_page_is_parsed_from_its_text() -> None:
+    body = UTF8_PAGES["meta says gbk"].encode("gb18030")
+    decoded = decode_html(body, None)
+    assert decoded.encoding == "gb18030" and not html._same_as_utf8(body, decoded, 0)
+    article = html.parse_html(body, "http://s.example/a.html")
+    assert article.title == "标题" and article.paragraphs[0].text == "上海市退休人员每月划入120元，70岁以上130元。"
