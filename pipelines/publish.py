@@ -32,7 +32,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
@@ -207,20 +207,78 @@ def _content_digest() -> Any:
 
 
 def _hash_table(digest: Any, name: str, table: pa.Table, version: int = HASH_VERSION) -> None:
-    """Add one table's schema and rows, without its VOLATILE_COLUMNS, to a content hash."""
+    """Add one table's schema and rows, without its VOLATILE_COLUMNS, to a content hash. Layout 1
+    took the columns' types as the table spelled them (a list's item is `element` when read from
+    Parquet); layout 2 takes the published schema's, whatever the table's origin."""
+    _hash_header(digest, name, table.schema if version == 1 else SCHEMAS[name], table.num_rows, version)
+    for start in range(0, table.num_rows, HASH_BATCH_ROWS):
+        _hash_slice(digest, name, table.slice(start, HASH_BATCH_ROWS), version)
+
+
+def _hash_header(digest: Any, name: str, schema: pa.Schema, num_rows: int, version: int) -> None:
+    """What a content hash takes of a table before its rows: name, row count, columns and types."""
     if version not in HASH_VERSIONS:
         raise CandidateError(f"unknown content hash layout {version}; this version writes {HASH_VERSION}")
-    table = table.drop_columns([c for c in VOLATILE_COLUMNS.get(name, ()) if c in table.column_names])
-    digest.update(f"table={name} rows={table.num_rows}\n".encode())
-    for column_field in table.schema:
-        digest.update(f"{column_field.name}:{column_field.type}\n".encode())
-    for start in range(0, table.num_rows, HASH_BATCH_ROWS):
-        for column in table.slice(start, HASH_BATCH_ROWS).columns:
-            if version == 1:
-                digest.update(json.dumps(column.to_pylist(), default=_json_default, ensure_ascii=False).encode())
-            else:
-                for part in _value_bytes(column.combine_chunks()):
-                    digest.update(part)
+    digest.update(f"table={name} rows={num_rows}\n".encode())
+    for column_field in schema:
+        if column_field.name not in VOLATILE_COLUMNS.get(name, ()):
+            digest.update(f"{column_field.name}:{column_field.type}\n".encode())
+
+
+def _hash_slice(digest: Any, name: str, rows: pa.Table, version: int) -> None:
+    """Add one HASH_BATCH_ROWS slice of a table (the last may be shorter) to a content hash."""
+    rows = rows.drop_columns([c for c in VOLATILE_COLUMNS.get(name, ()) if c in rows.column_names])
+    for column in rows.columns:
+        if version == 1:
+            digest.update(json.dumps(column.to_pylist(), default=_json_default, ensure_ascii=False).encode())
+        else:
+            for part in _value_bytes(column.combine_chunks()):
+                digest.update(part)
+
+
+def _write_hashed(name: str, tables: Mapping[str, pa.Table], path: Path, digest: Any) -> int:
+    """Write one table of a candidate (conformed to its schema, flushed to disk) a HASH_BATCH_ROWS
+    slice at a time, adding it to the content hash; a table given by its file (`TableFiles`) is
+    read a batch at a time, so the candidate holds one slice, not the whole table. Returns its rows."""
+    num_rows, given, batches = _table_batches(tables, name)
+    _conform(name, given.empty_table())  # a table that cannot fit is refused before its first slice
+    _hash_header(digest, name, SCHEMAS[name], num_rows, HASH_VERSION)
+    schema = with_pandas_metadata(SCHEMAS[name].empty_table()).schema
+    with open(path, "wb") as sink, pq.ParquetWriter(sink, schema, compression=COMPRESSION) as writer:
+        for rows in _fixed_slices(batches, HASH_BATCH_ROWS):
+            conformed = _conform(name, rows)
+            writer.write_table(conformed.replace_schema_metadata(schema.metadata))
+            _hash_slice(digest, name, conformed, HASH_VERSION)
+        writer.close()
+        sink.flush()
+        os.fsync(sink.fileno())
+    return num_rows
+
+
+def _table_batches(tables: Mapping[str, pa.Table], name: str) -> tuple[int, pa.Schema, Iterator[pa.RecordBatch]]:
+    """(row count, schema, record batches) of one table; read from its Parquet file a batch at a
+    time when given as TableFiles."""
+    if isinstance(tables, TableFiles):
+        return tables.batches(name)
+    table = tables[name]
+    return table.num_rows, table.schema, iter(table.to_batches())
+
+
+def _fixed_slices(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
+    """The rows of record batches regrouped into tables of exactly `size` rows (the last may be
+    shorter), whatever the batches' sizes: content hash slices fall at fixed row numbers."""
+    pending: list[pa.Table] = []
+    count = 0
+    for batch in batches:
+        pending.append(pa.Table.from_batches([batch]))
+        count += batch.num_rows
+        while count >= size:
+            joined = pa.concat_tables(pending)
+            yield joined.slice(0, size)
+            rest = joined.slice(size)
+            pending, count = ([rest] if rest.num_rows else []), rest.num_rows
+    if count:
+        yield pa.concat_tables(pending)
 
 
 def _value_bytes(array: pa.Array) -> Iterator[Any]:
@@ -256,13 +314,19 @@ def _little_endian(array: pa.Array) -> bytes:
 
 
 class TableFiles(Mapping[str, pa.Table]):
-    """Tables named by their Parquet files, each read only when asked for (for `write_candidate`)."""
+    """Tables named by their Parquet files, each read only when asked for; `write_candidate` reads
+    them a batch at a time."""
 
     def __init__(self, paths: Mapping[str, Path]) -> None:
         self.paths = dict(paths)
 
     def __getitem__(self, name: str) -> pa.Table:
         return pq.read_table(self.paths[name])
+
+    def batches(self, name: str) -> tuple[int, pa.Schema, Iterator[pa.RecordBatch]]:
+        """(row count, schema, record batches) of one table, its file read a batch at a time."""
+        parquet = pq.ParquetFile(self.paths[name])
+        return parquet.metadata.num_rows, parquet.schema_arrow, parquet.iter_batches(batch_size=HASH_BATCH_ROWS)
 
     def __contains__(self, name: object) -> bool:  # Mapping's default would read the table
         return name in self.paths
@@ -343,11 +407,7 @@ def _write_candidate_files(candidate: Path, tables: Mapping[str, pa.Table], run:
     the directory entry, on disk."""
     digest, rows = _content_digest(), {}
     for name in TABLE_NAMES:
-        table = _conform(name, tables[name])
-        _write_table(table, candidate / f"{name}.parquet")
-        _hash_table(digest, name, table, HASH_VERSION)
-        rows[name] = table.num_rows
-        del table  # the next table is read only now
+        rows[name] = _write_hashed(name, tables, candidate / f"{name}.parquet", digest)
     _write_json(candidate / MANIFEST_NAME, {
         **run,
         "state": "candidate",

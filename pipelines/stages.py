@@ -428,7 +428,9 @@ class ArticlePaths:
 
 def write_articles(paths: ArticlePaths, merged: Iterable[MergedArticle]) -> int:
     """The articles stream (bodiless) and table, plus the claims and prepared paragraphs streams beside
-    them (all in the same article order, each file written atomically); returns the row count."""
+    them (all in the same article order, each file written atomically); returns the row count. The
+    streams are written as the articles come (the prepared paragraphs hold the bodies); only a table
+    batch of bodiless articles is held."""
     finals = (paths.records, paths.extracted, paths.prepared, paths.table)
     temporary = [path.with_name(path.name + ".tmp") for path in finals]
     for path in finals:
@@ -437,17 +439,23 @@ def write_articles(paths: ArticlePaths, merged: Iterable[MergedArticle]) -> int:
     with contextlib.ExitStack() as stack:
         records, claims, prepared = (stack.enter_context(path.open("wb")) for path in temporary[:3])
         table = stack.enter_context(pq.ParquetWriter(temporary[3], schemas.schema_of("articles")))
-        for batch in batched(merged, TABLE_BATCH):
-            for item in batch:
-                records.write(item.record)
-                claims.write(item.claims)
-                prepared.write(item.paragraphs)
-            table.write_table(schemas.articles_table([item.article for item in batch],
-                                                     paragraph_counts=[item.n_paragraphs for item in batch]))
+        for batch in batched(_streamed(merged, records, claims, prepared), TABLE_BATCH):
+            table.write_table(schemas.articles_table([article for article, _ in batch],
+                                                     paragraph_counts=[count for _, count in batch]))
             rows += len(batch)
     for tmp, final in zip(temporary, finals, strict=True):
         os.replace(tmp, final)
     return rows
+
+
+def _streamed(merged: Iterable[MergedArticle], records: IO[bytes], claims: IO[bytes],
+              prepared: IO[bytes]) -> Iterator[tuple[Article, int]]:
+    """Each merged article's record bytes written to their streams; yields (article, paragraph count)."""
+    for item in merged:
+        records.write(item.record)
+        claims.write(item.claims)
+        prepared.write(item.paragraphs)
+        yield item.article, item.n_paragraphs
 
 
 def dedup(articles: Sequence[Article], work_dir: Path, chunk: int = DEDUP_CHUNK) -> list[ParagraphRow]:

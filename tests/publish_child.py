@@ -39,7 +39,7 @@ def pause(point: str, go_file: Path | None) -> None:
 
 def install_pause(point: str, go_file: Path | None) -> None:
     """Wrap the publish step named by `point` so that it pauses first."""
-    names = {"write": "_write_table", "diff": "diff_releases", "swap": "_swap_latest"}
+    names = {"write": "_write_hashed", "diff": "diff_releases", "swap": "_swap_latest"}
     original = getattr(publish, names[point])
     calls = {"n": 0}
 
