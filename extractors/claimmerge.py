@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from extractors.agebands import AgeBand, close_pairs
-from extractors.records import Claim
+from extractors.records import Claim, new_claim
 
 if TYPE_CHECKING:
     from extractors.claims import Evidence
@@ -198,7 +198,7 @@ def _new_claim(
     """A claim with the draft's place, people, band and provenance, and the given values."""
     d = e.draft
     band = d.band or ALL_AGES
-    return Claim(
+    return new_claim(
         region=d.regions[0].name,
         region_code=d.regions[0].code,
         population=d.population,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 import re
 
@@ -14,7 +15,7 @@ from lxml import etree
 from extractors import html
 from extractors.cleaning import clean_text
 from extractors.decoding import decode_html
-from extractors.records import Paragraph, new_paragraph
+from extractors.records import Claim, Paragraph, new_claim, new_paragraph
 
 # The general rule clean_text implements: zero-width characters out, whitespace runs collapsed, ends stripped.
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -121,3 +122,30 @@ def test_a_gbk_page_is_parsed_from_its_text() -> None:
     assert decoded.encoding == "gb18030" and not html._same_as_utf8(body, decoded, 0)
     article = html.parse_html(body, "http://s.example/a.html")
     assert article.title == "标题" and article.paragraphs[0].text == "上海市退休人员每月划入120元，70岁以上130元。"
+
+
+CLAIM_VALUES = {
+    "region": "北京市", "region_code": "110000", "population": "retiree", "age_min": None, "age_max": 70,
+    "method": "fixed", "monthly_yuan": 100.0, "amount_yuan": 100.0, "period": "month", "ratio_min": None,
+    "ratio_max": None, "base": None, "approximate": False, "deduction_yuan": None,
+    "evidence": "北京市70岁以下的退休人员每月划入100元。", "article_id": "a1", "paragraph_ordinal": 3,
+}
+
+
+def test_new_claim_takes_the_claim_fields_in_their_order() -> None:
+    public = [name for name in inspect.signature(new_claim).parameters if not name.startswith("_")]
+    assert public == [f.name for f in dataclasses.fields(Claim)]
+
+
+@pytest.mark.parametrize(
+    "extra", [{}, {"cluster_id": "c9", "evidence_more": ("又一句。",)}, {"method": "ratio", "ratio_min": 0.02}]
+)
+def test_new_claim_is_the_claim_the_dataclass_builds(extra: dict) -> None:
+    values = {**CLAIM_VALUES, **extra}
+    fast, built = new_claim(**values), Claim(**values)
+    assert type(fast) is Claim
+    assert fast == built and hash(fast) == hash(built) and repr(fast) == repr(built)
+    assert pickle.dumps(fast, 5) == pickle.dumps(built, 5)
+    assert dataclasses.replace(fast, age_max=80) == dataclasses.replace(built, age_max=80)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.region = "上海市"  # type: ignore[misc]
