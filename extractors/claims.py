@@ -104,6 +104,14 @@ def _scan(text: str, ctx: SentenceContext) -> tuple[Draft, ...]:
     return tuple(scan(text, ctx))
 
 
+@lru_cache(maxsize=SCAN_CACHE_SIZE)
+def _scan_sentence(text: str, fallback: tuple[Region, ...], base: str | None, credit: bool,
+                   prior: tuple[float, str | None] | None) -> tuple[Draft, ...]:
+    """``_scan`` of a sentence of prose, remembered by the parts of its context: a repeated sentence
+    costs no SentenceContext (a frozen dataclass, hashed and compared in Python) until it is new."""
+    return tuple(scan(text, SentenceContext(fallback=fallback, base=base, credit_context=credit, prior_amount=prior)))
+
+
 @lru_cache(maxsize=SENTENCES_CACHE_SIZE)
 def _sentences(text: str) -> tuple[Span, ...]:
     """``split_sentences`` remembered (Spans are immutable, so sharing them is safe)."""
@@ -163,13 +171,13 @@ def _read_paragraph(
     fallback, prior = outer, carried
     listed = _places(paragraphs[index - 1].text, seo) if index and paragraphs[index - 1].kind == "p" else ()
     for sentence in _sentences(paragraph.text):
-        ctx = SentenceContext(
-            fallback=_counted(sentence.text, listed, seo) or fallback,
-            base=base,
-            credit_context=credit,
-            prior_amount=prior[1] if prior and prior[0] == fallback else None,
+        drafts = _scan_sentence(
+            sentence.text,
+            _counted(sentence.text, listed, seo) or fallback,
+            base,
+            credit,
+            prior[1] if prior and prior[0] == fallback else None,
         )
-        drafts = _scan(sentence.text, ctx)
         found += [Evidence(d, sentence.text, paragraph.ordinal) for d in drafts]
         named = _single_place(sentence.text, seo)
         fallback = fallback if named is None else named

@@ -12,10 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from extractors import html
+from extractors import claims, html
 from extractors.cleaning import clean_text
 from extractors.decoding import decode_html
+from extractors.drafts import SentenceContext
 from extractors.records import Claim, Paragraph, new_claim, new_paragraph
+from extractors.regions import lookup
+from extractors.sentencescan import scan
 
 # The general rule clean_text implements: zero-width characters out, whitespace runs collapsed, ends stripped.
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -149,3 +152,22 @@ def test_new_claim_is_the_claim_the_dataclass_builds(extra: dict) -> None:
     assert dataclasses.replace(fast, age_max=80) == dataclasses.replace(built, age_max=80)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.region = "上海市"  # type: ignore[misc]
+
+
+BEIJING = lookup("北京市")
+SCANNED = [
+    ("北京市70岁以下的退休人员每月划入100元，70岁及以上的每月划入110元。", (), None, False, None),
+    ("70周岁以上的每月多划入10元。", (BEIJING,), None, True, (100.0, "month")),
+    ("退休人员按本人养老金的2%划入个人账户。", (BEIJING,), "individual_pension", True, None),
+    ("一般按2%左右划入。", (), None, False, None),
+]
+
+
+@pytest.mark.parametrize(("text", "fallback", "base", "credit", "prior"), SCANNED)
+def test_scan_sentence_reads_what_scan_reads_with_that_context(text: str, fallback: tuple, base: str | None,
+                                                               credit: bool, prior: tuple | None) -> None:
+    context = SentenceContext(fallback=fallback, base=base, credit_context=credit, prior_amount=prior)
+    expected = tuple(scan(text, context))
+    assert claims._scan_sentence(text, fallback, base, credit, prior) == expected
+    assert claims._scan_sentence(text, fallback, base, credit, prior) == expected  # remembered
+    assert expected or text == "一般按2%左右划入。"
