@@ -60,7 +60,8 @@ LABELS = ("相关推荐", "相关阅读", "相关文章", "相关链接", "相�
 _LABEL_WORDS = "|".join(LABELS)
 # Decoration around a label: brackets and bullets before, brackets, arrows and a count after
 # (【相关推荐】, ▶ 热门文章, 网友评论（2）, 最新评论 3条, 相关阅读>>; dede_label_variants).
-_OPEN = r"[【\[〖「『《<(（■□●◆◇▶►▪•·*#\s]*"
+_OPEN_MARKS = "【[〖「『《<(（■□●◆◇▶►▪•·*#"
+_OPEN = rf"[{_OPEN_MARKS.replace('[', chr(92) + '[')}\s]*"
 _CLOSE = r"[】\]〗」』》>)）\s]*"
 _COUNT = r"(?:[（(]\s*\d+\s*(?:条|人)?\s*[)）]|\d+\s*条)?"
 LABEL_TEXT = re.compile(rf"^{_OPEN}({_LABEL_WORDS}){_CLOSE}{_COUNT}\s*[:：]?{_CLOSE}$")
@@ -101,13 +102,18 @@ HEADING_MAX_CHARS = 40  # a bold-only or numbered line longer than this is prose
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d))")
 SENTENCE_PUNCT = re.compile(r"[。；;，,！!]")
 # Lines that are article metadata, not body: 发布时间/来源/作者/浏览 …
-META_LINE = re.compile(r"^[（(【\[]?\s*(发布时间|发布日期|发表时间|发表于|更新时间|时间|日期|来源|作者|编辑|责任编辑|浏览|阅读|点击|字号)\s*[:：]")
+META_WORDS = ("发布时间", "发布日期", "发表时间", "发表于", "更新时间", "时间", "日期", "来源", "作者", "编辑", "责任编辑",
+              "浏览", "阅读", "点击", "字号")
+_META_OPEN_MARKS = "（(【["
+META_LINE = re.compile(rf"^[{_META_OPEN_MARKS.replace('[', chr(92) + '[')}]?\s*({'|'.join(META_WORDS)})\s*[:：]")
 META_MAX_CHARS = 80
 _STARTS_WITH_DATE = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 # Reader comments quoted without any markup that says so (网友“老李”：…, 匿名用户：…): never article text.
-COMMENT_LINE = re.compile(r"^(网友|匿名用户|匿名网友|热心网友|游客|用户\d*)\s*[“\"「]?[^：:，。“”]{0,16}[”\"」]?\s*[：:]")
+COMMENTERS = ("网友", "匿名用户", "匿名网友", "热心网友", "游客", r"用户\d*")
+COMMENT_LINE = re.compile(rf"^({'|'.join(COMMENTERS)})" + r"\s*[“\"「]?[^：:，。“”]{0,16}[”\"」]?\s*[：:]")
 # Lines that navigate between articles.
-NAV_LINE = re.compile(r"^(上一篇|下一篇|上一页|下一页|返回列表|返回首页|分享到|打印本页|关闭窗口)")
+NAV_WORDS = ("上一篇", "下一篇", "上一页", "下一页", "返回列表", "返回首页", "分享到", "打印本页", "关闭窗口")
+NAV_LINE = re.compile(f"^({'|'.join(NAV_WORDS)})")
 
 CONTAINER_TAGS = frozenset({"div", "article", "section", "main", "td", "body", "center", "font", "span"})
 BLOCK_TAGS = frozenset({"p", "div", "article", "section", "main", "ul", "ol", "dl", "dt", "dd", "li", "table",
@@ -654,6 +660,19 @@ def _int(value: str | None) -> int:
 # One test for every line start that the checks below look at (label, byline, navigation, comment).
 _SUSPECT_START = re.compile("|".join(f"(?:{p.pattern})" for p in (LABEL_START, META_LINE, _DATE_PREFIX, NAV_LINE,
                                                                   COMMENT_LINE)))
+# The characters such a line can start with, besides whitespace (\s) and decimal digits (\d): the
+# opening marks and first letters of those patterns' words. A line starting with any other character
+# is plain body without running the regex (its dozens of alternatives cost 10x this set lookup).
+_SUSPECT_FIRST = frozenset(_OPEN_MARKS + _META_OPEN_MARKS
+                           + "".join(word[0] for word in (*LABELS, *META_WORDS, *NAV_WORDS, *COMMENTERS)))
+
+
+def _is_suspect(text: str) -> bool:
+    """True when a line may be a label, byline, navigation or comment line (_SUSPECT_START matches)."""
+    first = text[:1]  # ("" is in no set and neither decimal nor space; the regex matches no empty line)
+    if first not in _SUSPECT_FIRST and not first.isdecimal() and not first.isspace():
+        return False
+    return _SUSPECT_START.match(text) is not None
 
 
 def body_blocks(roots: Iterable[etree._Element], title: str | None = None,
@@ -667,7 +686,7 @@ def body_blocks(roots: Iterable[etree._Element], title: str | None = None,
     blocks: list[Block] = []
     for root in roots:
         for block in walk(root):
-            if _SUSPECT_START.match(block.text) is None and block.text != title:  # most lines: plain body
+            if not _is_suspect(block.text) and block.text != title:  # most lines: plain body
                 blocks.append(block)
                 continue
             if LABEL_START.match(block.text) and is_label_line(block.text):

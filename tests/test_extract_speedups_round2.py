@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from extractors import claims, html
+from extractors import claims, generic, html
 from extractors.cleaning import clean_text
 from extractors.decoding import decode_html
 from extractors.drafts import SentenceContext
@@ -171,3 +171,30 @@ def test_scan_sentence_reads_what_scan_reads_with_that_context(text: str, fallba
     assert claims._scan_sentence(text, fallback, base, credit, prior) == expected
     assert claims._scan_sentence(text, fallback, base, credit, prior) == expected  # remembered
     assert expected or text == "一般按2%左右划入。"
+
+
+# Lines that open like a label, byline, navigation or comment line, and their neighbours.
+_LINE_STARTS = [*generic.LABELS, *generic.META_WORDS, *generic.NAV_WORDS, "网友", "匿名用户", "热心网友", "游客", "用户12",
+                "2026-03-08", "２０２６年3月8日", "北京市", "一、", "（二）"]
+_LINE_ALPHABET = list(generic._OPEN_MARKS + generic._META_OPEN_MARKS + "】]：: \u3000\xa0１2｜|“”老李评论北京市每月")
+
+
+@pytest.mark.parametrize("start", _LINE_STARTS)
+@pytest.mark.parametrize("mark", ["", "【", "▶ ", "（", "  ", "\u3000"])
+def test_is_suspect_agrees_with_the_line_start_regex(start: str, mark: str) -> None:
+    for line in (f"{mark}{start}", f"{mark}{start}：2026-03-08", f"{mark}{start}】湖州…；衢州…", f"{mark}{start}（2）"):
+        assert generic._is_suspect(line) is (generic._SUSPECT_START.match(line) is not None), line
+
+
+@given(st.lists(st.sampled_from(_LINE_STARTS + _LINE_ALPHABET), max_size=6).map("".join))
+def test_is_suspect_agrees_with_the_line_start_regex_on_any_line(line: str) -> None:
+    assert generic._is_suspect(line) is (generic._SUSPECT_START.match(line) is not None)
+
+
+def test_the_line_patterns_are_built_from_their_word_lists_as_they_were_written() -> None:
+    assert generic.META_LINE.pattern == (r"^[（(【\[]?\s*(发布时间|发布日期|发表时间|发表于|更新时间|时间|日期|来源|作者|编辑"
+                                         r"|责任编辑|浏览|阅读|点击|字号)\s*[:：]")
+    assert generic.NAV_LINE.pattern == r"^(上一篇|下一篇|上一页|下一页|返回列表|返回首页|分享到|打印本页|关闭窗口)"
+    assert generic.COMMENT_LINE.pattern == (r"^(网友|匿名用户|匿名网友|热心网友|游客|用户\d*)"
+                                            r"\s*[“\"「]?[^：:，。“”]{0,16}[”\"」]?\s*[：:]")
+    assert generic.LABEL_START.pattern.startswith(r"[【\[〖「『《<(（■□●◆◇▶►▪•·*#\s]*(?:相关推荐|")
