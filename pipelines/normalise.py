@@ -213,6 +213,12 @@ def template_and_signature(text: str, places: Sequence[str] = ()) -> tuple[str, 
 @functools.lru_cache(maxsize=PARAGRAPH_CACHE_SIZE)
 def _template_and_signature(text: str, places: tuple[str, ...]) -> tuple[str, str, str]:
     normalised = normalise(text)
+    if places:
+        pattern = _place_pattern(places)[0]
+        if pattern is None or pattern.search(normalised) is None:
+            # the places do not occur: the same as without them, which a boilerplate paragraph of
+            # articles about other cities has worked out already
+            return _template_and_signature(text, ())
     spans = find_places(normalised, places)
     return normalised, _mask(normalised, spans), _signature(normalised, spans)
 

@@ -22,6 +22,7 @@ from pipelines.normalise import (
     norm_hash,
     normalise,
     shingle_hashes,
+    template_and_signature,
     value_signature,
 )
 
@@ -185,3 +186,16 @@ def test_mask_template_drops_leading_list_markers(a: str, b: str) -> None:
 
 def test_mask_template_keeps_a_leading_decimal_as_a_number() -> None:
     assert mask_template("1.5倍计入") == NUMBER_MARK + "计入"
+
+
+@pytest.mark.parametrize(("text", "same_as_without"), [
+    ("退休人员每月划入个人账户100元。", True),     # the article's city does not occur
+    ("大同退休人员每月划入个人账户100元。", False),  # it does, in a short form found only as
+    ("大同的退休人员每月划入100元。", False),        # the article's city (not in free text)
+])
+def test_a_paragraph_without_the_articles_places_is_read_as_without_them(text, same_as_without):
+    from pipelines.normalise import _template_and_signature
+
+    _template_and_signature.cache_clear()  # computed afresh, not taken from an earlier test
+    with_places = template_and_signature(text, ("大同市",))
+    assert (with_places == template_and_signature(text, ())) is same_as_without
