@@ -524,14 +524,20 @@ def walk(el: etree._Element, kind: str = "p", out: list[Block] | None = None) ->
     """Blocks of an element in document order: headings, paragraphs split at <br>, list items, table rows."""
     out = [] if out is None else out
     tag = el.tag
-    if not isinstance(tag, str):
-        return out
+    if isinstance(tag, str):
+        _walk_element(el, tag, kind, out)
+    return out
+
+
+def _walk_element(el: etree._Element, tag: str, kind: str, out: list[Block]) -> None:
+    """`walk` of an element whose tag the caller has read (each read of .tag builds a new str)."""
     if len(el) == 0 and tag not in HEADING_TAGS and tag != "h1":  # a leaf: plain text, no links to weigh
         if text := clean_text(el.text):
-            out.append(Block("heading" if _is_heading_line(text, False) else "li" if tag in ("li", "dd") else kind, text))
-        return out
+            heading = len(text) <= HEADING_MAX_CHARS and _is_heading_line(text, False)  # (prose: no call)
+            out.append(Block("heading" if heading else "li" if tag in ("li", "dd") else kind, text))
+        return
     if _is_link_block(el):
-        return out
+        return
     if tag == "table" and not _is_layout_table(el):
         out.extend(_caption(el))
         out.extend(_table_rows(el))
@@ -543,13 +549,14 @@ def walk(el: etree._Element, kind: str = "p", out: list[Block] | None = None) ->
             out.append(Block("heading", text))
     else:
         _walk_mixed(el, "li" if tag in ("li", "dd") else kind, out)
-    return out
 
 
 def _walk_mixed(el: etree._Element, kind: str, out: list[Block]) -> None:
-    """Mixed content: inline text accumulates into a line; <br> and block children end the line."""
+    """Mixed content: inline text accumulates into a line; <br> and block children end the line.
+    Whitespace that would open a line is not kept: a line's text is stripped, and a line of only
+    whitespace is no block (the line break between two blocks then costs no _emit)."""
     text = el.text  # (each read of .text or .tail decodes the node's text again)
-    parts: list[tuple[str, bool]] = [(text, False)] if text else []
+    parts: list[tuple[str, bool]] = [(text, False)] if text and not text.isspace() else []
     for child in el:
         tag = child.tag
         if not isinstance(tag, str):
@@ -559,10 +566,10 @@ def _walk_mixed(el: etree._Element, kind: str, out: list[Block]) -> None:
         elif tag in BLOCK_TAGS or (len(child) and _HOLDS_LINES(child)):
             if parts:
                 _emit(out, parts, kind)
-            walk(child, kind, out)
+            _walk_element(child, tag, kind, out)
         else:
             parts.append((element_text(child), _is_bold(child)))
-        if tail := child.tail:
+        if (tail := child.tail) and (parts or not tail.isspace()):
             parts.append((tail, False))
     _emit(out, parts, kind)
 

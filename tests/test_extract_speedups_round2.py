@@ -198,3 +198,23 @@ def test_the_line_patterns_are_built_from_their_word_lists_as_they_were_written(
     assert generic.COMMENT_LINE.pattern == (r"^(网友|匿名用户|匿名网友|热心网友|游客|用户\d*)"
                                             r"\s*[“\"「]?[^：:，。“”]{0,16}[”\"」]?\s*[：:]")
     assert generic.LABEL_START.pattern.startswith(r"[【\[〖「『《<(（■□●◆◇▶►▪•·*#\s]*(?:相关推荐|")
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<div>\n<p>北京市每月划入100元。</p>\n<p>上海市每月划入120元。</p>\n</div>",
+         [("p", "北京市每月划入100元。"), ("p", "上海市每月划入120元。")]),
+        ("<div>\n <b>一、标准</b>\xa0<br>\n第一行<br/>\u3000第二行 <span></span>\n</div>",
+         [("heading", "一、标准"), ("p", "第一行"), ("p", "第二行")]),
+        ("<div> <strong>加粗</strong> <strong>标题</strong> <p>正文一段较长的文字，说明个人账户每月划入的标准。</p> 尾巴</div>",
+         [("heading", "加粗 标题"), ("p", "正文一段较长的文字，说明个人账户每月划入的标准。"), ("p", "尾巴")]),
+        ("<ul>\n<li>70岁以下：每月100元</li>\n<li> 70岁及以上：<b>每月110元</b> </li>\n</ul>",
+         [("li", "70岁以下：每月100元"), ("li", "70岁及以上：每月110元")]),
+        ("<div>\u200b<br>\n<img src='x.png'>\n<br></div>", []),
+    ],
+    ids=["block-children", "br-lines", "inline-then-block", "list", "nothing-but-space"],
+)
+def test_walk_turns_mixed_content_into_its_lines(markup: str, expected: list[tuple[str, str]]) -> None:
+    root = etree.fromstring(f"<html><body>{markup}</body></html>", etree.HTMLParser()).find("body")[0]
+    assert [(b.kind, b.text) for b in generic.walk(root)] == expected
