@@ -255,6 +255,7 @@ def reconciled(
         list(stages.read_claims(Path(claims.table))),
         stages.read_records(Path(articles.work.records)),
         pipeline.overrides_file(),
+        workers=pipeline.parse_workers,
         log=context.log,
     )
     rules = save_stage(pipeline, "credit_rules", result.credit_rules)

@@ -11,8 +11,10 @@ those of the chosen value; unresolved and overridden rows show all claims of the
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,22 +79,19 @@ def group_claims(claims: Iterable[Claim]) -> dict[Key, list[Claim]]:
 
 
 def reconcile(
-    claims: Sequence[Claim], articles: Mapping[str, Article], overrides: Sequence[Override] = ()
+    claims: Sequence[Claim], articles: Mapping[str, Article], overrides: Sequence[Override] = (),
+    *, workers: int = 1,
 ) -> Reconciliation:
-    """All claims → credit_rules, conflicts, consistency findings and the overrides that matched nothing."""
+    """All claims → credit_rules, conflicts, consistency findings and the overrides that matched
+    nothing. Keys are reconciled by `workers` processes (1 = in this one); the result is the same."""
     groups = group_claims(claims)
-    rules: list[CreditRule] = []
-    conflicts: list[Conflict] = []
-    used: set[int] = set()
-    for key in sorted(groups, key=sort_key):
-        override_index = _find_override(key, groups[key], overrides)
-        if override_index is not None:
-            used.add(override_index)
-        override = overrides[override_index] if override_index is not None else None
-        rule, conflict = reconcile_key(groups[key], articles, override)
-        rules.append(rule)
-        if conflict is not None:
-            conflicts.append(conflict)
+    keys = sorted(groups, key=sort_key)
+    chosen = [_find_override(key, groups[key], overrides) for key in keys]
+    tasks = [(key, None if index is None else overrides[index]) for key, index in zip(keys, chosen, strict=True)]
+    outcomes = _reconcile_keys(tasks, groups, articles, workers)
+    rules = [rule for rule, _ in outcomes]
+    conflicts = [conflict for _, conflict in outcomes if conflict is not None]
+    used = {index for index in chosen if index is not None}
     unmatched = [item for index, item in enumerate(overrides) if index not in used]
     findings = sorted(
         check_rules(rules) + check_claims(claims), key=lambda f: (f.kind, f.key, f.message)
@@ -100,6 +99,36 @@ def reconcile(
     return Reconciliation(
         credit_rules=rules, conflicts=conflicts, findings=findings, unmatched_overrides=unmatched
     )
+
+
+# Start method of the reconciliation workers: they inherit the claims instead of receiving them
+# (POSIX only; elsewhere keys are reconciled in process).
+FORK_METHOD = "fork"
+# What a reconciliation worker reads, set by the parent just before it forks its workers.
+_SHARED: tuple[Mapping[Key, list[Claim]], Mapping[str, Article]] | None = None
+
+
+def _reconcile_keys(tasks: Sequence[tuple[Key, Override | None]], groups: Mapping[Key, list[Claim]],
+                    articles: Mapping[str, Article], workers: int) -> list[tuple[CreditRule, Conflict | None]]:
+    """`reconcile_key` of every (key, override), in order, by `workers` forked processes that
+    inherit the claims (only each key's rule and conflict travel back)."""
+    global _SHARED
+    if workers <= 1 or len(tasks) < 2 or FORK_METHOD not in multiprocessing.get_all_start_methods():
+        return [reconcile_key(groups[key], articles, override) for key, override in tasks]
+    _SHARED = (groups, articles)
+    try:
+        context = multiprocessing.get_context(FORK_METHOD)
+        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
+            return list(pool.map(_reconcile_shared, tasks))
+    finally:
+        _SHARED = None
+
+
+def _reconcile_shared(task: tuple[Key, Override | None]) -> tuple[CreditRule, Conflict | None]:
+    assert _SHARED is not None, "reconciliation worker started without the claims"
+    groups, articles = _SHARED
+    key, override = task
+    return reconcile_key(groups[key], articles, override)
 
 
 def _find_override(key: Key, claims: Sequence[Claim], overrides: Sequence[Override]) -> int | None:

@@ -51,8 +51,8 @@ class PipelineConfig(dg.ConfigurableResource):
     workers: int = Field(
         default=0,
         ge=0,
-        description="Processes that parse pages and extract claims; 0 = one per CPU core, 1 = in the "
-        "run's own process. Results are the same for any count.",
+        description="Processes that parse pages and extract claims, and that reconcile rules; 0 = one "
+        "per CPU core, 1 = in the run's own process. Results are the same for any count.",
     )
 
     @property

@@ -631,12 +631,14 @@ def reconcile_stage(
     articles: Iterable[Article],
     overrides_path: Path,
     *,
+    workers: int = 1,
     log: logging.Logger = LOG,
 ) -> Reconciliation:
-    """Reconcile claims into credit rules and conflicts, applying the reviewer's overrides."""
+    """Reconcile claims into credit rules and conflicts, applying the reviewer's overrides (keys
+    spread over `workers` processes)."""
     overrides = load_overrides(overrides_path)
     by_id = {article.article_id: slim(article) for article in articles}
-    result = reconcile(claims, by_id, overrides)
+    result = reconcile(claims, by_id, overrides, workers=workers)
     for override in result.unmatched_overrides:
         log.warning("override in %s matched no rule: %s", overrides_path, override)
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from datetime import datetime
@@ -148,3 +149,20 @@ def test_an_override_beats_the_newer_sources_of_the_changed_region(site):
         "override by 审核员: 新标准尚未执行",
     )
     assert result.unmatched_overrides == []
+
+
+def test_keys_reconciled_by_worker_processes_give_the_same_result(site):
+    facts, serial = site
+    changed = facts.changed_region
+    originals = [a for a in facts.articles if a.duplicate_of is None]
+    articles = {a.url_path: _article(a) for a in originals}
+    claims = [claim for a in originals for claim in _claims(a)]
+    override = Override(region=changed.region, region_code=changed.region_code, population=changed.population,
+                        age_min=changed.age_min, age_max=changed.age_max,
+                        values=(("monthly_yuan", changed.old_monthly_yuan),), reviewer="审核员",
+                        note="新标准尚未执行", date=dt.date(2026, 11, 1), line=1)
+    unmatched = dataclasses.replace(override, region="不存在", region_code="999999")
+    assert reconcile(claims, articles, workers=2) == serial
+    with_overrides = reconcile(claims, articles, [override, unmatched])
+    assert reconcile(claims, articles, [override, unmatched], workers=2) == with_overrides
+    assert with_overrides.unmatched_overrides == [unmatched]

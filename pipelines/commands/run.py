@@ -260,7 +260,8 @@ def data_dir_lock(data_dir: Path, wait_s: float) -> Iterator[None]:
 @click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Reviewer overrides file (TOML). Default: data/overrides.toml of the checkout.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Processes that parse pages and extract claims: 0 = one per CPU core, 1 = in this process.")
+              help="Processes that parse pages and extract claims, and that reconcile rules: 0 = one per "
+              "CPU core, 1 = in this process.")
 @click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=DEFAULT_LOCK_WAIT_S,
               show_default=True, help="Seconds to wait when another run is using the data dir.")
 def run(start_urls: tuple[str, ...], data_dir: Path, no_crawl: bool, refresh: bool,
