@@ -73,12 +73,26 @@ def _claims(facts) -> list[Claim]:
     return claims
 
 
+def _site_input(facts):
+    """The sample site's articles (by id) and claims, as the pipeline would give them to reconcile."""
+    originals = [a for a in facts.articles if a.duplicate_of is None]  # dedup merges the copies
+    articles = {a.url_path: _article(a) for a in originals}
+    return articles, [claim for a in originals for claim in _claims(a)]
+
+
+def _keep_old_value(facts):
+    """A reviewer's override keeping the changed region's older amount."""
+    changed = facts.changed_region
+    return Override(region=changed.region, region_code=changed.region_code, population=changed.population,
+                    age_min=changed.age_min, age_max=changed.age_max,
+                    values=(("monthly_yuan", changed.old_monthly_yuan),), reviewer="审核员",
+                    note="新标准尚未执行", date=dt.date(2026, 11, 1), line=1)
+
+
 @pytest.fixture(scope="module")
 def site():
     facts = sample_site.load_facts()
-    originals = [a for a in facts.articles if a.duplicate_of is None]  # dedup merges the copies
-    articles = {a.url_path: _article(a) for a in originals}
-    claims = [claim for a in originals for claim in _claims(a)]
+    articles, claims = _site_input(facts)
     return facts, reconcile(claims, articles)
 
 
@@ -124,21 +138,8 @@ def test_sample_site_has_no_unresolved_rules_or_band_findings(site):
 def test_an_override_beats_the_newer_sources_of_the_changed_region(site):
     facts, _ = site
     changed = facts.changed_region
-    originals = [a for a in facts.articles if a.duplicate_of is None]
-    articles = {a.url_path: _article(a) for a in originals}
-    claims = [claim for a in originals for claim in _claims(a)]
-    override = Override(
-        region=changed.region,
-        region_code=changed.region_code,
-        population=changed.population,
-        age_min=changed.age_min,
-        age_max=changed.age_max,
-        values=(("monthly_yuan", changed.old_monthly_yuan),),
-        reviewer="审核员",
-        note="新标准尚未执行",
-        date=dt.date(2026, 11, 1),
-        line=1,
-    )
+    articles, claims = _site_input(facts)
+    override = _keep_old_value(facts)
     result = reconcile(claims, articles, [override])
     key = (changed.region_code, changed.population, changed.age_min, changed.age_max)
     rule = next(r for r in result.credit_rules if _key(r) == key)
@@ -153,14 +154,8 @@ def test_an_override_beats_the_newer_sources_of_the_changed_region(site):
 
 def test_keys_reconciled_by_worker_processes_give_the_same_result(site):
     facts, serial = site
-    changed = facts.changed_region
-    originals = [a for a in facts.articles if a.duplicate_of is None]
-    articles = {a.url_path: _article(a) for a in originals}
-    claims = [claim for a in originals for claim in _claims(a)]
-    override = Override(region=changed.region, region_code=changed.region_code, population=changed.population,
-                        age_min=changed.age_min, age_max=changed.age_max,
-                        values=(("monthly_yuan", changed.old_monthly_yuan),), reviewer="审核员",
-                        note="新标准尚未执行", date=dt.date(2026, 11, 1), line=1)
+    articles, claims = _site_input(facts)
+    override = _keep_old_value(facts)
     unmatched = dataclasses.replace(override, region="不存在", region_code="999999")
     assert reconcile(claims, articles, workers=2) == serial
     with_overrides = reconcile(claims, articles, [override, unmatched])
