@@ -2,48 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-STATUS = Path("/proc/self/status")
-CLEAR_REFS = Path("/proc/self/clear_refs")
-# Writing "5" to clear_refs resets the peak-RSS watermark (Linux >= 4.0), so each stage gets its own peak.
-RESET_PEAK = "5"
-_HWM = re.compile(r"VmHWM:\s+(\d+)\s+kB")
-_RSS = re.compile(r"VmRSS:\s+(\d+)\s+kB")
+from pipelines.memory import peak_rss_mb, reset_peak, rss_mb
 
-
-def _read_kb(pattern: re.Pattern[str]) -> int | None:
-    try:
-        match = pattern.search(STATUS.read_text())
-    except OSError:
-        return None
-    return int(match.group(1)) if match else None
-
-
-def reset_peak() -> bool:
-    """Reset the process's peak-RSS watermark; False where the kernel does not allow it."""
-    try:
-        CLEAR_REFS.write_text(RESET_PEAK)
-    except OSError:
-        return False
-    return True
-
-
-def peak_rss_mb() -> float | None:
-    """Peak resident set size since the last reset, in MiB."""
-    kb = _read_kb(_HWM)
-    return None if kb is None else kb / 1024
-
-
-def rss_mb() -> float | None:
-    """Current resident set size, in MiB."""
-    kb = _read_kb(_RSS)
-    return None if kb is None else kb / 1024
+# The /proc readers live with the pipeline, whose run shows each stage's peak too.
+__all__ = ["StageMeasure", "measure", "peak_rss_mb", "reset_peak", "rss_mb", "timed"]
 
 
 @dataclass(slots=True)

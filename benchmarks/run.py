@@ -41,8 +41,8 @@ BENCH_HOST = "http://bench.shebao.example"
 CRAWL_ARTICLES = 300
 # Seconds a single size may take before the child is stopped (100k on 2 cores stays well inside this).
 CHILD_TIMEOUT_S = 3 * 3600
-# A materialisation line of `run`'s progress output: asset name … (seconds it took).
-ASSET_LINE = re.compile(r"^✓ (\w+) .*\(([\d.]+)s\)$", re.M)
+# A materialisation line of `run`'s progress output: asset name … (seconds it took, peak memory of the step).
+ASSET_LINE = re.compile(r"^✓ (\w+) .*\(([\d.]+)s(?:, peak ([\d.]+) MB)?\)$", re.M)
 # Issue 7's target: the pipeline from the raw store to a release runs at >= 1/4 of the lxml parse-only rate.
 TARGET_FLOOR_SHARE = 0.25
 
@@ -193,14 +193,20 @@ def end_to_end(raw_dir: Path, workdir: Path, n_pages: int) -> StageMeasure:
                      seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024)
     m.extra["exit_code"] = proc.returncode
     m.extra["asset_seconds"] = asset_seconds(text)
+    m.extra["asset_peak_mb"] = asset_peaks(text)
     if proc.returncode != 0:
         m.extra["error"] = text[-2000:]
     return m
 
 
 def asset_seconds(run_output: str) -> dict[str, float]:
-    """Seconds per materialised asset, from the `✓ <asset> … (12.3s)` lines `run` prints."""
+    """Seconds per materialised asset, from the `✓ <asset> … (12.3s, peak 480 MB)` lines `run` prints."""
     return {match.group(1): float(match.group(2)) for match in ASSET_LINE.finditer(run_output)}
+
+
+def asset_peaks(run_output: str) -> dict[str, float]:
+    """Peak memory (MB) of the run's process per materialised asset, where the lines give it."""
+    return {match.group(1): float(match.group(3)) for match in ASSET_LINE.finditer(run_output) if match.group(3)}
 
 
 def run_one(n_articles: int, seed: int, e2e: bool, profile: Path | None, in_process: bool = True) -> dict[str, Any]:
@@ -325,9 +331,11 @@ def markdown_report(run: dict[str, Any]) -> str:
     for size in sizes:
         steps = next((row.get("asset_seconds") for row in size["stages"] if row.get("asset_seconds")), None)
         if steps:
-            spent = ", ".join(f"{name} {seconds:g} s" for name, seconds in steps.items())
-            lines.append(f"\nAt {size['articles']:,} articles, `run --no-crawl` spent: {spent} (the rest is "
-                         "Dagster's start: imports, run storage).")
+            peaks: dict[str, float] = next((row.get("asset_peak_mb") for row in size["stages"] if row.get("asset_peak_mb")), {})
+            spent = ", ".join(f"{name} {seconds:g} s" + (f" ({peaks[name]:.0f} MB)" if name in peaks else "")
+                              for name, seconds in steps.items())
+            lines.append(f"\nAt {size['articles']:,} articles, `run --no-crawl` spent (peak memory of its "
+                         f"process): {spent}; the rest is Dagster's start (imports, run storage).")
     crawl = run.get("crawl")
     if crawl:
         lines.append(f"\nCrawl on loopback, {crawl['articles']} articles, default polite settings: "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.memory import measure, reset_peak
-from benchmarks.run import asset_seconds, growth_exponent, markdown_report
+from benchmarks.run import asset_peaks, asset_seconds, growth_exponent, markdown_report
 
 
 def _sizes(seconds_of):
@@ -49,11 +49,12 @@ def test_report_table_has_a_row_per_stage_and_a_column_per_size():
     assert "| parse | 100.00 · 0.50× · 50 MB | 100.00 · 0.50× · 50 MB |" in table
 
 
-def test_asset_seconds_are_read_from_the_run_output():
-    output = ("→ articles\n✓ articles  rows=10000 pages_skipped=0  (12.5s)\n"
+def test_asset_seconds_and_peaks_are_read_from_the_run_output():
+    output = ("→ articles\n✓ articles  rows=10000 pages_skipped=0  (12.5s, peak 480 MB)\n"
               "    ✓ check articles_unique_ids: article ids are unique\n"
               "✓ credit_rules  rows=52  (2.8s)\npublished 20261123T162119Z-b4dc674d\n")
     assert asset_seconds(output) == {"articles": 12.5, "credit_rules": 2.8}
+    assert asset_peaks(output) == {"articles": 480.0}
 
 
 def test_report_marks_a_stage_a_size_did_not_run():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,8 @@ def test_first_run_publishes_a_release_with_a_summary(first_run):
     assert str(data_dir / "published" / "latest") in proc.stdout
     assert rules(data_dir / "published" / "latest"), "the sample site implies credit rules"
     assert "→ raw_pages" in proc.stdout and "✓ published_release" in proc.stdout
+    # each stage's line ends with its seconds and, on Linux, the run process's peak memory in it
+    assert re.search(r"^✓ articles .*\(\d+\.\ds, peak \d+ MB\)$", proc.stdout, re.M), proc.stdout
 
 
 def test_the_run_is_recorded_in_the_data_dirs_run_history(first_run):

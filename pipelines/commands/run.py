@@ -16,6 +16,7 @@ import dagster as dg
 from filelock import FileLock, Timeout
 
 from pipelines.commands._common import data_dir_option, start_url_option
+from pipelines.memory import peak_rss_mb, reset_peak
 from pipelines.resources import PIPELINE_RESOURCE_KEY, dagster_home
 from pipelines.schedules import JOB_NAME
 
@@ -106,13 +107,17 @@ class ProgressPrinter:
             click.echo(line)
 
     def stage(self, entry: Any) -> str | None:
-        """The progress line of an event, with the seconds its step took so far on a materialisation."""
+        """The progress line of an event; on a materialisation, with the seconds its step took so
+        far and the peak memory of this process during the step (parse workers not counted)."""
         event = entry.dagster_event
         if event.event_type_value == "STEP_START":
             self.started[event.step_key] = entry.timestamp
+            reset_peak()
         line = progress_line(event)
         if line and event.event_type_value == "ASSET_MATERIALIZATION" and event.step_key in self.started:
-            line += f"  ({entry.timestamp - self.started[event.step_key]:.1f}s)"
+            peak = peak_rss_mb()
+            shown = "" if peak is None else f", peak {peak:.0f} MB"
+            line += f"  ({entry.timestamp - self.started[event.step_key]:.1f}s{shown})"
         return line
 
     def warning(self, entry: Any) -> str | None:
