@@ -10,6 +10,7 @@ import itertools
 import json
 import logging
 import multiprocessing
+import operator
 import os
 import pickle
 from collections import deque
@@ -703,10 +704,11 @@ def _rebuild(record_type: type, values: tuple[Any, ...]) -> Any:
 
 
 def _reducer(record_type: type) -> Callable[[Any], tuple[Any, ...]]:
-    names = tuple(f.name for f in dataclasses.fields(record_type))
+    names = [f.name for f in dataclasses.fields(record_type)]
+    values = operator.attrgetter(*names) if len(names) > 1 else (lambda record: (getattr(record, names[0]),))
 
     def reduce(record: Any) -> tuple[Any, ...]:
-        return _rebuild, (record_type, tuple([getattr(record, name) for name in names]))
+        return _rebuild, (record_type, values(record))
 
     return reduce
 
