@@ -10,7 +10,7 @@ words (合作市 in 合作, 和平县 in 和平).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -212,6 +212,38 @@ def _children_pattern(code: str) -> re.Pattern[str] | None:
     return _alternation(names) if names else None
 
 
+class NamePattern:
+    """A leftmost-longest alternation over literal names, searched and matched like the one regex
+    ``_alternation`` builds, with the same match objects: a character class finds where a name may
+    start, and only the names with that first character (one small alternation each) are tried
+    there. (The single regex tries each of ~1,000 names' branches at every such position: the place
+    search was a third of claim extraction.)"""
+
+    __slots__ = ("_by_first", "_starts")
+
+    def __init__(self, names: Iterable[str]) -> None:
+        groups: dict[str, dict[str, None]] = {}
+        for name in names:
+            groups.setdefault(name[0], {})[name] = None
+        self._by_first = {first: _alternation(group) for first, group in groups.items()}
+        self._starts = re.compile("[" + "".join(map(re.escape, groups)) + "]")
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """The leftmost-longest name at or after ``pos``, as ``re.Pattern.search``."""
+        find = self._starts.search
+        while (start := find(text, pos)) is not None:
+            at = start.start()
+            if (found := self._by_first[text[at]].match(text, at)) is not None:
+                return found
+            pos = at + 1
+        return None
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """The longest name starting at ``pos``, as ``re.Pattern.match``."""
+        group = self._by_first.get(text[pos : pos + 1])
+        return group.match(text, pos) if group is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class _Index:
     """Lookup tables built once from the region table."""
@@ -220,11 +252,11 @@ class _Index:
     text_names: dict[str, Region]
     # every unambiguous name, including ambiguous short forms and counties
     all_names: dict[str, Region]
-    pattern: re.Pattern[str]  # leftmost-longest alternation over text_names
+    pattern: NamePattern  # leftmost-longest alternation over text_names
     title_names: dict[
         str, Region
     ]  # text_names plus the ambiguous short names (a title's place slot)
-    title_pattern: re.Pattern[str]
+    title_pattern: NamePattern
     ambiguous_pattern: re.Pattern[str]  # the ambiguous short names alone (日照, 大同)
     # short names of county-level cities by their prefecture's code (330700 → 义乌, 东阳 …)
     county_shorts: dict[str, tuple[dict[str, Region], re.Pattern[str]]]
@@ -262,9 +294,9 @@ def _index() -> _Index:
     return _Index(
         text_names,
         all_names,
-        _alternation(text_names),
+        NamePattern(text_names),
         title_names,
-        _alternation(title_names),
+        NamePattern(title_names),
         _alternation(ambiguous),
         _county_shorts(all_names),
     )
@@ -285,7 +317,7 @@ def _county_shorts(
     return {code: (names, _alternation(names)) for code, names in groups.items()}
 
 
-def _alternation(names: dict[str, Region]) -> re.Pattern[str]:
+def _alternation(names: dict[str, Region] | dict[str, None]) -> re.Pattern[str]:
     """One regex over all names, longest first, so finditer is leftmost-longest."""
     return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
 
@@ -352,7 +384,7 @@ def _is_place(
     text: str,
     match: re.Match[str],
     region: Region,
-    pattern: re.Pattern[str],
+    pattern: NamePattern,
     names: dict[str, Region],
 ) -> bool:
     """False for a look-alike: a short name that is a street or school (北京路), read across a word
@@ -372,7 +404,7 @@ def _is_place(
 
 
 def _full_name_overlaps(
-    text: str, match: re.Match[str], pattern: re.Pattern[str], names: dict[str, Region]
+    text: str, match: re.Match[str], pattern: NamePattern, names: dict[str, Region]
 ) -> bool:
     """True when a full name starts inside a short one and runs past it (70岁以上海口市: 海口市)."""
     if not _FULL_NAME_END.search(text, match.end(), match.end() + _FULL_NAME_REACH):

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from extractors import claims, generic, html
+from extractors import claims, generic, html, regions
 from extractors.cleaning import clean_text
 from extractors.decoding import decode_html
 from extractors.drafts import SentenceContext
@@ -218,3 +218,29 @@ def test_the_line_patterns_are_built_from_their_word_lists_as_they_were_written(
 def test_walk_turns_mixed_content_into_its_lines(markup: str, expected: list[tuple[str, str]]) -> None:
     root = etree.fromstring(f"<html><body>{markup}</body></html>", etree.HTMLParser()).find("body")[0]
     assert [(b.kind, b.text) for b in generic.walk(root)] == expected
+
+
+_NAME_TEXTS = ["北京市实行定额划入，70岁以下的退休人员每月100元。甘肃省同样按定额划入。", "70岁以上海口市每月", "确保定额",
+               "江苏省南京市、潍坊、日照两市", "内蒙古自治区呼和浩特市", "", "无地名的句子。", "上海上海市海口"]
+
+
+@pytest.mark.parametrize("in_title", [False, True])
+def test_name_pattern_searches_and_matches_as_the_one_regex_over_the_names(in_title: bool) -> None:
+    index = regions._index()
+    names = index.title_names if in_title else index.text_names
+    fast, regex = (index.title_pattern if in_title else index.pattern), regions._alternation(names)
+    texts = [*_NAME_TEXTS, *names, "".join(list(names)[:50])]
+    for text in texts:
+        for pos in range(len(text) + 1):
+            for got, want in ((fast.search(text, pos), regex.search(text, pos)), (fast.match(text, pos), regex.match(text, pos))):
+                assert (got and (got.group(), got.span())) == (want and (want.group(), want.span())), (text, pos)
+
+
+@given(st.lists(st.sampled_from(["北京", "北京市", "上海", "海口市", "江苏省", "南京市", "大同", "每月", "以", "、", "70岁"]),
+                max_size=8).map("".join))
+def test_name_pattern_search_is_the_regex_search_on_any_mix(text: str) -> None:
+    index = regions._index()
+    regex = regions._alternation(index.text_names)
+    for pos in range(len(text) + 1):
+        got, want = index.pattern.search(text, pos), regex.search(text, pos)
+        assert (got and (got.group(), got.span())) == (want and (want.group(), want.span()))
