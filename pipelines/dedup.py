@@ -390,6 +390,9 @@ def _body_signature(article: Article, near: NearDuplicates, cache: dict[str, np.
 
 
 def _merge_group(copies: list[Article]) -> Article:
+    """The group's primary copy with every other URL of the group as its alternates (sorted)."""
+    if len(copies) == 1 and not copies[0].alternate_urls:
+        return copies[0]  # most articles: nothing to merge or sort
     primary = min(copies, key=_primary_order)
     urls = {url for copy in copies for url in (copy.url, *copy.alternate_urls)}
     urls.discard(primary.url)

@@ -281,7 +281,13 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
             merger.add(item.head.article_id, item.head.content_sha256, item.head.title_region, item.signature)
         merged = _merged_heads(heads, merger)
         paths = ArticlePaths(articles_path, table_path, work_dir / EXTRACTED_NAME, work_dir / PREPARED_NAME)
-        rows = write_articles(paths, (_merged_article(head, read) for head in merged))
+        for fh in files:
+            fh.flush()  # appending is over: parts are read back by offset, one call each
+
+        def read_back(head: ArticleHead, part: int) -> bytes:
+            return _pread(files[part], head.spans[part])
+
+        rows = write_articles(paths, (_merged_article(head, read_back) for head in merged))
     for path in scratch:
         path.unlink()
     return ArticlesWritten(rows=rows, report=ParseReport(len(heads), tuple(skipped)),
@@ -303,6 +309,15 @@ def _read_span(fh: IO[bytes], span: Span) -> bytes:
     fh.seek(span.offset)
     data = fh.read(span.length)
     fh.seek(0, os.SEEK_END)
+    return data
+
+
+def _pread(fh: IO[bytes], span: Span) -> bytes:
+    """The bytes of a span of a flushed scratch file, in one system call (no seek)."""
+    data = os.pread(fh.fileno(), span.length, span.offset)
+    if len(data) != span.length:
+        raise OSError(f"{fh.name}: {len(data)} of {span.length} bytes at offset {span.offset}; "
+                      "the scratch file changed during the run")
     return data
 
 
