@@ -13,10 +13,12 @@ from dataclasses import dataclass, replace
 
 from extractors.numbers import NUMBER, NumberFormatError, halfwidth, parse_number
 
+AGE_UNIT = "岁"  # every age phrase ends its age with it (_age_re): a text without it names no age
+
 
 def _age_re(group: str) -> str:
     """Regex of an age (a number then 岁 or 周岁) with the number in ``group``."""
-    return rf"(?P<{group}>{NUMBER})\s*周?岁"
+    return rf"(?P<{group}>{NUMBER})\s*周?{AGE_UNIT}"
 
 
 def _incl_re(group: str) -> str:
@@ -130,6 +132,8 @@ _PATTERNS = (
 
 def _raw_mentions(text: str) -> list[AgeMention]:
     """Every single-bound or range phrase, non-overlapping, earliest and highest precedence first."""
+    if AGE_UNIT not in text:  # every pattern needs an age (…岁): most sentences have none, no regex runs
+        return []
     taken: list[AgeMention] = []
     for pattern, build in _PATTERNS:
         for m in pattern.finditer(text):

@@ -31,6 +31,8 @@ _VAGUE_AFTER = re.compile(r"(?:几|多|余|来)")
 # A yuan amount: number, optional 万 (1.2万元), then 元 (or 块), or a yuan sign before it (￥100);
 # a bare number is matched only to be skipped, and a range (100-120元) is not one value.
 _AMOUNT = re.compile(rf"(?P<sign>[￥¥]\s*)?(?P<num>{NUMBER})(?P<wan>万)?\s*(?P<unit>元|块钱|块)?")
+# What an amount needs besides its number: a unit (元, 块钱, 块) or a sign; a text without any has none.
+AMOUNT_MARKS = ("元", "块", "￥", "¥")
 # Chinese numeral characters that carry a value: a span of only 百/千/万 (百元, 万元) is a word, not a number.
 _CN_VALUE = re.compile("[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]")
 TEN_THOUSAND = 10_000
@@ -38,6 +40,7 @@ TEN_THOUSAND = 10_000
 _PERIOD_AFTER = re.compile(r"\s*(?:/|每|一)(?:人\s*[·.•/]?\s*)?(?P<p>年|月)")
 # A percentage: 2%, 2.8%, 百分之二点五, and ranges 2%~3%, 2~3%, 2%至3%, 2%—3%, 2%-3%, 百分之二到百分之三.
 _RANGE_SEP = r"\s*(?:~|〜|～|至|到|—|–|-|－|－)\s*"
+PERCENT_WORD = "百分之"  # a percentage is written with it or with % (full-width ％ is made % first)
 _PERCENT = re.compile(
     rf"(?:百分之(?P<cn_low>{NUMBER})(?:{_RANGE_SEP}(?:百分之)?(?P<cn_high>{NUMBER}))?)"
     rf"|(?:(?P<low>{NUMBER})\s*%?(?:{_RANGE_SEP}(?P<high>{NUMBER}))?\s*%)"
@@ -129,6 +132,8 @@ def _follows_range(text: str, start: int) -> bool:
 def find_amounts(text: str) -> list[Amount]:
     """Yuan amounts in ``text`` (vague ones and ranges of amounts left out), in order."""
     text = halfwidth(text)
+    if not any(mark in text for mark in AMOUNT_MARKS):  # no unit, no sign: every number in it is bare
+        return []
     found = []
     for match in _AMOUNT.finditer(text):
         start, end = match.span("num")
@@ -166,6 +171,8 @@ def _period(word: str) -> str:
 def find_percents(text: str) -> list[Percent]:
     """Percentages and ranges of them in ``text``, as fractions, in order."""
     text = halfwidth(text)
+    if "%" not in text and PERCENT_WORD not in text:  # _PERCENT needs one of them: most amounts have neither
+        return []
     found = []
     for match in _PERCENT.finditer(text):
         low_text = match.group("cn_low") or match.group("low")

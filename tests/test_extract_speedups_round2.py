@@ -12,10 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from extractors import claims, generic, html, regions
+from extractors import agebands, claims, generic, html, numbers, regions
 from extractors.cleaning import clean_text
 from extractors.decoding import decode_html
 from extractors.drafts import SentenceContext
+from extractors.numbers import halfwidth
 from extractors.records import Claim, Paragraph, new_claim, new_paragraph
 from extractors.regions import lookup
 from extractors.sentencescan import scan
@@ -244,3 +245,41 @@ def test_name_pattern_search_is_the_regex_search_on_any_mix(text: str) -> None:
     for pos in range(len(text) + 1):
         got, want = index.pattern.search(text, pos), regex.search(text, pos)
         assert (got and (got.group(), got.span())) == (want and (want.group(), want.span()))
+
+
+_VALUE_PIECES = ["70", "七十", "１００", "2.5", "百分之", "二点五", "%", "％", "~", "至", "-", "元", "块", "块钱", "￥", "¥", "万",
+                 "岁", "周岁", "以上", "以下", "不满", "年满", "（含）", "每月", "按", "北京", " ", "，"]
+
+
+@given(st.lists(st.sampled_from(_VALUE_PIECES), max_size=10).map("".join))
+def test_a_text_without_an_age_unit_holds_no_age_phrase(text: str) -> None:
+    text = halfwidth(text)
+    if agebands.AGE_UNIT not in text:
+        assert all(pattern.search(text) is None for pattern, _ in agebands._PATTERNS)
+        assert agebands.find_age_bands(text) == []
+
+
+@given(st.lists(st.sampled_from(_VALUE_PIECES), max_size=10).map("".join))
+def test_a_text_without_a_unit_sign_or_percent_holds_no_amount_or_percentage(text: str) -> None:
+    wide = halfwidth(text)
+    if not any(mark in wide for mark in numbers.AMOUNT_MARKS):
+        assert all(not (m.group("unit") or m.group("sign")) for m in numbers._AMOUNT.finditer(wide))
+        assert numbers.find_amounts(text) == []
+    if "%" not in wide and numbers.PERCENT_WORD not in wide:
+        assert numbers._PERCENT.search(wide) is None
+        assert numbers.find_percents(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "bands", "amounts", "percents"),
+    [
+        ("70周岁以下每月100元，70周岁及以上每月110元", 2, 2, 0),
+        ("按本人养老金的２％划入，80岁以上按百分之三", 1, 0, 2),
+        ("每人每月￥１２０", 0, 1, 0),
+        ("年满70周岁不满80周岁的", 1, 0, 0),
+    ],
+)
+def test_values_are_still_found_where_their_marks_are(text: str, bands: int, amounts: int, percents: int) -> None:
+    assert len(agebands.find_age_bands(text)) == bands
+    assert len(numbers.find_amounts(text)) == amounts
+    assert len(numbers.find_percents(text)) == percents
