@@ -26,6 +26,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +192,11 @@ class RawStore:
     def ledger_path(self) -> Path:
         return self.root / LEDGER_FILE
 
+    @cached_property
+    def _bodies_root(self) -> str:
+        """The directory of the body files, as a str (read_body joins each body's name to it)."""
+        return str(self.root / BODIES_DIR)
+
     def body_path(self, sha256: str) -> Path:
         """Where the body with this sha256 lives."""
         return self.root / BODIES_DIR / sha256[:2] / f"{sha256[2:]}{BODY_SUFFIX}"
@@ -214,9 +220,11 @@ class RawStore:
 
     def read_body(self, page: RawPage) -> bytes:
         """The exact bytes fetched for ``page``; raises CorruptBodyError if they no longer match."""
-        path = self.body_path(page.body_sha256)
+        sha = page.body_sha256
+        path = f"{self._bodies_root}{os.sep}{sha[:2]}{os.sep}{sha[2:]}{BODY_SUFFIX}"  # body_path's, as a str
         try:
-            body = _gunzip(path.read_bytes())
+            with open(path, "rb") as handle:  # (no Path objects per page: pathlib's joins and open cost more)
+                body = _gunzip(handle.read())
         except (OSError, EOFError, zlib.error) as exc:
             raise CorruptBodyError(f"{path}: cannot read the body of {page.url} ({exc})") from exc
         if hashlib.sha256(body).hexdigest() != page.body_sha256:

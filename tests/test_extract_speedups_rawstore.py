@@ -90,3 +90,10 @@ def test_a_missing_body_file_is_a_corrupt_body_error_naming_the_url(tmp_path: Pa
     path.unlink()
     with pytest.raises(CorruptBodyError, match=URL):
         store.read_body(store.known(URL))  # type: ignore[arg-type]
+
+
+def test_a_store_opened_by_a_relative_path_reads_its_bodies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _stored(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    store = RawStore(Path("raw"), fsync=False)
+    assert store.read_body(store.known(URL)) == BODY  # type: ignore[arg-type]
