@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from extractors.cleaning import element_text
@@ -66,3 +68,39 @@ def test_may_hold_value_for_every_numeral_before_every_unit() -> None:
     for digit in CN_DIGITS:
         for unit in ("元", "块", "%", "％"):
             assert may_hold_value(f"每月{digit}{unit}")
+
+
+def _canonical_by_urllib(url: str) -> str:
+    """canonical_url's general path (split, clean, join), for comparing its shortcut against."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from extractors.urls import SESSION_PATH_PARAM, _netloc, is_tracking_param
+
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    path = SESSION_PATH_PARAM.sub("", parts.path) or "/"
+    return urlunsplit((scheme, _netloc(scheme, parts), path, urlencode(sorted(query)), ""))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [*URLS, "http://bench.shebao.example/", "https://a.b-c.example/x/y_z.~html", "http://h.example/a//b/./c",
+     "http://H.example/a", "http://h.example:80/a", "http://h.example/a;jsessionid=1", "http://h.example/a?b=1",
+     "http://h.example/a#f", "http://h.example", "http://h.example/%E5%8C%BB", " http://h.example/a "],
+)
+def test_canonical_url_is_what_the_general_path_gives(url: str) -> None:
+    assert canonical_url(url) == _canonical_by_urllib(url)
+
+
+@given(st.tuples(st.sampled_from(["http", "https", "HTTP", "ftp"]),
+                 st.text(alphabet="abcXYZ019.-:@[]", min_size=1, max_size=12),
+                 st.text(alphabet="abcXYZ019._~/-;=?#%&: ", max_size=20)).map(lambda t: f"{t[0]}://{t[1]}/{t[2]}"))
+def test_canonical_url_shortcut_agrees_with_the_general_path_on_any_url(url: str) -> None:
+    try:
+        expected = _canonical_by_urllib(url)
+    except ValueError:  # urllib refuses it (a bad IPv6 host): the shortcut must not take it either
+        with pytest.raises(ValueError):
+            canonical_url(url)
+        return
+    assert canonical_url(url) == expected
