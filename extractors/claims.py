@@ -73,6 +73,8 @@ PROSE_KINDS = ("p", "li")
 LISTED_KINDS = ("li", "table_row")
 
 
+# How a row is read to tell whether it is a header: with no place, as about crediting the account.
+HEADER_CONTEXT = SentenceContext(fallback=(), credit_context=True)
 # A band-less amount with its place: (places, (amount, period)).
 Prior = tuple[tuple[Region, ...], tuple[float, str | None]]
 
@@ -339,7 +341,14 @@ def _table_run(paragraphs: Sequence[Paragraph], index: int) -> list[Paragraph]:
 
 def _is_header(row: Paragraph) -> bool:
     """A header row states no value (地区 | 年龄段 | 每月划入)."""
-    return not _scan(row.text, SentenceContext(fallback=(), credit_context=True))
+    return _states_no_value(row.text)
+
+
+@lru_cache(maxsize=SCAN_CACHE_SIZE)
+def _states_no_value(text: str) -> bool:
+    """``_is_header`` of a row's text, remembered by the text alone: each row of a table asks it of
+    the rows above it, and a SentenceContext to look the scan up by costs more than this lookup."""
+    return not _scan(text, HEADER_CONTEXT)
 
 
 def _header_rows(run: list[Paragraph]) -> list[Paragraph]:

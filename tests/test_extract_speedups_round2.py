@@ -283,3 +283,14 @@ def test_values_are_still_found_where_their_marks_are(text: str, bands: int, amo
     assert len(agebands.find_age_bands(text)) == bands
     assert len(numbers.find_amounts(text)) == amounts
     assert len(numbers.find_percents(text)) == percents
+
+
+@pytest.mark.parametrize(
+    ("row", "is_header"),
+    [("地区 | 70岁以下 | 70岁及以上", True), ("北京市 | 100元 | 110元", False), ("序号 | 城市 | 每月划入（元）", True),
+     ("1 | 上海市 | 120元", False), ("1 | 上海市 | 120", True)],  # (a bare number is a value only under its header)
+)
+def test_a_header_row_is_one_that_states_no_value(row: str, is_header: bool) -> None:
+    read = scan(row, SentenceContext(fallback=(), credit_context=True))
+    assert claims._states_no_value(row) is (not read)
+    assert claims._is_header(Paragraph(0, row, None, "table_row")) is is_header
