@@ -11,7 +11,6 @@ those of the chosen value; unresolved and overridden rows show all claims of the
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +19,7 @@ from typing import Any
 
 from extractors.records import Article, Claim
 from pipelines.consistency import Finding, check_claims, check_rules
+from pipelines.forking import fork_context
 from pipelines.merge import (
     Value,
     apply_override,
@@ -101,9 +101,6 @@ def reconcile(
     )
 
 
-# Start method of the reconciliation workers: they inherit the claims instead of receiving them
-# (POSIX only; elsewhere keys are reconciled in process).
-FORK_METHOD = "fork"
 # What a reconciliation worker reads, set by the parent just before it forks its workers.
 _SHARED: tuple[Mapping[Key, list[Claim]], Mapping[str, Article]] | None = None
 
@@ -113,11 +110,11 @@ def _reconcile_keys(tasks: Sequence[tuple[Key, Override | None]], groups: Mappin
     """`reconcile_key` of every (key, override), in order, by `workers` forked processes that
     inherit the claims (only each key's rule and conflict travel back)."""
     global _SHARED
-    if workers <= 1 or len(tasks) < 2 or FORK_METHOD not in multiprocessing.get_all_start_methods():
+    context = fork_context(min(workers, len(tasks)))
+    if context is None:
         return [reconcile_key(groups[key], articles, override) for key, override in tasks]
     _SHARED = (groups, articles)
     try:
-        context = multiprocessing.get_context(FORK_METHOD)
         with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
             return list(pool.map(_reconcile_shared, tasks))
     finally:
