@@ -9,7 +9,6 @@ import io
 import itertools
 import json
 import logging
-import multiprocessing
 import operator
 import os
 import pickle
@@ -46,6 +45,7 @@ from pipelines.dedup import (
     paragraph_columns,
     prepare_paragraphs,
 )
+from pipelines.forking import fork_context
 from pipelines.lsh_index import ParagraphIndexError
 from pipelines.overrides import load_overrides
 from pipelines.reconcile import Reconciliation, reconcile
@@ -87,9 +87,6 @@ PREPARED_NAME = "paragraphs.prepared.v2.pickles"
 PARSE_CHUNK = 32
 # Chunks queued per worker: keeps every worker busy while the merger catches up, and memory bounded.
 CHUNKS_IN_FLIGHT_PER_WORKER = 3
-# Start method of the parse workers: they inherit the imported extractors and the opened raw store
-# (POSIX only; elsewhere pages are parsed in process).
-FORK_METHOD = "fork"
 # Records pickled field by field (see `_rebuild`): the frozen slotted dataclasses stages pass around
 # (and `Extracted`, defined below).
 RECORD_TYPES = (Article, Paragraph, PageLinks, Claim, ParagraphRow, CreditRule, Conflict, Candidate,
@@ -266,7 +263,8 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
         files = [stack.enter_context(path.open("w+b")) for path in scratch]
 
         def read(head: ArticleHead, part: int) -> bytes:
-            return _read_span(files[part], head.spans[part])
+            files[part].flush()  # what was appended last may still sit in the write buffer
+            return _pread(files[part], head.spans[part])
 
         def shingles_of(position: int) -> np.ndarray:
             return np.frombuffer(read(heads[position], SHINGLES_PART), dtype=np.uint32)
@@ -281,13 +279,7 @@ def parse_and_merge(store: RawStore, work_dir: Path, articles_path: Path, table_
             merger.add(item.head.article_id, item.head.content_sha256, item.head.title_region, item.signature)
         merged = _merged_heads(heads, merger)
         paths = ArticlePaths(articles_path, table_path, work_dir / EXTRACTED_NAME, work_dir / PREPARED_NAME)
-        for fh in files:
-            fh.flush()  # appending is over: parts are read back by offset, one call each
-
-        def read_back(head: ArticleHead, part: int) -> bytes:
-            return _pread(files[part], head.spans[part])
-
-        rows = write_articles(paths, (_merged_article(head, read_back) for head in merged))
+        rows = write_articles(paths, (_merged_article(head, read) for head in merged))
     for path in scratch:
         path.unlink()
     return ArticlesWritten(rows=rows, report=ParseReport(len(heads), tuple(skipped)),
@@ -304,16 +296,9 @@ def _merged_heads(heads: Sequence[ArticleHead], merger: DuplicateMerger) -> list
     return sorted(merged, key=lambda head: head.article_id)
 
 
-def _read_span(fh: IO[bytes], span: Span) -> bytes:
-    """The bytes of a span of a scratch file being appended to, leaving its position at the end."""
-    fh.seek(span.offset)
-    data = fh.read(span.length)
-    fh.seek(0, os.SEEK_END)
-    return data
-
-
 def _pread(fh: IO[bytes], span: Span) -> bytes:
-    """The bytes of a span of a flushed scratch file, in one system call (no seek)."""
+    """The bytes of a span of a flushed scratch file, in one system call (its position, where
+    appending goes on, is left alone)."""
     data = os.pread(fh.fileno(), span.length, span.offset)
     if len(data) != span.length:
         raise OSError(f"{fh.name}: {len(data)} of {span.length} bytes at offset {span.offset}; "
@@ -377,10 +362,10 @@ def parse_pages(store: RawStore, workers: int = 1, chunk: int = PARSE_CHUNK) -> 
     """`PageParser` over every stored article page, in store order, by `workers` processes (1 = in this
     process). Chunks of pages go to the workers and come back in the order they were sent, so the
     output does not depend on the worker count; only a few chunks are in flight at a time."""
-    if workers <= 1 or FORK_METHOD not in multiprocessing.get_all_start_methods():
+    context = fork_context(workers)
+    if context is None:
         yield from map(PageParser(store), store.pages())
         return
-    context = multiprocessing.get_context(FORK_METHOD)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(store,)) as pool:
         chunks = batched(store.pages(), chunk)
         pending: deque[Future[list[ParsedPage | PageSkip]]] = deque(
