@@ -194,12 +194,17 @@ class RawStore:
 
     @cached_property
     def _bodies_root(self) -> str:
-        """The directory of the body files, as a str (read_body joins each body's name to it)."""
+        """The directory of the body files, as a str (`_body_file` joins each body's name to it)."""
         return str(self.root / BODIES_DIR)
+
+    def _body_file(self, sha256: str) -> str:
+        """Where the body with this sha256 lives, as a str: read_body opens one per page, and
+        pathlib's joins cost more than the open."""
+        return f"{self._bodies_root}{os.sep}{sha256[:2]}{os.sep}{sha256[2:]}{BODY_SUFFIX}"
 
     def body_path(self, sha256: str) -> Path:
         """Where the body with this sha256 lives."""
-        return self.root / BODIES_DIR / sha256[:2] / f"{sha256[2:]}{BODY_SUFFIX}"
+        return Path(self._body_file(sha256))
 
     def __len__(self) -> int:
         """Number of distinct URLs stored (any kind)."""
@@ -220,10 +225,9 @@ class RawStore:
 
     def read_body(self, page: RawPage) -> bytes:
         """The exact bytes fetched for ``page``; raises CorruptBodyError if they no longer match."""
-        sha = page.body_sha256
-        path = f"{self._bodies_root}{os.sep}{sha[:2]}{os.sep}{sha[2:]}{BODY_SUFFIX}"  # body_path's, as a str
+        path = self._body_file(page.body_sha256)
         try:
-            with open(path, "rb") as handle:  # (no Path objects per page: pathlib's joins and open cost more)
+            with open(path, "rb") as handle:
                 body = _gunzip(handle.read())
         except (OSError, EOFError, zlib.error) as exc:
             raise CorruptBodyError(f"{path}: cannot read the body of {page.url} ({exc})") from exc
